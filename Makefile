@@ -1,0 +1,45 @@
+# The two set-up commands: `make run` and `make test`. Both work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+APT_PACKAGES := espeak-ng ffmpeg sox chromium
+
+.PHONY: run test deps system-deps fixtures lint clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@ $(STAMP)
+
+# Debian packages the tests use (a second voice for fixtures, decoders). Installed only when
+# missing, and only where we may (root with apt-get).
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "please install:$$missing"; fi; \
+	fi
+
+deps: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/walkaway serve
+
+test: system-deps $(TEST_STAMP)
+	$(PY) -m pytest
+
+fixtures: $(STAMP)
+	$(PY) scripts/make_fixtures.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,251 @@
+"""The prospect: a state machine driven by the rep's moves and a scenario file.
+
+Counters carry what the scenario's guards need: firm turns (holding or giving value), caves
+(any concession), stalls (turns with nothing in them) and silences. After a cave the prospect's
+demand moves by the difficulty's `escalation_step` ("if you can do ten, you can do fifteen").
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from dialog.moves import Move, MoveKind, classify
+from dialog.outcomes import Outcome
+from dialog.scenario import Difficulty, Scenario, Transition
+from dialog.speech import say_number
+from scoring.concessions import Concession
+from scoring.numbers import find_quantities
+
+__all__ = ["CallOverError", "Outcome", "Prospect", "ProspectLine"]
+
+# Which move decides the transition when a turn has several: giving something away outweighs
+# the firm words around it ("I can't go lower, but I'll throw in training" is a cave).
+_PRIMARY_ORDER = (
+    MoveKind.WALK_AWAY, MoveKind.CONCEDE, MoveKind.HOLD_FIRM, MoveKind.PROPOSE_NEXT_STEP,
+    MoveKind.STATE_VALUE, MoveKind.ASK_QUESTION, MoveKind.APOLOGISE, MoveKind.SMALL_TALK,
+    MoveKind.UNCLEAR,
+)
+_STALL_MOVES = {MoveKind.SMALL_TALK, MoveKind.APOLOGISE}
+
+
+class CallOverError(RuntimeError):
+    """The call has ended; the prospect says nothing more."""
+
+
+@dataclass(frozen=True)
+class ProspectLine:
+    """What the prospect says next, the state it is in, and the rep moves that led there."""
+
+    text: str
+    state: str
+    ends_call: bool
+    moves: tuple[Move, ...] = ()
+
+
+class Prospect:
+    """One simulated prospect for one call; deterministic for a (scenario, difficulty, seed)."""
+
+    def __init__(self, scenario: Scenario, difficulty: str = "normal", seed: int = 0) -> None:
+        self.scenario = scenario
+        self.difficulty_name = difficulty
+        self._knobs: Difficulty = scenario.difficulty(difficulty)
+        self._rng = random.Random(seed)
+        self._state = scenario.start
+        self._outcome: Outcome | None = None
+        self._opening: ProspectLine | None = None
+        self._last_line: dict[str, str] = {}
+        self._firm = 0
+        self._caves = 0
+        self._stalls = 0
+        self._silences = 0
+        self._turns = 0
+        self._demand = scenario.demand.start
+        self._offered: float | None = None
+        self._concessions: list[Concession] = []
+
+    # --- public surface ---------------------------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return self._outcome
+
+    @property
+    def finished(self) -> bool:
+        return self._outcome is not None
+
+    @property
+    def wait_for_rep_s(self) -> float:
+        return self.scenario.wait_for_rep_s
+
+    @property
+    def demand(self) -> float | None:
+        """The prospect's current ask (percent off, minutes offered, ...), if numeric."""
+        return self._demand
+
+    @property
+    def concessions(self) -> tuple[Concession, ...]:
+        """Concessions the rep has made so far, in order."""
+        return tuple(self._concessions)
+
+    @property
+    def turns(self) -> int:
+        return self._turns
+
+    def opening(self) -> ProspectLine:
+        """The prospect's first line; the same line if asked again."""
+        if self._opening is None:
+            self._opening = ProspectLine(self._say(self._state), self._state, False)
+        return self._opening
+
+    def respond(self, rep_text: str, at: float) -> ProspectLine:
+        """React to one rep turn; `at` is seconds since the call started."""
+        self._check_open()
+        self._silences = 0
+        moves = tuple(classify(rep_text, needed_minutes=self.scenario.needed_minutes))
+        found = {m.kind for m in moves}
+        if found == {MoveKind.UNCLEAR}:
+            return self._stall(moves, self.scenario.unclear_lines)
+        self._turns += 1
+        primary = next(k for k in _PRIMARY_ORDER if k in found)
+        concede = [m for m in moves if m.kind is MoveKind.CONCEDE]
+        if self.scenario.states[self._state].fair_offer:
+            # Saying yes to what the rep asked for is no cave; a real give-away still is.
+            caves = [m for m in concede if m.concession is not None]
+        else:
+            caves = concede
+        if caves:
+            self._record_cave(caves, rep_text)
+        elif not concede and primary in self.scenario.firm_moves:
+            self._firm += 1
+        if primary in _STALL_MOVES and not concede:
+            self._stalls += 1
+            if self._stalls >= self._knobs.patience:
+                return self._end_with(self.scenario.impatient_lines, Outcome.LOST, moves)
+        transition = self._pick(primary, concede[0] if concede else None)
+        if transition is not None:
+            self._state = transition.to
+        state = self.scenario.states[self._state]
+        if state.end:
+            assert state.outcome is not None  # guaranteed by scenario validation
+            return self._finish(self._say(self._state), state.outcome, moves)
+        if self._turns >= self.scenario.turn_limit or at >= self.scenario.time_limit_s:
+            return self._end_with(self.scenario.limit_lines, Outcome.NO_DECISION, moves)
+        return ProspectLine(self._say(self._state), self._state, False, moves)
+
+    def silence(self, at: float) -> ProspectLine:
+        """The rep said nothing for `wait_for_rep_s`; too many silences in a row hang up."""
+        self._check_open()
+        self._silences += 1
+        if self._silences >= self._knobs.silence_limit:
+            return self._end_with(self.scenario.hangup_lines, Outcome.NO_DECISION, ())
+        if at >= self.scenario.time_limit_s:
+            return self._end_with(self.scenario.limit_lines, Outcome.NO_DECISION, ())
+        return ProspectLine(self._pick_line("_silence", self.scenario.silence_lines), self._state, False)
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self.finished:
+            raise CallOverError(f"the call ended with outcome {self._outcome}")
+
+    def _stall(self, moves: tuple[Move, ...], lines: list[str]) -> ProspectLine:
+        # Not understood: ask again without moving, but a prospect's patience is finite.
+        self._stalls += 1
+        if self._stalls >= self._knobs.patience + 1:
+            return self._end_with(self.scenario.impatient_lines, Outcome.NO_DECISION, moves)
+        return ProspectLine(self._pick_line("_unclear", lines), self._state, False, moves)
+
+    def _record_cave(self, concede: list[Move], rep_text: str) -> None:
+        self._caves += 1
+        demand = self.scenario.demand
+        given = [m.concession for m in concede if m.concession is not None]
+        for c in given:
+            self._concessions.append(c)
+        same_kind = [c for c in given if c.kind is demand.kind]
+        if not given:
+            # A bare "okay" gives in to whatever is on the table; "fine, fifteen" to fifteen.
+            numbers = [q.value for q in find_quantities(rep_text)]
+            amount = numbers[0] if numbers and self._demand is not None else self._demand
+            given = [Concession(demand.kind, False, amount, demand.unit, rep_text.strip())]
+            self._concessions.extend(given)
+            same_kind = given
+        if same_kind and same_kind[0].amount is not None:
+            self._offered = same_kind[0].amount
+        elif same_kind:
+            self._offered = self._demand
+        if self._offered is not None and self._demand is not None:
+            step = self._knobs.escalation_step
+            nxt = self._offered + step if demand.direction == "up" else self._offered - step
+            if demand.limit is not None:
+                nxt = min(nxt, demand.limit) if demand.direction == "up" else max(nxt, demand.limit)
+            self._demand = nxt
+
+    def _knob(self, value: int | str | None) -> int | None:
+        if value is None or isinstance(value, int):
+            return value
+        return int(getattr(self._knobs, value))
+
+    def _passes(self, t: Transition, concession: Move | None) -> bool:
+        lo_firm, lo_caves, hi_caves = self._knob(t.min_firm), self._knob(t.min_caves), self._knob(
+            t.max_caves
+        )
+        if lo_firm is not None and self._firm < lo_firm:
+            return False
+        if lo_caves is not None and self._caves < lo_caves:
+            return False
+        if hi_caves is not None and self._caves > hi_caves:
+            return False
+        if t.conditional is not None:
+            is_trade = bool(concession and concession.concession and concession.concession.conditional)
+            if is_trade != t.conditional:
+                return False
+        return True
+
+    def _pick(self, primary: MoveKind, concession: Move | None) -> Transition | None:
+        on = self.scenario.states[self._state].on
+        keys = [primary.value]
+        if primary in self.scenario.firm_moves:
+            keys.append("firm")
+        keys.append("default")
+        for key in keys:
+            for t in on.get(key, []):
+                if self._passes(t, concession):
+                    return t
+        return None
+
+    def _end_with(self, lines: list[str], outcome: Outcome, moves: tuple[Move, ...]) -> ProspectLine:
+        return self._finish(self._render(self._pick_line("_end", lines)), outcome, moves)
+
+    def _finish(self, text: str, outcome: Outcome, moves: tuple[Move, ...]) -> ProspectLine:
+        if outcome is Outcome.WON and self._concessions:
+            outcome = Outcome.WON_WITH_CONCESSIONS
+        self._outcome = outcome
+        return ProspectLine(text, self._state, True, moves)
+
+    def _say(self, state: str) -> str:
+        return self._render(self._pick_line(state, self.scenario.states[state].lines))
+
+    def _pick_line(self, key: str, lines: list[str]) -> str:
+        # Vary the wording, never the same line twice in a row from one state.
+        options = [ln for ln in lines if ln != self._last_line.get(key)] or lines
+        line = self._rng.choice(options)
+        self._last_line[key] = line
+        return line
+
+    def _render(self, line: str) -> str:
+        p = self.scenario.persona
+        values = {
+            "name": p.name, "role": p.role, "company": p.company,
+            "demand": say_number(self._demand) if self._demand is not None else "",
+            "offered": say_number(self._offered) if self._offered is not None else "",
+            "need": say_number(self.scenario.needed_minutes),
+        }
+        text = line.format_map(values)
+        # A sentence may start with a placeholder ("{offered} percent?"); speech wants a capital.
+        return re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)

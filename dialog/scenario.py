@@ -1,0 +1,285 @@
+"""Scenario files: the schema (pydantic), validation with file-and-field errors, the catalog.
+
+A scenario is a YAML file in `dialog/scenarios/`; see docs/scenarios.md for how to write one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import string
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from dialog.moves import MoveKind
+from dialog.outcomes import Outcome
+from scoring.concessions import ConcessionKind
+
+DIFFICULTIES = ("easy", "normal", "hard")
+# Transition keys besides move kinds: "firm" (any of the scenario's firm_moves) and "default".
+GROUP_KEYS = ("firm", "default")
+# Placeholders a prospect line may use; the machine fills them in (numbers as words).
+LINE_FIELDS = frozenset({"name", "role", "company", "demand", "offered", "need"})
+
+
+class ScenarioFileError(Exception):
+    """A scenario file that cannot be used; names the file and the offending field."""
+
+    def __init__(self, path: Path | str, field: str, message: str) -> None:
+        self.path = Path(path)
+        self.field = field
+        self.message = message
+        super().__init__(f"{self.path}: {field}: {message}" if field else f"{self.path}: {message}")
+
+
+class UnknownScenarioError(KeyError):
+    """No scenario with that id in the catalog."""
+
+    def __init__(self, scenario_id: str, known: list[str]) -> None:
+        self.scenario_id = scenario_id
+        self.known = known
+        super().__init__(f"unknown scenario {scenario_id!r}; known: {', '.join(known) or 'none'}")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Persona(_Model):
+    name: str
+    role: str
+    company: str
+    temperament: str
+
+
+class Difficulty(_Model):
+    """Knobs the transitions refer to by name (e.g. `min_firm: firm_to_win`)."""
+
+    firm_to_win: int = Field(ge=1, description="firm turns it takes to win")
+    max_caves: int = Field(ge=1, description="caves before the prospect takes the deal")
+    escalation_step: float = Field(ge=0, description="how far the demand moves after a cave")
+    patience: int = Field(ge=1, description="unproductive turns before the prospect gives up")
+    silence_limit: int = Field(default=3, ge=1, description="silences in a row before hanging up")
+    walk_respect: int = Field(
+        default=1, ge=0, description="firm turns needed before a walk-away brings them back"
+    )
+
+
+class Transition(_Model):
+    to: str
+    min_firm: int | str | None = None
+    min_caves: int | str | None = None
+    max_caves: int | str | None = None
+    conditional: bool | None = None  # only when the concession was (not) a trade
+
+
+class State(_Model):
+    lines: list[str] = Field(min_length=1)
+    on: dict[str, list[Transition]] = Field(default_factory=dict)
+    end: bool = False
+    outcome: Outcome | None = None
+    # The prospect has offered what the rep wanted: a plain "okay" here is no concession.
+    fair_offer: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_on_key(cls, v: object) -> object:
+        # YAML 1.1 reads a bare `on:` key as the boolean True; authors mean the field "on".
+        if isinstance(v, dict) and True in v:
+            v = dict(v)
+            v["on"] = v.pop(True)
+        return v
+
+    @field_validator("on", mode="before")
+    @classmethod
+    def _targets_as_lists(cls, v: object) -> object:
+        # Authors may write `concede: squeeze` as shorthand for `concede: [{to: squeeze}]`.
+        if isinstance(v, dict):
+            return {k: [{"to": t}] if isinstance(t, str) else t for k, t in v.items()}
+        return v
+
+
+class Demand(_Model):
+    """What the prospect is fishing for; {demand} in lines starts at `start`."""
+
+    kind: ConcessionKind
+    start: float | None = None
+    unit: str | None = None
+    direction: Literal["up", "down"] = "up"  # price demands grow; offered minutes shrink
+    limit: float | None = None  # the demand never passes this
+
+
+class Scenario(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    brief: str
+    persona: Persona
+    rep_goal: str
+    wait_for_rep_s: float = Field(default=6, gt=0)
+    turn_limit: int = Field(default=12, ge=1)
+    time_limit_s: float = Field(default=600, gt=0)
+    needed_minutes: float = 45
+    demand: Demand
+    firm_moves: list[MoveKind] = Field(
+        default_factory=lambda: [MoveKind.HOLD_FIRM, MoveKind.STATE_VALUE]
+    )
+    difficulties: dict[Literal["easy", "normal", "hard"], Difficulty]
+    start: str = "opening"
+    states: dict[str, State] = Field(min_length=1)
+    unclear_lines: list[str] = Field(min_length=1)
+    silence_lines: list[str] = Field(min_length=1)
+    hangup_lines: list[str] = Field(min_length=1)  # after too many silences
+    impatient_lines: list[str] = Field(min_length=1)  # after too many unproductive turns
+    limit_lines: list[str] = Field(min_length=1)  # out of turns or time
+
+    def difficulty(self, name: str) -> Difficulty:
+        """The knobs for `name`; ValueError for an unknown difficulty."""
+        if name not in self.difficulties:
+            raise ValueError(f"unknown difficulty {name!r}; choose one of {', '.join(DIFFICULTIES)}")
+        return self.difficulties[name]  # type: ignore[index]
+
+
+def _check_references(s: Scenario, path: Path) -> None:
+    """Cross-field checks pydantic cannot express: targets, keys, knob names, end states."""
+    missing = [d for d in DIFFICULTIES if d not in s.difficulties]
+    if missing:
+        raise ScenarioFileError(path, "difficulties", f"missing {', '.join(missing)}")
+    if s.start not in s.states:
+        raise ScenarioFileError(path, "start", f"state {s.start!r} does not exist")
+    if path.suffix in (".yaml", ".yml") and s.id != path.stem:
+        raise ScenarioFileError(path, "id", f"{s.id!r} must match the file name {path.stem!r}")
+    knobs = set(Difficulty.model_fields)
+    moves = {m.value for m in MoveKind}
+    if not any(st.end for st in s.states.values()):
+        raise ScenarioFileError(path, "states", "no end state (a state with end: true)")
+    for name, st in s.states.items():
+        where = f"states.{name}"
+        if st.end and st.outcome is None:
+            raise ScenarioFileError(path, f"{where}.outcome", "an end state needs an outcome")
+        if not st.end and st.outcome is not None:
+            raise ScenarioFileError(path, f"{where}.outcome", "only end states have an outcome")
+        if not st.end and not st.on:
+            raise ScenarioFileError(path, f"{where}.on", "a state that is not an end needs transitions")
+        for key, options in st.on.items():
+            if key not in moves and key not in GROUP_KEYS:
+                raise ScenarioFileError(
+                    path, f"{where}.on.{key}", f"not a move kind (one of {', '.join(sorted(moves))}"
+                    f", or {' / '.join(GROUP_KEYS)})"
+                )
+            for i, t in enumerate(options):
+                here = f"{where}.on.{key}[{i}]"
+                if t.to not in s.states:
+                    raise ScenarioFileError(path, f"{here}.to", f"state {t.to!r} does not exist")
+                for guard in ("min_firm", "min_caves", "max_caves"):
+                    value = getattr(t, guard)
+                    if isinstance(value, str) and value not in knobs:
+                        raise ScenarioFileError(
+                            path, f"{here}.{guard}", f"{value!r} is not a difficulty knob"
+                        )
+
+
+def _check_lines(s: Scenario, path: Path) -> None:
+    groups: list[tuple[str, list[str]]] = [(f"states.{n}.lines", st.lines) for n, st in s.states.items()]
+    groups += [(f, getattr(s, f)) for f in (
+        "unclear_lines", "silence_lines", "hangup_lines", "impatient_lines", "limit_lines")]
+    for where, lines in groups:
+        for i, line in enumerate(lines):
+            try:
+                names = {n for _, n, _, _ in string.Formatter().parse(line) if n is not None}
+            except ValueError as e:
+                raise ScenarioFileError(path, f"{where}[{i}]", f"bad braces: {e}") from e
+            unknown = names - LINE_FIELDS
+            if unknown:
+                raise ScenarioFileError(
+                    path, f"{where}[{i}]", f"unknown placeholder {{{sorted(unknown)[0]}}}; "
+                    f"use one of {', '.join(sorted(LINE_FIELDS))}"
+                )
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Parse and validate one scenario file; ScenarioFileError names the file and field."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ScenarioFileError(path, "", f"cannot read: {e.strerror or e}") from e
+    except yaml.YAMLError as e:
+        raise ScenarioFileError(path, "", f"not valid YAML: {e}") from e
+    if not isinstance(raw, dict):
+        raise ScenarioFileError(path, "", "expected a mapping of fields at the top level")
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as e:
+        first = e.errors()[0]
+        more = f" (and {e.error_count() - 1} more)" if e.error_count() > 1 else ""
+        raise ScenarioFileError(path, _loc(first["loc"]), first["msg"] + more) from e
+    _check_references(scenario, path)
+    _check_lines(scenario, path)
+    return scenario
+
+
+@dataclass(frozen=True)
+class ScenarioCatalog:
+    """The valid scenarios of a directory plus an error for each file that was rejected."""
+
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    errors: tuple[ScenarioFileError, ...] = ()
+
+    def get(self, scenario_id: str) -> Scenario:
+        """The scenario with this id; UnknownScenarioError otherwise."""
+        try:
+            return self.scenarios[scenario_id]
+        except KeyError:
+            raise UnknownScenarioError(scenario_id, self.ids()) from None
+
+    def ids(self) -> list[str]:
+        return sorted(self.scenarios)
+
+    def __contains__(self, scenario_id: object) -> bool:
+        return scenario_id in self.scenarios
+
+    def __iter__(self) -> Iterator[Scenario]:
+        return iter(self.scenarios[i] for i in self.ids())
+
+    def __len__(self) -> int:
+        return len(self.scenarios)
+
+
+def load_scenarios(directory: Path | str) -> ScenarioCatalog:
+    """Every *.yaml / *.yml scenario in `directory`; bad files become errors, not exceptions."""
+    directory = Path(directory)
+    good: dict[str, Scenario] = {}
+    errors: list[ScenarioFileError] = []
+    if not directory.is_dir():
+        err = ScenarioFileError(directory, "", "scenario directory does not exist")
+        return ScenarioCatalog({}, (err,))
+    for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+        try:
+            s = load_scenario(path)
+        except ScenarioFileError as e:
+            errors.append(e)
+            continue
+        if s.id in good:
+            errors.append(ScenarioFileError(path, "id", f"duplicate scenario id {s.id!r}"))
+            continue
+        good[s.id] = s
+    return ScenarioCatalog(good, tuple(errors))
+
+
+BUILTIN_DIR = Path(__file__).parent / "scenarios"
+
+
+def builtin_catalog() -> ScenarioCatalog:
+    """The scenarios shipped in the package (dialog/scenarios/)."""
+    return load_scenarios(BUILTIN_DIR)

@@ -1,0 +1,358 @@
+"""Concessions in a rep's words: price, time, info and scope give-aways.
+
+One rule-based implementation shared by the dialog engine (to react to a cave) and the scorer
+(to count what was given away). The pipeline per sentence:
+
+1. canonicalise: lower case, drop "um"/"uh", expand contractions, numbers to digits + unit;
+2. find *cues*: regex patterns per kind that fire on both "I'll match it" and "I won't match it";
+3. judge each cue: negated (a negation word in the same clause), merely asked about (a question
+   that is not itself an offer), said about someone else ("they discount"), or conditional
+   (a trade: "if you sign today").
+
+`scan_cues` returns every cue with those judgements, so the move classifier can read negated
+cues as the rep holding firm; `detect_concessions` returns only the real give-aways.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from scoring.numbers import canonical_quantities
+
+
+class ConcessionKind(StrEnum):
+    PRICE = "price"
+    TIME = "time"
+    INFO = "info"
+    SCOPE = "scope"
+
+
+@dataclass(frozen=True)
+class Concession:
+    """Something the rep gave away; `quote` is the sentence that carries it, verbatim."""
+
+    kind: ConcessionKind
+    conditional: bool  # a trade: "if you sign today, I can ..."
+    amount: float | None  # 10 for "ten percent", 20 for "twenty minutes"
+    unit: str | None  # "percent" | "minutes" | "dollars" | "months" | "days" | None
+    quote: str
+
+
+@dataclass(frozen=True)
+class ConcessionCue:
+    """A pattern hit before judgement; `negated` cues are refusals ("I can't match that")."""
+
+    kind: ConcessionKind
+    negated: bool
+    question: bool  # inside a question that only asks about it
+    conditional: bool
+    amount: float | None
+    unit: str | None
+    quote: str
+
+    @property
+    def is_concession(self) -> bool:
+        return not self.negated and not self.question
+
+
+# --- canonical text ---------------------------------------------------------------------------
+
+_DISFLUENCY = re.compile(r"\b(?:u+m+|u+h+|e+r+m*|a+h+|h+m+|m+h*m+)\b[,.]?\s*")
+_CONTRACTIONS = [
+    (r"\bcan't\b", "can not"), (r"\bcannot\b", "can not"), (r"\bwon't\b", "will not"),
+    (r"\bshan't\b", "shall not"), (r"\b(\w+)n't\b", r"\1 not"), (r"\blet's\b", "let us"),
+    (r"\b(i|we|you|they|he|she|it|that|there)'ll\b", r"\1 will"), (r"\bi'm\b", "i am"),
+    (r"\b(we|you|they)'re\b", r"\1 are"), (r"\b(i|we|you|they)'ve\b", r"\1 have"),
+    (r"\b(i|we|you|they|he|she|that|it)'d\b", r"\1 would"),
+    (r"\b(it|that|what|there|here|price|which|who|this)'s\b", r"\1 is"),
+]
+
+
+def canonical(text: str) -> str:
+    """Lower-case text with fillers dropped, contractions expanded and numbers as digits."""
+    t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    t = _DISFLUENCY.sub("", t)
+    t = canonical_quantities(t)
+    for pat, rep in _CONTRACTIONS:
+        t = re.sub(pat, rep, t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+# --- shared vocabulary ------------------------------------------------------------------------
+
+_N = r"(\d+(?:\.\d+)?)(?!\.?\d)"
+_ME = r"\b(?:i|we|us|let us|let me|me|our|my)\b"
+# A third party or the prospect as the subject before the cue: "they discount", "you want 10%".
+_OTHER = (
+    r"\b(?:they|he|she|their|competitor|competitors|them)\b"
+    r"|\byou (?:want|wanted|need|are asking|asked|mention|mentioned|said|say|would like|expect"
+    r"|are looking|were hoping|hope|think|got|get|have|had|can get|could get|are getting)\b"
+)
+_ACCEPT = r"(?:ok|okay|sure|fine|alright|all right|deal|done|yes|yeah|yep|absolutely|great|perfect)"
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|nothing|none|nor|neither|without|unable|refuse|refusing|rather than"
+    r"|instead of|no way|hardly)\b"
+)
+# Phrases that contain a negation word but agree ("no problem, I'll match it").
+_FALSE_NEGATIONS = re.compile(
+    r"\b(?:no problem|not a problem|no worries|why not|no doubt|do not worry|not only"
+    r"|no-brainer|no brainer|if not)\b"
+)
+_CLAUSE_BREAK = re.compile(
+    r"\s*[,;:\u2014]\s*|\s+-\s+|\s+(?=(?:but|though|although|however|so|if|unless|as long as"
+    r"|provided|and (?:i|we))\b)"
+)
+_QUESTION_START = re.compile(
+    r"^(?:(?:would|could|can|do|does|did|is|are|was|have|has|will|should)\s+"
+    r"(?:you|it|that|this|there|price|the|your|we|i|a|an|\d)\b|(?:what|why|how|which|who|where"
+    r"|when)\b(?! (?:i|we) (?:can|could|will|would) (?:do|offer)))"
+)
+# Questions that are offers: "how about 10%?", "what if I threw in onboarding?".
+_OFFER_QUESTION = re.compile(
+    r"\b(?:how about|what about|what if (?:i|we)|would (?:it|that) help if (?:i|we)"
+    r"|(?:can|could|may) (?:i|we) offer|(?:where|what) (?:should|can|do) (?:i|we) send"
+    r"|what is (?:your|the best) email|if (?:i|we) (?:can |could |were to )?(?:give|gave|take"
+    r"|took|knock|knocked|throw|threw|match|matched|do|did|waive|waived|offer|offered|include"
+    r"|included|extend|extended|drop|dropped|cut|lower|lowered))\b"
+    r"|^would " + _N + r" (?:percent|dollars|minutes)\b"
+)
+_CONDITION = re.compile(
+    r"\bif you\b(?! (?:want|like|would like|insist|need|prefer|wish|ask|are asking|are interested"
+    r"|have any|have questions|think))|\bas long as\b|\bso long as\b|\bprovided\b|\bproviding\b"
+    r"|\bin exchange\b|\bin return\b|\bon (?:the )?condition\b|\bonly if\b|\bassuming you\b"
+    r"|(?<!see )(?<!check )\bif (?:we|i) (?:can|could) (?:lock|sign|get (?:a |an |your |you to )?"
+    r"(?:commitment|signature|signed|sign|commit|\d+|annual|multi))\b"
+    r"|\bwould you (?:sign|commit|agree|buy|move forward|go ahead|switch|renew|stay|extend)\b"
+    r"|\byou (?:sign|commit|agree|prepay|pay|renew)\b[^.]*\band (?:i|we) (?:will|can)\b"
+)
+_NEXT_STEP = re.compile(
+    r"\b(?:book|schedule|calendar|invite|lock in|pencil|diary)\b"
+    r"|\b(?:we|let us) (?:can |could |will |should )?(?:talk|meet|go through|walk through|review"
+    r"|discuss|connect|speak|reconvene|jump on|get on)\b[^.?!]*\b(?:monday|tuesday|wednesday"
+    r"|thursday|friday|tomorrow|next week|at \d+)"
+    r"|\b(?:monday|tuesday|wednesday|thursday|friday|tomorrow)\b[^.?!]*\bat \d+"
+)
+
+# --- cue patterns per kind --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    kind: ConcessionKind
+    regex: re.Pattern[str]
+    needs_me: bool  # needs a first-person speaker or an acceptance before the cue
+    intrinsic_negation: bool = False  # "we won't charge you for onboarding" is a give-away
+
+
+def _p(kind: ConcessionKind, rx: str, needs_me: bool = True, neg: bool = False) -> _Pattern:
+    return _Pattern(kind, re.compile(rx), needs_me, neg)
+
+
+_K = ConcessionKind
+_MIN = _N + r"(?: minutes)?"
+_PATTERNS: tuple[_Pattern, ...] = (
+    # price
+    _p(_K.PRICE, r"\bdiscount\w*\b"),
+    _p(_K.PRICE, r"\b(?:knock|take|shave|chop|trim|drop)\w*\b(?: [\w.'-]+){0,5}? off\b"),
+    _p(_K.PRICE, r"\b(?:do|give you|offer|offer you|go to|go|come down|meet you at|get you)"
+       r"(?: \w+){0,2}? " + _N + r" (?:percent|dollars)\b"),
+    _p(_K.PRICE, _N + r" (?:percent|dollars) off\b"),
+    _p(_K.PRICE, r"\b(?:price[- ]match\w*|match\w*(?: \w+){0,2} (?:price|prices|quote|offer"
+       r"|number|rate|deal|pricing)|match (?:it|that|them|this|what they)|match (?:the |that |their )?" + _N + r" (?:percent|dollars)|beat (?:their|that|the)"
+       r" (?:price|quote|offer|number))\b"),
+    _p(_K.PRICE, r"\b(?:come|go|bring (?:it|the price)) down\b|\b(?:lower|reduce|drop|cut|adjust)"
+       r" (?:the |our |my |your )?(?:price|rate|fee|cost|quote)\b"),
+    _p(_K.PRICE, r"\b(?:meet you in the middle|meet (?:you )?halfway|split the difference"
+       r"|sharpen (?:the|my|our) pencil|call it \d+|(?:better|special|lower|best|reduced|discounted)"
+       r" (?:price|rate|deal|number)|something on (?:the )?price|flexible on (?:the )?price)\b"),
+    _p(_K.PRICE, _N + r" (?:percent|dollars)(?: off)?(?: \w+){0,2}? (?:is fine|is ok|is okay"
+       r"|works|it is|then|sounds (?:fair|good|fine)|is doable|is no problem|is a deal|deal)\b",
+       needs_me=False),
+    # time
+    _p(_K.TIME, _N + r" minutes(?: [\w']+){0,5}? (?:fine|ok|okay|good|great|perfect|plenty"
+       r"|enough|all i need|no problem|doable|works|work|it is|then|will do)\b", needs_me=False),
+    _p(_K.TIME, r"^" + _ACCEPT + r"\b[,.!]? (?:that is |then )?" + _N + r" minutes\b",
+       needs_me=False),
+    _p(_K.TIME, r"\b(?:take|do|make|fit|squeeze|get|cover|manage|keep|cut|trim|work with"
+       r"|make do with|settle for|go with|accept|condense|compress|shorten)\b(?: [\w']+){0,4}?"
+       r" (?:in |into |to |within |with |down to |for )?(?:the |your |those |just )?" + _MIN
+       + r"\b(?! (?:percent|dollars|months|days|am|pm))"),
+    _p(_K.TIME, r"\b(?:be quick|be brief|keep it (?:short|brief|quick|tight)|make it (?:quick"
+       r"|fast|short)|rush through|speed through|go fast|talk fast|skip the (?:demo|details"
+       r"|discovery)|whatever time you have|work with whatever|squeeze (?:it|me|us) in)\b"),
+    # info
+    _p(_K.INFO, r"\bget (?:it|that|this|something|them|some \w+) (?:over|across|sent)\b"),
+    _p(_K.INFO, r"\b(?:send|email|e-mail|forward|mail)\w*\b(?: [\w-]+){0,4}? (?:over|across"
+       r"|along|through)\b"),
+    _p(_K.INFO, r"\b(?:send|email|e-mail|forward|shoot|drop|mail)\b(?: (?:you|it|that|them"
+       r"|this|over|across|along|through|out|some|a|an|the|our|my|few|couple|of|to|just))*"
+       r" ?(?:info|information|brochure|deck|details|materials?|overview|pdf|one[- ]pager"
+       r"|case stud(?:y|ies)|pricing|price list|proposal|link|something|stuff|literature|summary"
+       r"|an email|email|pack|package|everything|documents|docs|paperwork|references|it over|that over|it across|you (?:some|a|an|the|our|something|it|that)"
+       r"|it|that|them)\b"),
+    _p(_K.INFO, r"\b(?:what is (?:your|the best) email|(?:where|what) (?:should|can|do) (?:i|we)"
+       r" send)", needs_me=False),
+    # scope
+    _p(_K.SCOPE, r"\bthr[eo]w\w* in\b|\bon the house\b|(?<!that is )(?<!that was )(?<!this is )\bon us\b|\bfor free\b|\bfree of charge\b"
+       r"|\bcomplimentary\b|\bwaiv\w+\b", needs_me=False),
+    _p(_K.SCOPE, r"\b(?:at no|no|without any|without) (?:extra |additional )?(?:cost|charge"
+       r"|setup fee|set-up fee|onboarding fee|implementation fee|fee)\b", needs_me=False,
+       neg=True),
+    _p(_K.SCOPE, r"\b(?:will not|not going to|do not need to|would not|do not|not) (?:charge|bill"
+       r"|invoice)\b|\byou (?:will not|do not (?:have|need) to) pay for\b", neg=True),
+    _p(_K.SCOPE, r"\bfree (?:month|months|onboarding|training|implementation|setup|set-up"
+       r"|support|upgrade|seats?|licen[cs]es?|users?|trial|installation|consulting|hours"
+       r"|migration|add-on|module|premium)\b|" + _N + r" (?:months|days)(?: \w+)? (?:free|on us)\b"
+       r"|\bfirst (?:month|year|\d+ months) (?:free|on us)\b", needs_me=False),
+    _p(_K.SCOPE, r"\bextend\w* (?:the |your |that )?(?:free )?(?:trial|pilot)\b|\b(?:give|add"
+       r"|include|offer)\w*(?: you)? (?:an? )?(?:extra |additional |bonus )?" + _N
+       + r" (?:extra |additional |bonus |free )?(?:months|days)\b|\b(?:upgrade|bump) you\b"
+       r"|\b(?:extra|additional|bonus) (?:seats?|licen[cs]es?|users?|training|support|months?)\b"),
+)
+
+# --- judgement --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    raw: str  # verbatim slice of the input
+    text: str  # canonical form
+
+
+def _sentences(text: str) -> list[_Sentence]:
+    out = []
+    for m in re.finditer(r"[^.!?;\n]+(?:[.!?]+|$)", text):
+        raw = m.group(0).strip()
+        if re.search(r"[a-z0-9]", raw, re.I):
+            out.append(_Sentence(raw, canonical(raw)))
+    return _merge_decimals(out)
+
+
+def _merge_decimals(sents: list[_Sentence]) -> list[_Sentence]:
+    """Re-join sentences split inside '7.5%' or '$1.5k' by the naive splitter."""
+    merged: list[_Sentence] = []
+    for s in sents:
+        if merged and re.search(r"\d\.$", merged[-1].raw) and re.match(r"\d", s.raw):
+            raw = merged[-1].raw + s.raw
+            merged[-1] = _Sentence(raw, canonical(raw))
+        else:
+            merged.append(s)
+    return merged
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the clause(s) that the cue at [start, end) lies in."""
+    lo, hi = 0, len(text)
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    return lo, hi
+
+
+def _is_question(sent: _Sentence) -> bool:
+    return sent.raw.rstrip().endswith("?") or bool(_QUESTION_START.match(sent.text))
+
+
+_UNITS_FOR: dict[ConcessionKind, tuple[str | None, ...]] = {
+    ConcessionKind.PRICE: ("percent", "dollars", None),
+    ConcessionKind.TIME: ("minutes", None),
+    ConcessionKind.INFO: (),
+    ConcessionKind.SCOPE: ("months", "days", "dollars"),
+}
+
+
+def _amount(kind: ConcessionKind, span: str, topic_unit: str | None) -> tuple[float | None, str | None]:
+    wanted = _UNITS_FOR[kind]
+    m = next(
+        (m for m in re.finditer(_N + r"(?: (percent|minutes|dollars|months|days))?", span)
+         if m.group(2) in wanted),
+        None,
+    )
+    if m is None:
+        first = re.search(r"\bfirst (month|year)\b", span)
+        if kind is ConcessionKind.SCOPE and first:
+            return (1.0 if first.group(1) == "month" else 12.0), "months"
+        return None, None
+    value, unit = float(m.group(1)), m.group(2)
+    if unit is None:
+        if kind is ConcessionKind.TIME:
+            unit = "minutes"
+        elif kind is ConcessionKind.PRICE:
+            # A bare "knock ten off" means percent in practice; "knock 500 off" means money.
+            unit = topic_unit or ("percent" if value <= 50 else "dollars")
+    return value, unit
+
+
+def scan_cues(text: str, *, needed_minutes: float = 45) -> list[ConcessionCue]:
+    """Every concession cue in `text`, judged but not filtered (see module docstring)."""
+    sents = _sentences(text)
+    whole = canonical(text)
+    has_next_step = bool(_NEXT_STEP.search(whole))
+    any_probe = any(_is_question(s) and not _OFFER_QUESTION.search(s.text) for s in sents)
+    topic_unit = "dollars" if " dollars" in whole and " percent" not in whole else None
+    cues: list[ConcessionCue] = []
+    for sent in sents:
+        t = sent.text
+        offer_q = bool(_OFFER_QUESTION.search(t))
+        question = _is_question(sent) and not offer_q
+        conditional = bool(_CONDITION.search(t))
+        seen: dict[ConcessionKind, int] = {}
+        for pat in _PATTERNS:
+            for m in pat.regex.finditer(t):
+                lo, hi = _clause_bounds(t, m.start(), m.end())
+                before = t[lo:m.start()]
+                if re.search(_OTHER, before) and not re.search(r"\b(?:i|we) (?:will|can)\b", before):
+                    continue
+                prev = t[:lo]
+                if pat.needs_me and not offer_q and not (
+                    re.search(_ME, before) or re.search(r"\b" + _ACCEPT + r"\W*$", prev)
+                    or re.match(_ACCEPT + r"\b", before)
+                ):
+                    continue
+                clause = t[lo:hi]
+                if pat.intrinsic_negation:
+                    clause = clause.replace(m.group(0), " ")
+                clause = _FALSE_NEGATIONS.sub(" ", clause)
+                negated = bool(_NEGATION.search(clause))
+                amount, unit = _amount(pat.kind, m.group(0), topic_unit)
+                if amount is None and pat.kind in (ConcessionKind.SCOPE, ConcessionKind.PRICE):
+                    amount, unit = _amount(pat.kind, clause, topic_unit)
+                if pat.kind is ConcessionKind.TIME and amount is not None and amount >= needed_minutes:
+                    continue  # accepting the time the rep needs is no concession
+                if pat.kind is ConcessionKind.INFO and not negated and (
+                    has_next_step or (any_probe and re.search(r"\b(?:but|before)\b", t[m.end():]))
+                ):
+                    continue  # sending with a booked follow-up, or deferring to a probe
+                cue = ConcessionCue(pat.kind, negated, question, conditional, amount, unit, sent.raw)
+                _keep(cues, seen, cue)
+    return cues
+
+
+def _keep(cues: list[ConcessionCue], seen: dict[ConcessionKind, int], cue: ConcessionCue) -> None:
+    """One cue per kind per sentence; a give-away beats a refusal, an amount beats none."""
+    idx = seen.get(cue.kind)
+    if idx is None:
+        seen[cue.kind] = len(cues)
+        cues.append(cue)
+        return
+    old = cues[idx]
+    if (cue.is_concession, cue.amount is not None) > (old.is_concession, old.amount is not None):
+        cues[idx] = cue
+
+
+def detect_concessions(text: str, *, needed_minutes: float = 45) -> list[Concession]:
+    """The concessions a rep's turn gives away (refusals and mere questions excluded).
+
+    `needed_minutes` is the meeting length the rep needs: agreeing to that much or more is not
+    a time concession.
+    """
+    return [
+        Concession(c.kind, c.conditional, c.amount, c.unit, c.quote)
+        for c in scan_cues(text, needed_minutes=needed_minutes)
+        if c.is_concession
+    ]

@@ -1,0 +1,136 @@
+"""Public entry points: a live per-turn score and the end-of-call scorecard (JSON-ready).
+
+`score_turn` is a pure function of one turn, for the WebSocket "score" event.
+`build_scorecard` gathers every module over the whole call (DESIGN.md contract 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from scoring.confidence import assess_confidence
+from scoring.fillers import FillerEvent, detect_fillers, summarize_fillers
+from scoring.hedges import detect_hedges
+from scoring.metrics import conversation_metrics
+from scoring.moves import (
+    call_concessions,
+    concessions_available,
+    next_steps,
+    pressure_kinds,
+    refusals,
+    turn_concessions,
+    value_statements,
+)
+from scoring.rubric import CallEvidence, evaluate_rubric, load_rubric
+from scoring.tokens import tokenize_turn
+from scoring.turns import Speaker, Turn
+
+SCORECARD_VERSION = 1
+
+
+def _r(x: float) -> float:
+    return round(float(x), 3)
+
+
+def turn_to_dict(turn: Turn) -> dict:
+    return {
+        "index": turn.index,
+        "speaker": str(turn.speaker),
+        "text": turn.text,
+        "start": _r(turn.start),
+        "end": _r(turn.end),
+        "words": [
+            {
+                "text": w.text,
+                "start": _r(w.start),
+                "end": _r(w.end),
+                "probability": _r(w.probability),
+            }
+            for w in turn.words
+        ],
+        "cut": turn.cut,
+    }
+
+
+def score_turn(turn: Turn) -> dict:
+    """Live evidence for one turn: its fillers, concessions and hedges (rep turns only)."""
+    rep = turn.speaker == Speaker.REP
+    fillers = detect_fillers(turn) if rep else []
+    counts: dict[str, int] = {}
+    for f in fillers:
+        counts[f.word] = counts.get(f.word, 0) + 1
+    hedges = detect_hedges(turn) if rep else []
+    words = len(tokenize_turn(turn)) if rep else 0
+    return {
+        "turn": turn.index,
+        "speaker": str(turn.speaker),
+        "start": _r(turn.start),
+        "end": _r(turn.end),
+        "words": words,
+        "wpm": round(60.0 * words / turn.duration, 1) if rep and turn.duration > 0 else None,
+        "fillers": {
+            "total": len(fillers),
+            "counts": counts,
+            "events": [f.to_dict() for f in fillers],
+        },
+        "concessions": [c.to_dict() for c in turn_concessions(turn)],
+        "hedges": {"total": len(hedges), "events": [h.to_dict() for h in hedges]},
+    }
+
+
+def build_scorecard(
+    *,
+    call_id: str,
+    scenario: str | None,
+    outcome: str | None,
+    turns: Sequence[Turn],
+    rep_audio: np.ndarray | None = None,
+    sample_rate: int = 16000,
+    audio_fillers: Sequence[FillerEvent] = (),
+) -> dict:
+    """The whole-call scorecard. `rep_audio` is the rep's mic track on the call clock.
+
+    `audio_fillers` are filler sounds found in the audio that no word covers; they are
+    merged with the transcript's fillers (overlaps dropped).
+    """
+    ordered = sorted(turns, key=lambda t: (t.start, t.index))
+    fillers = summarize_fillers(ordered, audio_fillers)
+    concessions = call_concessions(ordered)
+    confidence = assess_confidence(ordered, concessions, rep_audio, sample_rate)
+    metrics = conversation_metrics(ordered)
+    evidence = CallEvidence(
+        turns=tuple(ordered),
+        fillers=fillers,
+        concessions=tuple(concessions),
+        confidence=confidence,
+        metrics=metrics,
+        pressure=frozenset(pressure_kinds(ordered)),
+        refusals=tuple(refusals(ordered)),
+        next_steps=tuple(next_steps(ordered)),
+        value_statements=tuple(value_statements(ordered)),
+    )
+    rubric = evaluate_rubric(load_rubric(), evidence)
+    rep_lines = [t.text.strip() for t in ordered if t.speaker == Speaker.REP]
+    rep_text = " ".join(line for line in rep_lines if line)
+    first = min((t.start for t in ordered), default=0.0)
+    duration = max((t.end for t in ordered), default=0.0) - first
+    if rep_audio is not None and sample_rate > 0:
+        duration = max(duration, len(rep_audio) / sample_rate)
+    return {
+        "version": SCORECARD_VERSION,
+        "call_id": call_id,
+        "scenario": scenario,
+        "outcome": outcome,
+        "duration": _r(max(0.0, duration)),
+        "transcript": rep_text,
+        "turns": [turn_to_dict(t) for t in ordered],
+        "fillers": fillers.to_dict(),
+        "concessions": [c.to_dict() for c in concessions],
+        "concessions_detected": concessions_available(),
+        "confidence": confidence.to_dict(),
+        "metrics": metrics.to_dict(),
+        "rubric": rubric.to_dict(),
+        "overall": rubric.overall,
+    }

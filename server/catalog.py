@@ -1,0 +1,39 @@
+"""The scenarios this server offers: the built-in ones plus an operator's own directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dialog.scenario import Scenario, ScenarioCatalog, builtin_catalog, load_scenarios
+
+
+def load_catalog(extra_dir: Path | None = None) -> ScenarioCatalog:
+    """Built-in scenarios, then `extra_dir`'s (an id there replaces the built-in one)."""
+    catalog = builtin_catalog()
+    if extra_dir is None:
+        return catalog
+    extra = load_scenarios(extra_dir)
+    return ScenarioCatalog({**catalog.scenarios, **extra.scenarios}, catalog.errors + extra.errors)
+
+
+def start_problem(catalog: ScenarioCatalog, scenario_id: str, difficulty: str) -> str | None:
+    """Why a call with this scenario and difficulty cannot start, or None if it can."""
+    if scenario_id not in catalog:
+        return f"unknown scenario {scenario_id!r}; choose one of {', '.join(catalog.ids())}"
+    levels = list(catalog.get(scenario_id).difficulties)
+    if difficulty not in levels:
+        return f"unknown difficulty {difficulty!r} for {scenario_id}; choose one of {', '.join(levels)}"
+    return None
+
+
+def scenario_summary(scenario: Scenario) -> dict[str, Any]:
+    """What a rep needs to pick a scenario."""
+    return {
+        "id": scenario.id,
+        "title": scenario.title,
+        "brief": scenario.brief,
+        "rep_goal": scenario.rep_goal,
+        "persona": scenario.persona.model_dump(),
+        "difficulties": list(scenario.difficulties),
+    }

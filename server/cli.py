@@ -1,0 +1,134 @@
+"""The `walkaway` command line (contract 3)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from server.report import print_scorecard
+from server.settings import Settings
+
+app = typer.Typer(help="walkaway: voice role-play practice for sales reps.", no_args_is_help=True)
+_OUT = Console()
+_ERR = Console(stderr=True)
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="interface to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
+) -> None:
+    """Run the app on http://127.0.0.1:8000 (or --host/--port)."""
+    import uvicorn
+
+    from server.app import create_app
+
+    settings = Settings()
+    overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    settings = settings.model_copy(update=overrides)
+    logging.getLogger().setLevel(logging.INFO)
+    _ERR.print(f"walkaway serving on http://{settings.host}:{settings.port}")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                log_level="info", ws_max_size=4 * 1024 * 1024)
+
+
+@app.command()
+def scenarios() -> None:
+    """List the scenario ids, their difficulties and a one-line brief."""
+    from server.catalog import load_catalog
+
+    catalog = load_catalog(Settings().scenario_dir)
+    for scenario in catalog:
+        levels = "/".join(scenario.difficulties)
+        _OUT.print(f"[bold]{scenario.id}[/bold]  [dim]({levels})[/dim]  {scenario.brief}")
+    for error in catalog.errors:
+        _ERR.print(f"[red]not loaded:[/red] {error}")
+
+
+@app.command()
+def call(
+    scenario: Annotated[str, typer.Option(help="scenario id (see `walkaway scenarios`)")],
+    turn: Annotated[list[Path], typer.Option(help="a WAV/audio file of one rep turn; repeat")],
+    difficulty: Annotated[str, typer.Option()] = "normal",
+    seed: Annotated[int, typer.Option(help="same seed, same rep turns: same call")] = 0,
+    fast: Annotated[bool, typer.Option(help="stream faster than real time")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the scorecard as JSON")] = False,
+    url: Annotated[str | None, typer.Option(help="ws://host:port/ws/call of a running server")]
+    = None,
+) -> None:
+    """Play a scripted call from audio files through the real WebSocket protocol."""
+    from server.client import CallClientError, ScriptOptions, run_scripted_call
+    from voices.audio import AudioDecodeError, read_audio
+
+    try:
+        audio = [read_audio(path) for path in turn]
+    except AudioDecodeError as err:
+        _ERR.print(f"[red]error:[/red] {err}")
+        raise typer.Exit(2) from err
+    options = ScriptOptions(scenario=scenario, difficulty=difficulty, seed=seed, fast=fast)
+
+    def show(event: dict[str, Any]) -> None:
+        if not as_json and event["type"] in ("transcript", "prospect"):
+            who = "rep" if event["type"] == "transcript" else "prospect"
+            _ERR.print(f"[dim]{who}:[/dim] {event['text']}")
+
+    async def run() -> dict[str, Any] | None:
+        if url is not None:
+            return (await run_scripted_call(url, audio, options, show)).scorecard
+        from server.app import create_app
+        from server.inprocess import serve_in_process
+
+        async with serve_in_process(create_app(Settings())) as base:
+            ws_url = base.replace("http://", "ws://") + "/ws/call"
+            return (await run_scripted_call(ws_url, audio, options, show)).scorecard
+
+    try:
+        scorecard = asyncio.run(run())
+    except (CallClientError, OSError) as err:
+        _ERR.print(f"[red]error:[/red] {err}")
+        raise typer.Exit(1) from err
+    if scorecard is None:
+        _ERR.print("[red]error:[/red] the call ended without a scorecard")
+        raise typer.Exit(1)
+    scorecard.pop("type", None)
+    if as_json:
+        print(json.dumps(scorecard))
+    else:
+        print_scorecard(scorecard, _OUT)
+
+
+@app.command()
+def score(
+    audio: Annotated[list[Path], typer.Argument(help="audio files of rep speech")],
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
+) -> None:
+    """Score rep speech with no dialog: fillers, concessions, confidence."""
+    from server.scoring_files import score_files
+
+    failed = 0
+    for path, result in score_files(audio, _ERR):
+        if "error" in result:
+            failed += 1
+            if as_json:
+                print(json.dumps({"audio": str(path), "error": result["error"]}))
+            _ERR.print(f"[red]error:[/red] {result['error']}")
+            continue
+        if as_json:
+            print(json.dumps({"audio": str(path), **result}), flush=True)
+        else:
+            _OUT.rule(str(path))
+            print_scorecard(result, _OUT)
+    if failed:
+        raise typer.Exit(1)

@@ -1,0 +1,218 @@
+"""A scripted rep: plays audio turns through the real `/ws/call` protocol, like a microphone.
+
+Used by `walkaway call`, by the tests and by teams' own CI. The client behaves like a person on
+a phone: it listens while the prospect's audio plays (streaming silence for that long), then
+says its next turn, then streams silence until the prospect answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import websockets
+
+from server.protocol import SERVER_EVENT
+from voices.audio import SAMPLE_RATE, float_to_pcm16
+
+_CHUNK_S = 0.02  # 20 ms frames, what a browser AudioWorklet sends
+
+
+class CallClientError(Exception):
+    """The server refused the call or stopped answering."""
+
+
+@dataclass
+class CallResult:
+    """Everything a scripted call received."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    prospect_audio: dict[int, bytearray] = field(default_factory=dict)
+    sample_rate: int = 0
+    scorecard: dict[str, Any] | None = None
+
+    def of_type(self, kind: str) -> list[dict[str, Any]]:
+        """The received events of one type, in order."""
+        return [e for e in self.events if e["type"] == kind]
+
+
+@dataclass(frozen=True)
+class ScriptOptions:
+    """How the scripted rep behaves."""
+
+    scenario: str
+    difficulty: str = "normal"
+    seed: int | None = 0
+    fast: bool = False  # send as fast as the server takes it instead of in real time
+    gap_s: float = 0.4  # the rep's pause after the prospect stops talking
+    trailing_silence_s: float = 1.2  # silence after a turn, so end-of-turn fires
+    reply_timeout_s: float = 60.0
+    extra_start: dict[str, Any] = field(default_factory=dict)
+
+
+class _Listener:
+    """Collects server frames into a CallResult and wakes whoever waits for a condition."""
+
+    def __init__(self, result: CallResult, on_event: Callable[[dict[str, Any]], None] | None):
+        self.result = result
+        self._on_event = on_event
+        self._changed = asyncio.Condition()
+        self._audio_turn: int | None = None
+        self.audio_seconds: dict[int, float] = {}
+        self.line_started: dict[int, float] = {}  # mic clock when each prospect line arrived
+        self.clock: Callable[[], float] = lambda: 0.0
+
+    async def run(self, ws: websockets.ClientConnection) -> None:
+        async for frame in ws:
+            async with self._changed:
+                if isinstance(frame, bytes):
+                    if self._audio_turn is not None:
+                        self.result.prospect_audio.setdefault(self._audio_turn, bytearray()).extend(
+                            frame
+                        )
+                else:
+                    event = SERVER_EVENT.validate_python(json.loads(frame)).model_dump(mode="json")
+                    self._record(event)
+                self._changed.notify_all()
+        async with self._changed:
+            self._changed.notify_all()
+
+    def _record(self, event: dict[str, Any]) -> None:
+        self.result.events.append(event)
+        kind = event["type"]
+        if kind == "ready":
+            self.result.sample_rate = event["sample_rate"]
+        elif kind == "prospect":
+            self._audio_turn = event["turn"]
+            self.line_started[event["turn"]] = self.clock()
+        elif kind == "prospect_audio_end":
+            self._audio_turn = None
+            self.audio_seconds[event["turn"]] = event["duration"]
+        elif kind == "scorecard":
+            self.result.scorecard = event
+        if self._on_event is not None:
+            self._on_event(event)
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float) -> bool:
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+            except TimeoutError:
+                return False
+        return True
+
+
+class _Mic:
+    """Sends audio in 20 ms frames, paced to real time unless `fast`."""
+
+    def __init__(self, ws: websockets.ClientConnection, fast: bool) -> None:
+        self._ws = ws
+        self._fast = fast
+        self._t0 = time.monotonic()
+        self.sent_s = 0.0
+
+    async def send(self, audio: np.ndarray) -> None:
+        step = int(SAMPLE_RATE * _CHUNK_S)
+        for start in range(0, len(audio), step):
+            await self._ws.send(float_to_pcm16(audio[start : start + step]))
+            self.sent_s += min(step, len(audio) - start) / SAMPLE_RATE
+            if self._fast:
+                await asyncio.sleep(0)
+            else:
+                await asyncio.sleep(max(0.0, self._t0 + self.sent_s - time.monotonic()))
+
+    async def silence(self, seconds: float) -> None:
+        await self.send(np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32))
+
+    async def silence_until(self, done: Callable[[], bool], timeout: float) -> bool:
+        """Stream silence (in real time) or idle (fast) until `done()` or the timeout."""
+        deadline = time.monotonic() + timeout
+        while not done():
+            if time.monotonic() > deadline:
+                return False
+            if self._fast:
+                await asyncio.sleep(0.01)
+            else:
+                await self.silence(0.1)
+        return True
+
+
+async def run_scripted_call(
+    url: str,
+    turns: Sequence[np.ndarray],
+    options: ScriptOptions,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
+) -> CallResult:
+    """Play `turns` (mono float32 16 kHz) as the rep and return what the server sent."""
+    result = CallResult()
+    async with websockets.connect(url, max_size=None) as ws:
+        listener = _Listener(result, on_event)
+        listening = asyncio.create_task(listener.run(ws))
+        try:
+            await _play(ws, listener, turns, options)
+        finally:
+            await ws.close()
+            await asyncio.wait_for(listening, 5)
+    return result
+
+
+async def _play(
+    ws: websockets.ClientConnection,
+    listener: _Listener,
+    turns: Sequence[np.ndarray],
+    options: ScriptOptions,
+) -> None:
+    result = listener.result
+    start = {"type": "start", "scenario": options.scenario, "sample_rate": SAMPLE_RATE,
+             "difficulty": options.difficulty, "seed": options.seed, **options.extra_start}
+    await ws.send(json.dumps(start))
+    if not await listener.wait_for(lambda: bool(result.of_type("ready") or result.of_type("error")),
+                                   options.reply_timeout_s):
+        raise CallClientError("the server did not answer the 'start' message")
+    if not result.of_type("ready"):
+        raise CallClientError(f"call refused: {result.of_type('error')[0]['message']}")
+    mic = _Mic(ws, options.fast)
+    listener.clock = lambda: mic.sent_s
+
+    def finished() -> bool:
+        return result.scorecard is not None
+
+    for turn in turns:
+        if not await _listen_to_prospect(mic, listener, options):
+            break
+        if finished():
+            return
+        answered = len(result.of_type("prospect"))
+        await mic.send(turn)
+        await mic.silence(options.trailing_silence_s)
+        await mic.silence_until(
+            lambda: len(result.of_type("prospect")) > answered or finished(),
+            options.reply_timeout_s,
+        )
+    await _listen_to_prospect(mic, listener, options)
+    if not finished():
+        await ws.send(json.dumps({"type": "end"}))
+    await listener.wait_for(finished, options.reply_timeout_s)
+
+
+async def _listen_to_prospect(mic: _Mic, listener: _Listener, options: ScriptOptions) -> bool:
+    """Wait until the prospect's latest line has been heard out, as a listener would."""
+    result = listener.result
+
+    def line_done() -> bool:
+        lines = result.of_type("prospect")
+        ends = result.of_type("prospect_audio_end")
+        return result.scorecard is not None or (bool(lines) and len(ends) >= len(lines))
+
+    if not await mic.silence_until(line_done, options.reply_timeout_s):
+        return False
+    if result.scorecard is None and listener.audio_seconds:
+        last = max(listener.audio_seconds)
+        plays_until = listener.line_started.get(last, mic.sent_s) + listener.audio_seconds[last]
+        await mic.silence(max(0.0, plays_until - mic.sent_s) + options.gap_s)
+    return True

@@ -1,0 +1,160 @@
+"""Contract 1: the messages of `/ws/call`, defined once for the server and the clients."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+
+class ErrorCode(StrEnum):
+    """Stable codes of `error` events; the message beside each says what to fix."""
+
+    BAD_FRAME = "bad_frame"
+    UNKNOWN_TYPE = "unknown_type"
+    NOT_STARTED = "not_started"
+    ALREADY_STARTED = "already_started"
+    UNKNOWN_SCENARIO = "unknown_scenario"
+    BAD_SAMPLE_RATE = "bad_sample_rate"
+    FRAME_TOO_LARGE = "frame_too_large"
+    ODD_LENGTH_AUDIO = "odd_length_audio"
+    CALL_TOO_LONG = "call_too_long"
+    SPEECH_TO_TEXT_FAILED = "stt_failed"
+    TEXT_TO_SPEECH_FAILED = "tts_failed"
+    INTERNAL = "internal"
+
+
+class ProtocolError(Exception):
+    """Something the client sent that the server refuses, with a stable code."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# --- client -> server -----------------------------------------------------------------------
+
+class StartMessage(BaseModel):
+    """The first frame of a call."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: Literal["start"]
+    scenario: str = Field(min_length=1, max_length=100)
+    sample_rate: int = Field(default=16_000, ge=8_000, le=48_000)
+    difficulty: str = "normal"
+    seed: int | None = None
+    token: str | None = None
+
+
+class EndMessage(BaseModel):
+    """Hang up."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: Literal["end"]
+
+
+ClientMessage = Annotated[StartMessage | EndMessage, Field(discriminator="type")]
+_CLIENT = TypeAdapter(ClientMessage)
+
+
+def parse_client_message(text: str) -> StartMessage | EndMessage:
+    """Parse one text frame; raises ProtocolError with a code the client can act on."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ProtocolError(ErrorCode.BAD_FRAME, f"text frame is not JSON: {err.msg}") from err
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        raise ProtocolError(ErrorCode.BAD_FRAME, "a text frame must be a JSON object with a 'type'")
+    if data["type"] not in ("start", "end"):
+        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {data['type']!r}")
+    try:
+        return _CLIENT.validate_python(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(p) for p in first["loc"][1:]) or "message"
+        code = ErrorCode.BAD_SAMPLE_RATE if field == "sample_rate" else ErrorCode.BAD_FRAME
+        raise ProtocolError(code, f"{data['type']}: {field}: {first['msg']}") from err
+
+
+# --- server -> client -----------------------------------------------------------------------
+
+class ReadyEvent(BaseModel):
+    type: Literal["ready"] = "ready"
+    call_id: str
+    sample_rate: int
+    scenario: str
+    difficulty: str
+
+
+class PartialEvent(BaseModel):
+    type: Literal["partial"] = "partial"
+    text: str
+
+
+class TranscriptEvent(BaseModel):
+    type: Literal["transcript"] = "transcript"
+    turn: int
+    text: str
+    start: float
+    end: float
+    words: list[dict[str, Any]]
+
+
+class ProspectEvent(BaseModel):
+    type: Literal["prospect"] = "prospect"
+    turn: int
+    text: str
+    state: str
+    ends_call: bool = False
+
+
+class ProspectAudioEndEvent(BaseModel):
+    type: Literal["prospect_audio_end"] = "prospect_audio_end"
+    turn: int
+    duration: float
+
+
+class StopAudioEvent(BaseModel):
+    type: Literal["stop_audio"] = "stop_audio"
+    turn: int
+
+
+class ScoreEvent(BaseModel):
+    """Live evidence for one rep turn; the fields come from scoring.score_turn."""
+
+    model_config = ConfigDict(extra="allow")
+    type: Literal["score"] = "score"
+    turn: int
+
+
+class ScorecardEvent(BaseModel):
+    """Contract 2 scorecard, sent once at the end of the call."""
+
+    model_config = ConfigDict(extra="allow")
+    type: Literal["scorecard"] = "scorecard"
+
+
+class ErrorEvent(BaseModel):
+    type: Literal["error"] = "error"
+    code: ErrorCode
+    message: str
+
+
+ServerEvent = Annotated[
+    ReadyEvent
+    | PartialEvent
+    | TranscriptEvent
+    | ProspectEvent
+    | ProspectAudioEndEvent
+    | StopAudioEvent
+    | ScoreEvent
+    | ScorecardEvent
+    | ErrorEvent,
+    Field(discriminator="type"),
+]
+SERVER_EVENT = TypeAdapter(ServerEvent)

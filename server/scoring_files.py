@@ -1,0 +1,65 @@
+"""Scoring recorded rep speech with no dialog (`walkaway score`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.progress import Progress
+
+from scoring.scorecard import build_scorecard
+from scoring.turns import Speaker, Turn
+from voices.audio import SAMPLE_RATE, AudioDecodeError, read_audio
+from voices.fillers_audio import find_audio_fillers
+from voices.stt.base import SpeechToTextError, Transcription
+from voices.stt.whisper import WhisperOptions, WhisperSTT
+from voices.vad.base import VoiceActivityModel
+from voices.vad.silero import SileroVAD
+
+
+def score_transcription(
+    name: str,
+    audio: np.ndarray,
+    result: Transcription,
+    vad: VoiceActivityModel | None = None,
+    audio_fillers: bool = True,
+) -> dict[str, Any]:
+    """Score one transcribed recording as a single rep turn (16 kHz mono `audio`)."""
+    duration = len(audio) / SAMPLE_RATE
+    start = result.words[0].start if result.words else 0.0
+    end = result.words[-1].end if result.words else duration
+    turns = [Turn(0, Speaker.REP, result.text, start, end, result.words)] if result.text else []
+    heard = (find_audio_fillers(audio, result.words, turn=0, vad=vad)
+             if audio_fillers and turns else [])
+    return build_scorecard(call_id=name, scenario=None, outcome=None, turns=turns,
+                           rep_audio=audio, sample_rate=SAMPLE_RATE, audio_fillers=heard)
+
+
+def score_file(
+    stt: WhisperSTT, path: Path, vad: VoiceActivityModel | None = None,
+    audio_fillers: bool = True,
+) -> dict[str, Any]:
+    """Decode, transcribe and score one file; raises AudioDecodeError or SpeechToTextError."""
+    audio = read_audio(path)
+    result = stt.transcribe_sync(audio)
+    return score_transcription(path.stem, audio, result, vad, audio_fillers)
+
+
+def score_files(
+    paths: Sequence[Path], progress_console: Console, model: str = "tiny.en"
+) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Score each file in turn; an unreadable file yields {'error': ...} and the rest go on."""
+    stt = WhisperSTT(WhisperOptions(model=model)).load()
+    vad = SileroVAD().load()
+    with Progress(console=progress_console, transient=True,
+                  disable=len(paths) < 2) as progress:
+        task = progress.add_task("scoring", total=len(paths))
+        for path in paths:
+            try:
+                yield path, score_file(stt, path, vad)
+            except (AudioDecodeError, SpeechToTextError) as err:
+                yield path, {"error": str(err)}
+            progress.advance(task)

@@ -1,0 +1,400 @@
+"""One call: rep audio in, rep turns out, the prospect's voice back, a scorecard at the end.
+
+Two tasks share the call. The *listener* turns audio into frames, frames into voice activity
+and end-of-turn decisions, and handles barge-in and silence; it never waits on a model
+longer than one VAD batch. The *responder* takes finished turns in order: transcribe, score,
+let the prospect answer, speak the answer. Both read the same call clock: seconds of rep audio
+received, so a call streamed faster than real time behaves exactly like a real one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import soxr
+from pydantic import BaseModel
+
+from dialog.machine import Prospect, ProspectLine
+from dialog.scenario import Scenario
+from scoring.scorecard import build_scorecard, score_turn
+from scoring.turns import Speaker, Turn
+from server.bargein import MinSpeechBargeIn
+from server.protocol import (
+    ErrorCode,
+    ErrorEvent,
+    PartialEvent,
+    ProspectAudioEndEvent,
+    ProspectEvent,
+    ScorecardEvent,
+    ScoreEvent,
+    StartMessage,
+    StopAudioEvent,
+    TranscriptEvent,
+)
+from server.settings import Settings
+from server.track import AudioTrack
+from voices.audio import SAMPLE_RATE, pcm16_to_float, resample
+from voices.engines import Engines
+from voices.stt.base import SpeechToTextError, Transcription
+from voices.tts.base import TextToSpeechError
+from voices.vad.endpoint import Endpointer, EndpointEvent
+
+_LOGGER = logging.getLogger(__name__)
+_PAD_S = 0.2  # audio kept before speech onset and after its end, so no word is clipped
+_AUDIO_FRAME_S = 0.2  # prospect audio goes out in pieces this long, so barge-in stops it fast
+
+
+class EventSink(Protocol):
+    """Where a call's events and prospect audio go (the WebSocket, in production)."""
+
+    async def send_event(self, event: BaseModel) -> None: ...
+
+    async def send_audio(self, pcm: bytes) -> None: ...
+
+
+class Recording(Protocol):
+    """Where a call is kept: both voices on the call clock and every event, as they happen."""
+
+    def rep_audio(self, samples: np.ndarray) -> None: ...
+
+    def prospect_audio(self, samples: np.ndarray, at: float) -> None: ...
+
+    def prospect_cut(self, at: float) -> None: ...
+
+    def event(self, event: dict[str, Any]) -> None: ...
+
+
+class NoRecording:
+    """For calls nobody keeps (scripted checks with storage switched off)."""
+
+    def rep_audio(self, samples: np.ndarray) -> None:
+        pass
+
+    def prospect_audio(self, samples: np.ndarray, at: float) -> None:
+        pass
+
+    def prospect_cut(self, at: float) -> None:
+        pass
+
+    def event(self, event: dict[str, Any]) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class _RepSpeech:
+    start_sample: int
+    end_sample: int
+
+
+@dataclass(frozen=True)
+class _Silence:
+    at: float
+
+
+@dataclass(frozen=True)
+class _Opening:
+    pass
+
+
+_Job = _RepSpeech | _Silence | _Opening
+
+
+class CallSession:
+    """The state of one call; one per WebSocket."""
+
+    def __init__(
+        self,
+        *,
+        call_id: str,
+        start: StartMessage,
+        scenario: Scenario,
+        engines: Engines,
+        settings: Settings,
+        sink: EventSink,
+        recording: Recording | None = None,
+    ) -> None:
+        self.call_id = call_id
+        self.scenario = scenario
+        self.settings = settings
+        self._engines = engines
+        self._sink = sink
+        self._recording: Recording = recording or NoRecording()
+        self.prospect = Prospect(scenario, start.difficulty, start.seed or 0)
+        self._resampler = (
+            soxr.ResampleStream(start.sample_rate, SAMPLE_RATE, 1, dtype="float32")
+            if start.sample_rate != SAMPLE_RATE
+            else None
+        )
+        self.input_rate = start.sample_rate
+        self.rep_track = AudioTrack(SAMPLE_RATE)
+        self.turns: list[Turn] = []
+        self._vad = engines.vad.stream()
+        self._frame = engines.vad.frame_samples
+        self._leftover = np.zeros(0, dtype=np.float32)
+        self._endpointer = Endpointer(silence_s=settings.endpoint.silence_seconds)
+        self._barge_in = MinSpeechBargeIn(settings.barge_in_min_speech_s)
+        self._audio_in: asyncio.Queue[bytes | None] = asyncio.Queue()
+        self._jobs: asyncio.Queue[_Job | None] = asyncio.Queue()
+        self._speech_start: int | None = None
+        self._busy = False
+        self._hanging_up = False
+        self._prospect_until = 0.0  # call-clock second when the prospect's audio stops playing
+        self._speaking_turn: int | None = None
+        self._interrupted = asyncio.Event()
+        self._quiet_since = 0.0
+        self._last_partial = 0.0
+        self._partial_task: asyncio.Task[None] | None = None
+        self.scorecard: dict[str, object] | None = None
+
+    @property
+    def clock(self) -> float:
+        """Seconds of rep audio received so far: the call's clock."""
+        return len(self.rep_track) / SAMPLE_RATE
+
+    # --- input, called by the transport ---------------------------------------------------
+
+    def feed_audio(self, pcm: bytes) -> None:
+        """Queue one binary frame of rep audio (already size-checked by the transport)."""
+        if not self._hanging_up:
+            self._audio_in.put_nowait(pcm)
+
+    def hang_up(self) -> None:
+        """The rep hung up (or the socket closed): finish what was said, then score."""
+        if not self._hanging_up:
+            self._hanging_up = True
+            self._audio_in.put_nowait(None)
+
+    # --- the call ---------------------------------------------------------------------------
+
+    async def run(self) -> dict[str, object]:
+        """Run the call until hang-up or the prospect ends it; returns the scorecard."""
+        self._jobs.put_nowait(_Opening())
+        listener = asyncio.create_task(self._listen(), name=f"listen-{self.call_id}")
+        responder = asyncio.create_task(self._respond(), name=f"respond-{self.call_id}")
+        try:
+            await listener
+            self._jobs.put_nowait(None)
+            await responder
+        finally:
+            for task in (listener, responder, self._partial_task):
+                if task is not None and not task.done():
+                    task.cancel()
+        return await self._finish()
+
+    async def _finish(self) -> dict[str, object]:
+        outcome = self.prospect.outcome
+        scorecard = await asyncio.wait_for(
+            asyncio.to_thread(
+                build_scorecard,
+                call_id=self.call_id,
+                scenario=self.scenario.id,
+                outcome=str(outcome) if outcome is not None else "no_decision",
+                turns=list(self.turns),
+                rep_audio=self.rep_track.samples(),
+                sample_rate=SAMPLE_RATE,
+            ),
+            timeout=self.settings.scorecard_timeout_s,
+        )
+        self.scorecard = scorecard
+        await self._emit(ScorecardEvent(**scorecard))
+        return scorecard
+
+    # --- listener: audio -> frames -> voice activity -> turns ------------------------------
+
+    async def _listen(self) -> None:
+        while (pcm := await self._audio_in.get()) is not None:
+            samples = pcm16_to_float(pcm)
+            if self._resampler is not None:
+                samples = self._resampler.resample_chunk(samples)
+            await self._process(samples)
+        if self._speech_start is not None:  # the rep hung up mid-sentence: keep their words
+            self._jobs.put_nowait(_RepSpeech(self._speech_start, len(self.rep_track)))
+            self._speech_start = None
+
+    async def _process(self, samples: np.ndarray) -> None:
+        base = len(self.rep_track) - len(self._leftover)
+        self.rep_track.append(samples)
+        self._recording.rep_audio(samples)
+        pending = np.concatenate([self._leftover, samples])
+        usable = len(pending) - len(pending) % self._frame
+        self._leftover = pending[usable:]
+        if usable == 0:
+            return
+        probabilities = await asyncio.to_thread(self._vad.probabilities, pending[:usable])
+        frame_s = self._frame / SAMPLE_RATE
+        for i, probability in enumerate(probabilities):
+            frame_end = base + (i + 1) * self._frame
+            self._on_frame(frame_end, frame_s, probability >= self.settings.vad_threshold)
+        self._maybe_partial()
+        self._maybe_prompt_silence()
+
+    def _on_frame(self, frame_end: int, frame_s: float, is_speech: bool) -> None:
+        event = self._endpointer.process(frame_s, is_speech)
+        now = frame_end / SAMPLE_RATE
+        if event is EndpointEvent.SPEECH_STARTED:
+            onset = now - self._endpointer.voiced_run_s - _PAD_S
+            self._speech_start = max(0, int(onset * SAMPLE_RATE))
+            self._last_partial = now
+        elif event is EndpointEvent.TURN_ENDED and self._speech_start is not None:
+            end = frame_end - int((self._endpointer.silence_s - _PAD_S) * SAMPLE_RATE)
+            self._jobs.put_nowait(_RepSpeech(self._speech_start, max(end, self._speech_start)))
+            self._speech_start = None
+            self._quiet_since = now
+        prospect_playing = self._speaking_turn is not None or now < self._prospect_until
+        if self._barge_in.should_interrupt(prospect_playing, self._endpointer.voiced_run_s):
+            self._interrupt(now)
+
+    def _interrupt(self, now: float) -> None:
+        """The rep talked over the prospect: stop its audio and mark its line as cut."""
+        turn_index = self._speaking_turn if self._speaking_turn is not None else self._last_prospect()
+        self._interrupted.set()
+        self._prospect_until = now
+        self._recording.prospect_cut(now)
+        if turn_index is None:
+            return
+        _LOGGER.info("call %s: rep barged in on prospect turn %d at %.2fs", self.call_id,
+                     turn_index, now)
+        for i, turn in enumerate(self.turns):
+            if turn.index == turn_index and not turn.cut:
+                # a line still being sent has no end yet; a sent one may still be playing
+                end = now if turn.end <= turn.start else min(turn.end, now)
+                self.turns[i] = Turn(turn.index, turn.speaker, turn.text, turn.start,
+                                     max(turn.start, end), turn.words, cut=True)
+        self._send_soon(StopAudioEvent(turn=turn_index))
+
+    def _last_prospect(self) -> int | None:
+        for turn in reversed(self.turns):
+            if turn.speaker is Speaker.PROSPECT:
+                return turn.index
+        return None
+
+    def _maybe_prompt_silence(self) -> None:
+        """The rep has said nothing for the scenario's wait: the prospect speaks into it."""
+        if self._busy or not self._jobs.empty() or self._speech_start is not None:
+            return
+        quiet_from = max(self._quiet_since, self._prospect_until)
+        if self.clock - quiet_from >= self.prospect.wait_for_rep_s:
+            self._quiet_since = self.clock
+            self._jobs.put_nowait(_Silence(self.clock))
+
+    def _maybe_partial(self) -> None:
+        interval = self.settings.partial_interval_s
+        if interval <= 0 or self._speech_start is None:
+            return
+        if self.clock - self._last_partial < interval:
+            return
+        if self._partial_task is not None and not self._partial_task.done():
+            return
+        self._last_partial = self.clock
+        audio = self.rep_track.slice(self._speech_start, len(self.rep_track))
+        self._partial_task = asyncio.create_task(self._send_partial(audio))
+
+    async def _send_partial(self, audio: np.ndarray) -> None:
+        try:
+            result = await self._engines.stt.transcribe(audio)
+        except SpeechToTextError as err:
+            _LOGGER.warning("call %s: partial transcription failed: %s", self.call_id, err)
+            return
+        if result.text:
+            await self._emit(PartialEvent(text=result.text))
+
+    def _send_soon(self, event: BaseModel) -> None:
+        asyncio.get_running_loop().create_task(self._emit(event))
+
+    async def _emit(self, event: BaseModel) -> None:
+        """Send an event to the client and keep it in the recording."""
+        self._recording.event(event.model_dump(mode="json"))
+        await self._sink.send_event(event)
+
+    # --- responder: turns -> transcript, score, prospect line, prospect audio --------------
+
+    async def _respond(self) -> None:
+        while (job := await self._jobs.get()) is not None:
+            self._busy = True
+            try:
+                line = await self._handle(job)
+                if line is not None and not self._hanging_up:
+                    await self._speak(line)
+                    if line.ends_call:
+                        self.hang_up()
+            finally:
+                self._busy = False
+
+    async def _handle(self, job: _Job) -> ProspectLine | None:
+        if isinstance(job, _Opening):
+            return self.prospect.opening()
+        if isinstance(job, _Silence):
+            return None if self.prospect.finished else self.prospect.silence(job.at)
+        turn = await self._transcribe(job)
+        if turn is None or self.prospect.finished:
+            return None
+        return self.prospect.respond(turn.text, turn.end)
+
+    async def _transcribe(self, job: _RepSpeech) -> Turn | None:
+        audio = self.rep_track.slice(job.start_sample, job.end_sample)
+        offset = job.start_sample / SAMPLE_RATE
+        try:
+            result: Transcription = await self._engines.stt.transcribe(audio, offset)
+        except SpeechToTextError as err:
+            await self._emit(
+                ErrorEvent(code=ErrorCode.SPEECH_TO_TEXT_FAILED, message=str(err))
+            )
+            return None
+        if not result.text:
+            return None
+        start = result.words[0].start if result.words else offset
+        end = result.words[-1].end if result.words else job.end_sample / SAMPLE_RATE
+        turn = Turn(len(self.turns), Speaker.REP, result.text, start, end, result.words)
+        self.turns.append(turn)
+        await self._emit(
+            TranscriptEvent(
+                turn=turn.index, text=turn.text, start=turn.start, end=turn.end,
+                words=[{"text": w.text, "start": w.start, "end": w.end,
+                        "probability": w.probability} for w in turn.words],
+            )
+        )
+        await self._emit(ScoreEvent(**score_turn(turn)))
+        return turn
+
+    async def _speak(self, line: ProspectLine) -> None:
+        """Send the line's text, then its audio piece by piece until done or interrupted."""
+        index = len(self.turns)
+        self._interrupted.clear()
+        self._speaking_turn = index
+        start = max(self.clock, self._prospect_until)
+        turn = Turn(index, Speaker.PROSPECT, line.text, start, start)
+        self.turns.append(turn)
+        await self._emit(
+            ProspectEvent(turn=index, text=line.text, state=line.state, ends_call=line.ends_call)
+        )
+        sent = 0
+        rate = self._engines.tts.sample_rate
+        piece = int(rate * _AUDIO_FRAME_S) * 2
+        try:
+            async for pcm in self._engines.tts.synthesize(line.text):
+                self._recording.prospect_audio(
+                    resample(pcm16_to_float(pcm), rate, SAMPLE_RATE), start + sent / rate
+                )
+                for offset in range(0, len(pcm), piece):
+                    if self._interrupted.is_set():
+                        break
+                    chunk = pcm[offset : offset + piece]
+                    await self._sink.send_audio(chunk)
+                    sent += len(chunk) // 2
+                    self._prospect_until = start + sent / rate
+                if self._interrupted.is_set():
+                    break
+        except TextToSpeechError as err:
+            await self._emit(
+                ErrorEvent(code=ErrorCode.TEXT_TO_SPEECH_FAILED, message=str(err))
+            )
+        finally:
+            self._speaking_turn = None
+        duration = sent / rate
+        if not self.turns[index].cut:
+            self.turns[index] = Turn(index, Speaker.PROSPECT, line.text, start, start + duration)
+        await self._emit(ProspectAudioEndEvent(turn=index, duration=round(duration, 3)))

@@ -1,0 +1,55 @@
+"""Process settings, read from WALKAWAY_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from voices.vad.endpoint import Sensitivity
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything an operator may change; defaults serve a laptop."""
+
+    model_config = SettingsConfigDict(env_prefix="WALKAWAY_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("data")
+    web_dir: Path = _REPO_ROOT / "web"
+    scenario_dir: Path | None = Field(
+        default=None, description="extra scenario files, loaded beside the built-in ones"
+    )
+
+    stt_model: str = Field(default="tiny.en", description="'tiny.en' or a local model directory")
+    stt_threads: int = 2
+    endpoint: Sensitivity = Sensitivity.DEFAULT
+    vad_threshold: float = 0.5
+    partial_interval_s: float = 1.0
+    barge_in_min_speech_s: float = 0.3
+
+    max_frame_seconds: float = 1.0
+    max_call_seconds: float = 30 * 60.0
+    scorecard_timeout_s: float = 30.0
+
+    # storage, users and the REST API (issue 5)
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db; "
+        "default: a SQLite file under data_dir",
+    )
+    auth_required: bool = Field(
+        default=True, description="calls over /ws/call need a signed-in user"
+    )
+    cookie_secure: bool = Field(
+        default=False, description="mark the session cookie Secure (set when served over https)"
+    )
+    session_days: float = 14.0
+    upload_max_bytes: int = 50 * 1024 * 1024
+    public_url: str | None = Field(
+        default=None, description="base URL printed in the first-start set-up link"
+    )

@@ -1,0 +1,297 @@
+"""CallStore and CallRecorder: every call's audio, events, turns and scorecard, kept as it runs.
+
+The recorder's per-frame methods run on the event loop and only touch memory. About every
+half second of call clock (or second of wall time, for events) a flush goes to a worker
+thread: frames to the WAV (header sizes fixed each time) and events to the database. A
+crash loses at most the hold-back plus one flush interval, under a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from server.settings import Settings
+from server.storage.accounts import Accounts, now
+from server.storage.audio_writer import StereoWavWriter, WavFormatError, interleave, read_info
+from server.storage.db import make_engine, migrate
+from server.storage.mixer import StereoMixer
+from server.storage.models import CallStatus
+from server.storage.repository import CallRecord, CallRepository, StoredEvent, TurnData
+
+_LOGGER = logging.getLogger(__name__)
+RATE = 16_000
+CALL_ID = re.compile(r"^[0-9a-f]{32}$")
+_FLUSH_S = 0.5  # of call clock, between writes to disk
+_EVENT_FLUSH_S = 1.0  # of wall time, for events that arrive while no audio does
+
+
+class StorageError(Exception):
+    """The store is not started, or a call id or path is not acceptable."""
+
+
+def turns_from_scorecard(scorecard: dict[str, Any] | None) -> list[TurnData]:
+    """The scorecard's turns (contract 2) as rows; missing fields get neutral values."""
+    out: list[TurnData] = []
+    for i, turn in enumerate((scorecard or {}).get("turns") or []):
+        if not isinstance(turn, dict):
+            continue
+        words = [w for w in turn.get("words") or [] if isinstance(w, dict)]
+        out.append(TurnData(index=int(turn.get("index", i)), speaker=str(turn.get("speaker", "")),
+                            text=str(turn.get("text", "")), start=float(turn.get("start", 0.0)),
+                            end=float(turn.get("end", 0.0)), cut=bool(turn.get("cut", False)),
+                            words=words))
+    return out
+
+
+class CallRecorder:
+    """Records one call; created by CallStore.open_call."""
+
+    def __init__(self, call_id: str, writer: StereoWavWriter, calls: CallRepository,
+                 on_done: Callable[[str], None]) -> None:
+        self.call_id = call_id
+        self._writer = writer
+        self._calls = calls
+        self._on_done = on_done
+        self._mixer = StereoMixer(RATE)
+        self._lock = threading.Lock()  # guards _pcm/_events between the loop and the flusher
+        self._pcm: list[bytes] = []
+        self._events: list[StoredEvent] = []
+        self._seq = 0
+        self._last_flush = time.monotonic()
+        self._flushing: asyncio.Task[None] | None = None
+        self._finished = False
+
+    @property
+    def clock(self) -> float:
+        return self._mixer.rep_samples / RATE
+
+    # --- on the event loop, many times a second: memory only ---------------------------------
+
+    def rep_audio(self, samples: np.ndarray) -> None:
+        if not self._finished:
+            self._mixer.add_rep(samples)
+            self._maybe_flush()
+
+    def prospect_audio(self, samples: np.ndarray, at: float) -> None:
+        if not self._finished:
+            self._mixer.add_prospect(samples, at)
+
+    def prospect_cut(self, at: float) -> None:
+        if not self._finished:
+            self._mixer.cut_prospect(at)
+
+    def event(self, event: dict[str, Any]) -> None:
+        if self._finished:
+            return
+        with self._lock:
+            self._events.append(StoredEvent(self._seq, round(self.clock, 3), event))
+        self._seq += 1
+        self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
+        due = self._mixer.ready >= _FLUSH_S * RATE or (
+            self._events and time.monotonic() - self._last_flush >= _EVENT_FLUSH_S
+        )
+        if not due:
+            return
+        self._stage(final=False)
+        self._last_flush = time.monotonic()
+        self._start_drain()
+
+    def _start_drain(self) -> None:
+        if self._flushing is not None and not self._flushing.done():
+            return  # the running drain's done-callback starts the next one
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop (a sync caller): write here
+            self._drain()
+            return
+        self._flushing = loop.create_task(asyncio.to_thread(self._drain))
+        self._flushing.add_done_callback(self._drained)
+
+    def _drained(self, _task: asyncio.Task[None]) -> None:
+        with self._lock:
+            more = bool(self._pcm or self._events)
+        if more and not self._finished:
+            self._start_drain()
+
+    def _stage(self, *, final: bool) -> None:
+        left, right = self._mixer.take(final=final)
+        if len(left):
+            with self._lock:
+                self._pcm.append(interleave(left, right))
+
+    # --- in a worker thread ----------------------------------------------------------------
+
+    def _drain(self) -> None:
+        """Write whatever is staged; failures are logged, never raised into the call."""
+        with self._lock:
+            pcm, self._pcm = b"".join(self._pcm), []
+            events, self._events = self._events, []
+        try:
+            self._writer.append(pcm)
+        except (OSError, ValueError):
+            _LOGGER.exception("call %s: audio write failed", self.call_id)
+        try:
+            self._calls.add_events(self.call_id, events)
+        except SQLAlchemyError:
+            _LOGGER.exception("call %s: %d events not stored", self.call_id, len(events))
+
+    # --- the end -----------------------------------------------------------------------------
+
+    async def finish(self, scorecard: dict[str, Any] | None, status: str) -> None:
+        """Store the turns and scorecard, close the WAV; never raises (errors are logged)."""
+        if self._finished:
+            return
+        self._finished = True
+        while self._flushing is not None and not self._flushing.done():
+            await self._flushing
+        self._stage(final=True)
+        await asyncio.to_thread(self._close, scorecard, CallStatus(status))
+
+    def finish_sync(self, scorecard: dict[str, Any] | None, status: CallStatus) -> None:
+        """finish() for shutdown paths without a loop to spare."""
+        if not self._finished:
+            self._finished = True
+            self._stage(final=True)
+            self._close(scorecard, status)
+
+    def _close(self, scorecard: dict[str, Any] | None, status: CallStatus) -> None:
+        self._drain()
+        try:
+            self._writer.close()
+        except OSError:
+            _LOGGER.exception("call %s: closing the WAV failed", self.call_id)
+        duration = round(self._writer.frames / RATE, 3)
+        try:
+            self._calls.finish(self.call_id, status=status, ended_at=now(), duration=duration,
+                               scorecard=scorecard, turns=turns_from_scorecard(scorecard))
+        except SQLAlchemyError:
+            _LOGGER.exception("call %s: the scorecard was not stored", self.call_id)
+        self._on_done(self.call_id)
+        _LOGGER.info("call %s stored: %s, %.1f s", self.call_id, status, duration)
+
+
+class CallStore:
+    """The database and the recordings directory of one process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.calls_dir = (settings.data_dir / "calls").resolve()
+        self._engine: Engine | None = None
+        self._open: dict[str, CallRecorder] = {}
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise StorageError("CallStore.start() was not called")
+        return self._engine
+
+    @property
+    def calls(self) -> CallRepository:
+        return CallRepository(self.engine)
+
+    @property
+    def accounts(self) -> Accounts:
+        return Accounts(self.engine)
+
+    async def start(self) -> None:
+        """Create the engine, run the migrations, close calls a dead process left live."""
+        await asyncio.to_thread(self.start_sync)
+
+    def start_sync(self) -> None:
+        if self._engine is not None:
+            return
+        self.calls_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(self.settings)
+        migrate(engine)
+        self._engine = engine
+        self._recover()
+
+    def _recover(self) -> None:
+        for record in self.calls.live_calls():
+            duration = self.recorded_seconds(record)
+            _LOGGER.warning("call %s was live when the server stopped; kept %.1f s",
+                            record.id, duration)
+            self.calls.finish(record.id, status=CallStatus.INTERRUPTED, ended_at=now(),
+                              duration=duration, scorecard=None, turns=[])
+
+    def audio_file(self, record: CallRecord) -> Path:
+        """The call's WAV; refuses anything that would resolve outside the calls directory."""
+        path = (self.settings.data_dir / record.audio_path).resolve()
+        if path.parent != self.calls_dir or not CALL_ID.match(path.stem):
+            raise StorageError(f"call {record.id}: audio path {record.audio_path!r} refused")
+        return path
+
+    def recorded_seconds(self, record: CallRecord) -> float:
+        try:
+            return round(read_info(self.audio_file(record)).duration, 3)
+        except (OSError, WavFormatError, StorageError):
+            return 0.0
+
+    async def open_call(self, *, call_id: str, user_id: str | None, scenario: str,
+                        difficulty: str, source: str = "practice",
+                        started_at: datetime | None = None) -> CallRecorder:
+        """Insert the call as live and open its WAV."""
+        return await asyncio.to_thread(self.open_call_sync, call_id=call_id, user_id=user_id,
+                                       scenario=scenario, difficulty=difficulty, source=source,
+                                       started_at=started_at)
+
+    def open_call_sync(self, *, call_id: str, user_id: str | None, scenario: str,
+                       difficulty: str, source: str = "practice",
+                       started_at: datetime | None = None) -> CallRecorder:
+        if not CALL_ID.match(call_id):
+            raise StorageError(f"call ids are 32 lower-case hex digits, not {call_id!r}")
+        record = CallRecord(
+            id=call_id, user_id=user_id, user_name=None, scenario=scenario,
+            difficulty=difficulty, source=source, started_at=started_at or now(), ended_at=None,
+            status=CallStatus.LIVE, outcome=None, overall=None, duration=0.0,
+            audio_path=f"calls/{call_id}.wav",
+        )
+        writer = StereoWavWriter(self.calls_dir / f"{call_id}.wav", RATE)
+        self.calls.insert(record)
+        recorder = CallRecorder(call_id, writer, self.calls, self._forget)
+        self._open[call_id] = recorder
+        return recorder
+
+    def _forget(self, call_id: str) -> None:
+        self._open.pop(call_id, None)
+
+    async def save_recording(self, *, call_id: str, user_id: str | None, scenario: str,
+                             rep: np.ndarray, scorecard: dict[str, Any]) -> None:
+        """Store an uploaded, already-scored recording (rep left, silent right)."""
+
+        def save() -> None:  # in a worker thread, so the recorder writes synchronously
+            recorder = self.open_call_sync(call_id=call_id, user_id=user_id, scenario=scenario,
+                                           difficulty="-", source="upload")
+            recorder.rep_audio(rep)
+            recorder.finish_sync(scorecard, CallStatus.COMPLETE)
+
+        await asyncio.to_thread(save)
+
+    async def delete_call(self, record: CallRecord) -> bool:
+        def remove() -> bool:
+            self.audio_file(record).unlink(missing_ok=True)
+            return self.calls.delete(record.id)
+
+        return await asyncio.to_thread(remove)
+
+    async def close(self) -> None:
+        """Store what open calls have (as interrupted) and release the engine."""
+        for recorder in list(self._open.values()):
+            await recorder.finish(None, CallStatus.INTERRUPTED)
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

@@ -1,0 +1,38 @@
+"""Shared test set-up: the real bundled models, loaded once, and a live app on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+import yaml
+
+from tests.helpers import FIXTURES
+from voices.engines import Engines, load_engines
+
+
+@pytest.fixture(scope="session")
+def engines() -> Engines:
+    """The real models (tiny.en, joe voice, Silero), shared by every test."""
+    return load_engines()
+
+
+@pytest.fixture(scope="session")
+def manifest() -> dict[str, dict[str, Any]]:
+    """Fixture utterances by id: text, voice and the words a transcript must contain."""
+    data = yaml.safe_load((FIXTURES / "manifest.yaml").read_text())
+    return {entry["id"]: entry for entry in data["utterances"]}
+
+
+@pytest_asyncio.fixture(scope="session")
+async def live_url(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """ws:// URL of `/ws/call` on a running app (loopback, ephemeral port)."""
+    from server.app import create_app
+    from server.inprocess import serve_in_process
+    from server.settings import Settings
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), partial_interval_s=1.0)
+    async with serve_in_process(create_app(settings, engines)) as base:
+        yield base.replace("http://", "ws://") + "/ws/call"

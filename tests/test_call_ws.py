@@ -1,0 +1,90 @@
+"""A real spoken call over `/ws/call` against a running app, and the protocol's errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import websockets
+
+from server.client import ScriptOptions, run_scripted_call
+from tests.helpers import FIXTURES, words_of
+from voices.audio import read_audio
+
+
+async def test_spoken_call_end_to_end(live_url: str, manifest: dict[str, dict[str, Any]]) -> None:
+    audio = read_audio(FIXTURES / "price_hold_piper.wav")
+    result = await run_scripted_call(live_url, [audio], ScriptOptions("price-pressure", fast=True))
+
+    ready = result.of_type("ready")
+    assert len(ready) == 1 and ready[0]["call_id"] and result.sample_rate == 22_050
+    transcripts = result.of_type("transcript")
+    assert transcripts, result.events
+    assert set(manifest["price_hold_piper"]["expect"]) <= words_of(transcripts[0]["text"])
+    assert transcripts[0]["words"] and transcripts[0]["end"] > transcripts[0]["start"]
+    assert result.of_type("score")[0]["turn"] == transcripts[0]["turn"]
+
+    prospect = result.of_type("prospect")
+    assert len(prospect) >= 2  # the opening demand and the answer to the rep
+    assert all(p["text"].strip() for p in prospect)
+    for line in prospect:
+        audio_bytes = result.prospect_audio.get(line["turn"], b"")
+        assert len(audio_bytes) / 2 / result.sample_rate >= 0.5, line
+    ends = {e["turn"] for e in result.of_type("prospect_audio_end")}
+    assert {p["turn"] for p in prospect} <= ends
+
+    card = result.scorecard
+    assert card is not None and card["call_id"] == ready[0]["call_id"]
+    assert card["scenario"] == "price-pressure"
+    speakers = [t["speaker"] for t in card["turns"]]
+    assert speakers[0] == "prospect" and "rep" in speakers
+    for key in ("fillers", "concessions", "confidence", "overall", "outcome"):
+        assert key in card
+    assert result.events[-1]["type"] == "scorecard"
+
+
+async def _events_until(ws: websockets.ClientConnection, kind: str) -> list[dict[str, Any]]:
+    seen: list[dict[str, Any]] = []
+    for _ in range(50):
+        frame = await ws.recv()
+        if isinstance(frame, bytes):
+            continue
+        seen.append(json.loads(frame))
+        if seen[-1]["type"] == kind:
+            return seen
+    raise AssertionError(f"no {kind} in {seen}")
+
+
+async def test_bad_frames_get_errors_and_the_call_can_still_start(live_url: str) -> None:
+    async with websockets.connect(live_url) as ws:
+        await ws.send("this is not json")
+        assert (await _events_until(ws, "error"))[-1]["code"] == "bad_frame"
+        await ws.send(b"\x00\x01" * 320)
+        assert (await _events_until(ws, "error"))[-1]["code"] == "not_started"
+        await ws.send(json.dumps({"type": "start", "scenario": "no-such-scenario"}))
+        error = (await _events_until(ws, "error"))[-1]
+        assert error["code"] == "unknown_scenario" and "no-such-scenario" in error["message"]
+        await ws.send(json.dumps({"type": "start", "scenario": "price-pressure",
+                                  "sample_rate": 3}))
+        assert (await _events_until(ws, "error"))[-1]["code"] == "bad_sample_rate"
+        await ws.send(json.dumps({"type": "start", "scenario": "price-pressure"}))
+        ready = (await _events_until(ws, "ready"))[-1]
+        await ws.send(json.dumps({"type": "start", "scenario": "price-pressure"}))
+        assert (await _events_until(ws, "error"))[-1]["code"] == "already_started"
+        await ws.send(b"\x01\x02\x03")
+        assert (await _events_until(ws, "error"))[-1]["code"] == "odd_length_audio"
+        await ws.send(json.dumps({"type": "end"}))
+        card = (await _events_until(ws, "scorecard"))[-1]
+        assert card["call_id"] == ready["call_id"]
+
+
+async def test_server_keeps_serving_after_a_dropped_call(live_url: str) -> None:
+    async with websockets.connect(live_url) as ws:
+        await ws.send(json.dumps({"type": "start", "scenario": "price-pressure"}))
+        await _events_until(ws, "ready")
+        await ws.send(b"\x00\x00" * 16_000)
+    # the first socket vanished without 'end'; a new call still works end to end
+    audio = read_audio(FIXTURES / "price_cave_piper.wav")
+    result = await run_scripted_call(live_url, [audio], ScriptOptions("price-pressure", fast=True))
+    assert result.scorecard is not None
+    assert "10" in " ".join(t["text"] for t in result.of_type("transcript"))

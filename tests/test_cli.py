@@ -1,0 +1,45 @@
+"""The `walkaway` command line, run as a user runs it: the installed entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import FIXTURES, words_of
+
+WALKAWAY = Path(sys.executable).parent / "walkaway"
+
+
+def run_cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(WALKAWAY), *args], capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+def test_call_prints_a_scorecard_of_the_spoken_turn(manifest: dict[str, dict[str, Any]]) -> None:
+    wav = FIXTURES / "price_cave_piper.wav"
+    done = run_cli("call", "--scenario", "price-pressure", "--turn", str(wav), "--json", "--fast")
+    assert done.returncode == 0, done.stderr
+    card = json.loads(done.stdout)
+    rep = [t for t in card["turns"] if t["speaker"] == "rep"]
+    prospect = [t for t in card["turns"] if t["speaker"] == "prospect"]
+    assert len(rep) == 1
+    assert set(manifest["price_cave_piper"]["expect"]) <= words_of(rep[0]["text"].replace("%", " "))
+    assert prospect and all(t["text"].strip() for t in prospect)
+    assert any(c["kind"] == "price" for c in card["concessions"])
+
+
+def test_call_names_a_missing_turn_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.wav"
+    done = run_cli("call", "--scenario", "price-pressure", "--turn", str(missing))
+    assert done.returncode == 2
+    assert "nope.wav" in done.stderr
+
+
+def test_scenarios_lists_the_built_in_ids() -> None:
+    done = run_cli("scenarios")
+    assert done.returncode == 0, done.stderr
+    for scenario_id in ("time-pressure", "price-pressure", "send-info", "renewal-threat"):
+        assert scenario_id in done.stdout

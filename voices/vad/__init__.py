@@ -1,0 +1,1 @@
+"""walkaway voices/vad."""

@@ -1,0 +1,280 @@
+// The practice page: pick a prospect, talk to it over /ws/call, read the scorecard.
+import { Player } from "/static/player.js";
+
+const $ = (id) => document.getElementById(id);
+const state = {
+  scenario: null,
+  ws: null,
+  mic: null,
+  player: null,
+  ended: false,
+  lines: new Map(), // turn -> <li>
+};
+// What the page did, for people debugging and for the browser tests.
+window.walkaway = { events: [], playedSamples: 0, sentFrames: 0, stoppedAudio: 0, stopLatencyMs: null };
+
+function notice(message, action) {
+  const box = $("notice");
+  box.textContent = message;
+  if (action) {
+    const button = document.createElement("button");
+    button.textContent = action.label;
+    button.onclick = action.run;
+    box.append(button);
+  }
+  box.hidden = false;
+}
+
+function setStatus(kind, text) {
+  const el = $("status");
+  el.dataset.state = kind;
+  el.textContent = text;
+}
+
+async function loadScenarios() {
+  let scenarios;
+  try {
+    const response = await fetch("/api/scenarios");
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    scenarios = await response.json();
+  } catch (err) {
+    notice(`Could not load the scenarios (${err.message}). Is the server running?`);
+    return;
+  }
+  const list = $("scenarios");
+  list.replaceChildren();
+  for (const s of scenarios) {
+    const item = document.createElement("li");
+    item.dataset.id = s.id;
+    item.setAttribute("role", "option");
+    item.innerHTML = "<h3></h3><p></p>";
+    item.querySelector("h3").textContent = s.title;
+    item.querySelector("p").textContent = s.brief;
+    item.onclick = () => select(s.id);
+    list.append(item);
+  }
+  const wanted = new URLSearchParams(location.search).get("scenario");
+  select(wanted && scenarios.some((s) => s.id === wanted) ? wanted : scenarios[0]?.id);
+}
+
+function select(id) {
+  state.scenario = id;
+  for (const item of $("scenarios").children) {
+    item.setAttribute("aria-selected", String(item.dataset.id === id));
+  }
+  $("call").disabled = !id;
+}
+
+function addLine(speaker, text, turn) {
+  const item = document.createElement("li");
+  item.className = speaker;
+  item.textContent = text;
+  $("transcript").append(item);
+  if (turn !== undefined) state.lines.set(turn, item);
+  item.scrollIntoView({ block: "nearest" });
+}
+
+async function openMic() {
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true,
+               channelCount: 1 },
+    });
+  } catch (err) {
+    if (err.name === "NotAllowedError" || err.name === "SecurityError") {
+      throw new Error("Microphone permission was denied. Allow the microphone for this page "
+        + "in the browser's site settings, then press Call again.");
+    }
+    if (err.name === "NotFoundError" || err.name === "OverconstrainedError") {
+      throw new Error("No microphone was found. Plug one in (or pick one in your system "
+        + "settings), then press Call again.");
+    }
+    throw new Error(`The microphone could not be opened: ${err.message}`);
+  }
+  const ctx = new AudioContext({ sampleRate: 16000 });
+  await ctx.audioWorklet.addModule("/static/mic-worklet.js");
+  const source = ctx.createMediaStreamSource(stream);
+  const node = new AudioWorkletNode(ctx, "mic-capture");
+  source.connect(node);
+  return { ctx, stream, node };
+}
+
+function closeMic() {
+  if (!state.mic) return;
+  state.mic.node.port.onmessage = null;
+  state.mic.stream.getTracks().forEach((t) => t.stop());
+  state.mic.ctx.close();
+  state.mic = null;
+}
+
+async function startCall() {
+  $("notice").hidden = true;
+  $("call").disabled = true;
+  try {
+    state.mic = await openMic();
+  } catch (err) {
+    notice(err.message);
+    $("call").disabled = false;
+    return;
+  }
+  state.player = new Player();
+  await state.player.resume();
+  state.player.onIdle = () => { if (!state.ended) setStatus("listening", "listening"); };
+  state.ended = false;
+  state.lines.clear();
+  $("transcript").replaceChildren();
+  $("partial").textContent = "";
+  $("picker").hidden = true;
+  $("scorecard").hidden = true;
+  $("call-view").hidden = false;
+  setStatus("connecting", "connecting…");
+
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const ws = new WebSocket(`${scheme}://${location.host}/ws/call`);
+  ws.binaryType = "arraybuffer";
+  state.ws = ws;
+  ws.onopen = () => ws.send(JSON.stringify({
+    type: "start", scenario: state.scenario, sample_rate: 16000,
+    difficulty: $("difficulty").value,
+  }));
+  ws.onmessage = (msg) => {
+    if (msg.data instanceof ArrayBuffer) {
+      state.player.push(msg.data);
+      setStatus("speaking", "prospect is speaking");
+      return;
+    }
+    onEvent(JSON.parse(msg.data));
+  };
+  ws.onclose = () => {
+    closeMic();
+    if (!state.ended) {
+      notice("The connection to the server dropped. What you said so far was kept and scored "
+        + "on the server.", { label: "Call again", run: () => { $("notice").hidden = true; startCall(); } });
+      $("call-view").hidden = false;
+      $("picker").hidden = false;
+      $("call").disabled = false;
+    }
+  };
+}
+
+function onEvent(event) {
+  window.walkaway.events.push(event);
+  switch (event.type) {
+    case "ready":
+      state.player.sampleRate = event.sample_rate;
+      $("who").textContent = `${event.scenario} · ${event.difficulty}`;
+      state.mic.node.port.onmessage = ({ data }) => {
+        $("level").value = data.peak;
+        if (state.ws && state.ws.readyState === WebSocket.OPEN) {
+          state.ws.send(data.pcm);
+          window.walkaway.sentFrames += 1;
+        }
+      };
+      setStatus("listening", "listening");
+      break;
+    case "partial":
+      $("partial").textContent = event.text;
+      break;
+    case "transcript":
+      $("partial").textContent = "";
+      addLine("rep", event.text, event.turn);
+      setStatus("thinking", "prospect is thinking");
+      break;
+    case "prospect":
+      addLine("prospect", event.text, event.turn);
+      break;
+    case "stop_audio": {
+      const t0 = performance.now();
+      state.player.stop();
+      window.walkaway.stopLatencyMs = performance.now() - t0;
+      window.walkaway.stoppedAudio += 1;
+      state.lines.get(event.turn)?.classList.add("cut");
+      setStatus("listening", "listening");
+      break;
+    }
+    case "scorecard":
+      showScorecard(event);
+      break;
+    case "error":
+      notice(`Server: ${event.message}`);
+      break;
+    default:
+      break;
+  }
+}
+
+function hangUp() {
+  if (state.ws && state.ws.readyState === WebSocket.OPEN) {
+    state.ws.send(JSON.stringify({ type: "end" }));
+  }
+  closeMic();
+  setStatus("thinking", "scoring your call…");
+}
+
+function cell(label, value) {
+  const div = document.createElement("div");
+  div.innerHTML = "<strong></strong><span></span>";
+  div.querySelector("strong").textContent = value;
+  div.querySelector("span").textContent = label;
+  return div;
+}
+
+function showScorecard(card) {
+  state.ended = true;
+  window.walkaway.playedSamples = state.player ? state.player.playedSamples : 0;
+  closeMic();
+  if (state.ws) state.ws.close();
+  const body = $("scorecard-body");
+  body.replaceChildren();
+  const head = document.createElement("div");
+  head.className = "score-head";
+  head.append(
+    cell("overall", `${Math.round(card.overall ?? 0)}/100`),
+    cell("outcome", (card.outcome || "-").replaceAll("_", " ")),
+    cell("confidence", Math.round(card.confidence?.score ?? 0)),
+    cell("fillers / min", (card.fillers?.per_minute ?? 0).toFixed(1)),
+    cell("concessions", (card.concessions || []).length),
+  );
+  body.append(head);
+  const list = document.createElement("ul");
+  list.className = "criteria";
+  for (const c of card.concessions || []) {
+    const li = document.createElement("li");
+    li.className = "miss";
+    li.textContent = `Concession (${c.kind}${c.conditional ? ", traded" : ""}): “${c.quote}”`;
+    list.append(li);
+  }
+  for (const criterion of card.rubric?.criteria || []) {
+    if (!criterion.applicable) continue;
+    const li = document.createElement("li");
+    li.className = criterion.passed ? "pass" : "fail";
+    li.textContent = `${criterion.passed ? "✓" : "✗"} ${criterion.title} — `
+      + `${Math.round((criterion.result ?? 0) * 100)}%`;
+    if (criterion.detail) li.title = criterion.detail;
+    for (const miss of criterion.misses || []) {
+      const detail = document.createElement("div");
+      detail.innerHTML = '<span class="miss"></span> <span class="better"></span>';
+      detail.querySelector(".miss").textContent = miss.quote ? `“${miss.quote}”` : "";
+      detail.querySelector(".better").textContent = miss.better ? `Try: ${miss.better}` : "";
+      li.append(detail);
+    }
+    list.append(li);
+  }
+  body.append(list);
+  $("scorecard").hidden = false;
+  setStatus("ended", "call ended");
+}
+
+$("call").onclick = startCall;
+$("hangup").onclick = hangUp;
+$("again").onclick = () => {
+  $("scorecard").hidden = true;
+  $("call-view").hidden = true;
+  $("picker").hidden = false;
+  $("call").disabled = !state.scenario;
+};
+setInterval(() => {
+  if (state.player) window.walkaway.playedSamples = state.player.playedSamples;
+}, 100);
+loadScenarios();

@@ -1,0 +1,210 @@
+// One stored call: audio, waveform, markers, transcript with the playing word lit, scorecard.
+import { api, clock, el, notice } from "./replay-api.js";
+
+const PAST_WORD_S = 0.6; // a word stays lit this long after it ends (covers short gaps)
+
+export async function showCall(callId, me) {
+  document.getElementById("call-view").hidden = false;
+  const detail = await api(`/api/calls/${callId}`);
+  const { call } = detail;
+  document.title = `walkaway — ${call.scenario}`;
+  document.getElementById("call-title").textContent = `${call.scenario} · ${call.rep_name ?? "no rep"}`;
+  document.getElementById("call-meta").textContent =
+    `${new Date(call.started_at).toLocaleString()} · ${call.status}` +
+    (call.outcome ? ` · ${call.outcome}` : "");
+  const exportLink = document.getElementById("export-link");
+  exportLink.href = `/api/calls/${callId}/export`;
+  if (me.role === "manager") setUpDelete(callId);
+
+  const audio = document.getElementById("audio");
+  audio.src = `/api/calls/${callId}/audio`;
+  const player = new Player(audio, detail, call.duration || 0);
+  window.walkawayReplay = player; // lets tests and curious users reach the player
+  renderScorecard(detail.scorecard);
+  const canvas = document.getElementById("waveform");
+  const buckets = Math.max(200, Math.round(canvas.parentElement.clientWidth * (devicePixelRatio || 1)));
+  api(`/api/calls/${callId}/peaks?buckets=${buckets}`)
+    .then((peaks) => player.setPeaks(peaks))
+    .catch((err) => notice(`waveform: ${err.message}`));
+}
+
+function setUpDelete(callId) {
+  const button = document.getElementById("delete-call");
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    if (!confirm("Delete this call and its recording for good?")) return;
+    await api(`/api/calls/${callId}`, { method: "DELETE" });
+    location.assign("/calls");
+  });
+}
+
+class Player {
+  constructor(audio, detail, duration) {
+    this.audio = audio;
+    this.duration = duration;
+    this.peaks = null;
+    this.items = this.renderTranscript(detail.turns);
+    this.current = null;
+    this.renderMarkers(detail.markers);
+    this.timeline = document.getElementById("timeline");
+    this.playhead = document.getElementById("playhead");
+    this.clockText = document.getElementById("clock");
+    this.playButton = document.getElementById("play");
+    this.playButton.addEventListener("click", () => (audio.paused ? audio.play() : audio.pause()));
+    this.timeline.addEventListener("click", (event) => {
+      if (event.target.closest(".marker")) return;
+      const box = this.timeline.getBoundingClientRect();
+      this.seek(((event.clientX - box.left) / box.width) * this.length());
+    });
+    audio.addEventListener("loadedmetadata", () => this.update());
+    audio.addEventListener("play", () => { this.playButton.textContent = "Pause"; this.tick(); });
+    audio.addEventListener("pause", () => { this.playButton.textContent = "Play"; });
+    audio.addEventListener("seeked", () => this.update());
+    audio.addEventListener("ended", () => this.update());
+    addEventListener("resize", () => this.draw());
+    this.update();
+  }
+
+  length() {
+    return Number.isFinite(this.audio.duration) && this.audio.duration > 0
+      ? this.audio.duration : this.duration;
+  }
+
+  seek(seconds) {
+    this.audio.currentTime = Math.max(0, Math.min(seconds, this.length()));
+    this.update();
+  }
+
+  tick() {
+    this.update();
+    if (!this.audio.paused) requestAnimationFrame(() => this.tick());
+  }
+
+  update() {
+    const t = this.audio.currentTime, total = this.length();
+    this.clockText.textContent = `${clock(t)} / ${clock(total)}`;
+    this.playhead.style.left = `${total ? (100 * t) / total : 0}%`;
+    this.highlight(t);
+  }
+
+  // --- transcript ------------------------------------------------------------------------------
+
+  renderTranscript(turns) {
+    const list = document.getElementById("replay-transcript");
+    const items = [];
+    list.replaceChildren(...turns.map((turn) => {
+      const li = el("li", { class: `${turn.speaker}${turn.cut ? " cut" : ""}` },
+        el("span", { class: "speaker" }, turn.speaker === "rep" ? "Rep" : "Prospect"),
+        el("span", { class: "stamp" }, clock(turn.start)), " ");
+      const words = turn.words?.length ? turn.words
+        : [{ text: turn.text, start: turn.start, end: turn.end }];
+      for (const word of words) {
+        const span = el("span", {
+          class: "word", dataset: { start: word.start, end: word.end },
+          onclick: () => this.seek(word.start),
+        }, word.text);
+        li.append(span, " ");
+        items.push({ start: word.start, end: word.end, node: span });
+      }
+      return li;
+    }));
+    return items.sort((a, b) => a.start - b.start);
+  }
+
+  highlight(t) {
+    let lo = 0, hi = this.items.length - 1, found = -1;
+    while (lo <= hi) { // the last word that started at or before t
+      const mid = (lo + hi) >> 1;
+      if (this.items[mid].start <= t) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    const item = found >= 0 && t <= this.items[found].end + PAST_WORD_S ? this.items[found] : null;
+    if (item === this.current) return;
+    this.current?.node.classList.remove("current");
+    this.current?.node.removeAttribute("aria-current");
+    this.current = item;
+    if (item) {
+      item.node.classList.add("current");
+      item.node.setAttribute("aria-current", "true");
+      item.node.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  // --- markers and waveform --------------------------------------------------------------------
+
+  renderMarkers(markers) {
+    const layer = document.getElementById("markers");
+    const list = document.getElementById("marker-list");
+    this.markers = markers;
+    layer.replaceChildren(...markers.map((m) => el("button", {
+      class: `marker ${m.kind}`, title: `${clock(m.start)} ${m.label}`,
+      "aria-label": `${m.kind} at ${clock(m.start)}: ${m.label}`,
+      dataset: { start: m.start, kind: m.kind },
+      onclick: () => { this.seek(m.start); this.audio.play(); },
+    })));
+    list.replaceChildren(...markers.map((m) => el("li", {},
+      el("button", { class: `link marker-link ${m.kind}`, onclick: () => this.seek(m.start) },
+        clock(m.start)), ` ${m.label}`)));
+    if (!markers.length) list.append(el("li", { class: "muted" }, "nothing flagged"));
+    this.placeMarkers();
+  }
+
+  placeMarkers() {
+    const total = this.length();
+    for (const node of document.querySelectorAll("#markers .marker")) {
+      node.style.left = `${total ? (100 * Number(node.dataset.start)) / total : 0}%`;
+    }
+  }
+
+  setPeaks(peaks) {
+    this.peaks = peaks;
+    if (!this.duration) this.duration = peaks.duration;
+    this.draw();
+    this.placeMarkers();
+    this.update();
+  }
+
+  draw() {
+    const canvas = document.getElementById("waveform");
+    const ratio = devicePixelRatio || 1;
+    canvas.width = Math.round(canvas.clientWidth * ratio);
+    canvas.height = Math.round(canvas.clientHeight * ratio);
+    const g = canvas.getContext("2d");
+    g.clearRect(0, 0, canvas.width, canvas.height);
+    if (!this.peaks) return;
+    const mid = canvas.height / 2;
+    const lanes = [["rep", "#1f6feb", -1], ["prospect", "#e07b00", 1]];
+    for (const [name, color, dir] of lanes) {
+      const values = this.peaks.channels[name] || [];
+      g.fillStyle = color;
+      const step = canvas.width / Math.max(1, values.length);
+      values.forEach((v, i) => {
+        const h = Math.max(1, v * (mid - 2));
+        g.fillRect(i * step, dir < 0 ? mid - h : mid, Math.max(1, step), h);
+      });
+    }
+    this.placeMarkers();
+  }
+}
+
+// --- scorecard ---------------------------------------------------------------------------------
+
+function renderScorecard(card) {
+  const root = document.getElementById("replay-scorecard");
+  if (!card) {
+    root.replaceChildren(el("p", { class: "muted" }, "No scorecard: the call did not finish."));
+    return;
+  }
+  const fillers = card.fillers || {};
+  const head = el("div", { class: "score-head" },
+    el("div", {}, el("strong", {}, card.overall ?? "—"), "overall"),
+    el("div", {}, el("strong", {}, card.confidence?.score ?? "—"), "confidence"),
+    el("div", {}, el("strong", {}, fillers.total ?? 0), `fillers (${fillers.per_minute ?? 0}/min)`),
+    el("div", {}, el("strong", {}, (card.concessions || []).length), "concessions"));
+  const concessions = el("ul", { class: "concessions" }, ...(card.concessions || []).map((c) =>
+    el("li", {}, `${c.kind}${c.conditional ? " (traded)" : ""}: “${c.quote}”`)));
+  const criteria = el("ul", { class: "criteria" }, ...((card.rubric || {}).criteria || [])
+    .filter((c) => c.applicable)
+    .map((c) => el("li", { class: c.passed ? "" : "miss" }, `${c.passed ? "✓" : "✗"} ${c.title}`,
+      c.tip && !c.passed ? el("div", { class: "better" }, c.tip) : "")));
+  root.replaceChildren(head, el("p", {}, `Outcome: ${card.outcome ?? "—"}`), concessions, criteria);
+}
