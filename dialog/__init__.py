@@ -1,7 +1,7 @@
 """walkaway dialog: scenario files, the rep-move classifier and the prospect state machine."""
 
 from dialog.machine import CallOverError, Prospect, ProspectLine
-from dialog.moves import Move, MoveKind, classify
+from scoring.rep_moves import Move, MoveKind, classify
 from dialog.outcomes import Outcome
 from dialog.scenario import (
     Scenario,

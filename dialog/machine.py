@@ -11,7 +11,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from dialog.moves import Move, MoveKind, classify
+from scoring.rep_moves import Move, MoveKind, classify
 from dialog.outcomes import Outcome
 from dialog.scenario import Difficulty, Scenario, Transition
 from dialog.speech import say_number

@@ -15,7 +15,7 @@ import string
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from dialog.moves import MoveKind
+from scoring.rep_moves import MoveKind
 from dialog.outcomes import Outcome
 from scoring.concessions import ConcessionKind
 

@@ -127,12 +127,22 @@ _CONDITION = re.compile(
     r"|\bwould you (?:sign|commit|agree|buy|move forward|go ahead|switch|renew|stay|extend)\b"
     r"|\byou (?:sign|commit|agree|prepay|pay|renew)\b[^.]*\band (?:i|we) (?:will|can)\b"
 )
-_NEXT_STEP = re.compile(
+_DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|tomorrow|next week|this week)"
+# A concrete next step on the calendar: sending information with one is not a concession,
+# and the move classifier reads it as the rep proposing a next step.
+NEXT_STEP = re.compile(
     r"\b(?:book|schedule|calendar|invite|lock in|pencil|diary)\b"
     r"|\b(?:we|let us) (?:can |could |will |should )?(?:talk|meet|go through|walk through|review"
-    r"|discuss|connect|speak|reconvene|jump on|get on)\b[^.?!]*\b(?:monday|tuesday|wednesday"
-    r"|thursday|friday|tomorrow|next week|at \d+)"
-    r"|\b(?:monday|tuesday|wednesday|thursday|friday|tomorrow)\b[^.?!]*\bat \d+"
+    r"|discuss|connect|speak|reconvene|jump on|get on)\b[^.?!]*\b(?:" + _DAYS + r"|at \d+)"
+    r"|\b(?:can|could|shall) we (?:get|find|set|put|do|meet|grab|sit)\b[^.?!]*\b(?:minutes|time|"
+    + _DAYS + r")"
+    r"|\blet us (?:find|pick|get|set|grab|put|meet|do|sit)\b[^.?!]*\b(?:minutes|time|meeting|call|"
+    + _DAYS + r")"
+    r"|\b(?:could|can|would) you (?:clear|give me|find|spare|do|make)\b[^.?!]*\b(?:\d+ minutes|"
+    + _DAYS + r")"
+    r"|\b" + _DAYS + r"\b[^.?!]*\bat \d+|\bat \d+(?::\d+)? (?:am|pm|o'clock)\b"
+    r"|\bover lunch\b|\bnext step\b|\bat (?:noon|lunch)\b"
+    r"|\b" + _DAYS + r"(?: \w+)? (?:works|is good|is fine|is great|suits)\b"
 )
 
 # --- cue patterns per kind --------------------------------------------------------------------
@@ -254,8 +264,18 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
+# "I can do ten percent, if that's okay?" is an offer with a tag asking permission, not a
+# question: a sentence that opens with the rep as subject stays a statement despite its "?".
+_STATEMENT_START = re.compile(
+    r"^(?:(?:ok|okay|so|well|look|alright|all right|fine|sure|yes|yeah),? )*(?:i|we)"
+    r" (?!wonder\b)(?:can|could|will|would|am|are|have|shall|\w+ly )"
+)
+
+
 def _is_question(sent: _Sentence) -> bool:
-    return sent.raw.rstrip().endswith("?") or bool(_QUESTION_START.match(sent.text))
+    if _QUESTION_START.match(sent.text):
+        return True
+    return sent.raw.rstrip().endswith("?") and not _STATEMENT_START.match(sent.text)
 
 
 _UNITS_FOR: dict[ConcessionKind, tuple[str | None, ...]] = {
@@ -292,7 +312,7 @@ def scan_cues(text: str, *, needed_minutes: float = 45) -> list[ConcessionCue]:
     """Every concession cue in `text`, judged but not filtered (see module docstring)."""
     sents = _sentences(text)
     whole = canonical(text)
-    has_next_step = bool(_NEXT_STEP.search(whole))
+    has_next_step = bool(NEXT_STEP.search(whole))
     any_probe = any(_is_question(s) and not _OFFER_QUESTION.search(s.text) for s in sents)
     topic_unit = "dollars" if " dollars" in whole and " percent" not in whole else None
     cues: list[ConcessionCue] = []

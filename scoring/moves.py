@@ -1,6 +1,6 @@
-"""What each side did across the call: rep concessions, refusals and next steps, and
-the prospect's pressure. Plain text rules over turns; the concession detector itself
-lives in `scoring.concessions` (owned elsewhere) and is adapted here.
+"""What each side did across the call: rep concessions, refusals, next steps and value
+talk (all from the one rep-move classifier in `scoring.rep_moves`), and the prospect's
+pressure (phrase rules over the prospect's lines).
 """
 
 from __future__ import annotations
@@ -12,12 +12,8 @@ from enum import StrEnum
 
 from scoring.turns import Speaker, Turn
 
-try:  # the shared detector may land after this module; scoring still works without it
-    from scoring.concessions import detect_concessions as _detect_concessions
-    from scoring.concessions import scan_cues as _scan_cues
-except ImportError:  # pragma: no cover - depends on the tree's state
-    _detect_concessions = None
-    _scan_cues = None
+from scoring.concessions import detect_concessions
+from scoring.rep_moves import MoveKind, classify
 
 
 class PressureKind(StrEnum):
@@ -73,16 +69,12 @@ class Mark:
         }
 
 
-def concessions_available() -> bool:
-    return _detect_concessions is not None
-
-
 def turn_concessions(turn: Turn) -> list[TurnConcession]:
     """Concessions in one rep turn; empty for prospect turns or without the detector."""
-    if turn.speaker != Speaker.REP or _detect_concessions is None or not turn.text.strip():
+    if turn.speaker != Speaker.REP or not turn.text.strip():
         return []
     out = []
-    for c in _detect_concessions(turn.text):
+    for c in detect_concessions(turn.text):
         out.append(
             TurnConcession(
                 turn=turn.index,
@@ -129,37 +121,6 @@ _PRESSURE = _compile(
     }
 )
 
-# Rep lines that refuse or hold a position.
-_REFUSAL = re.compile(
-    r"\b(?:i|we) (?:can(?:'t|not)|won't|will not|don't|do not) (?:do|offer|give|discount|"
-    r"go|drop|match|cut|lower|shorten|throw|waive)\b|\bnot able to\b|\bthat's (?:our|the) "
-    r"(?:price|rate)\b|\bthe price (?:is|stays)\b|\bno discount\b|\bwe don't discount\b|"
-    r"\b(?:i|we)(?:'d| would) rather (?:not|walk|reschedule)\b|\bwalk away\b|"
-    r"\bno,? (?:we|i)\b|\bnot going to (?:discount|drop|lower)\b|\bi need (?:the )?(?:full )?"
-    r"(?:45|forty-five|forty five) minutes\b",
-    re.I,
-)
-
-# Rep lines that pin a concrete next step (meeting, time, named action) on the calendar.
-_NEXT_STEP = re.compile(
-    r"\b(?:calendar|invite|book|schedule|set up|put (?:it|something|time) on|"
-    r"(?:monday|tuesday|wednesday|thursday|friday|tomorrow|next week)|"
-    r"\d{1,2}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.|o'clock)|follow[- ]up call|"
-    r"(?:meet|meeting|call|demo) (?:on|at|next)|walk (?:you|your team) through|"
-    r"when (?:can|could|would) we|what time works|does (?:\w+ )?(?:at )?\d)\b",
-    re.I,
-)
-
-# Rep lines that move the talk from price to value (cost-to-get vs cost-to-use).
-_VALUE = re.compile(
-    r"\b(?:cost (?:to|of) (?:use|using|own|owning|run|running|ownership)|total cost|"
-    r"over (?:the )?(?:life|lifetime|year|years|contract)|return on|roi|pays? for itself|"
-    r"save[sd]?|saving|downtime|per (?:user|seat|month|year)|value|cheaper to run|"
-    r"cost you more|hidden costs?|in the long run|outcome|results?)\b",
-    re.I,
-)
-
-
 def _mark(turn: Turn, kind: str) -> Mark:
     return Mark(turn=turn.index, kind=kind, quote=turn.text.strip(), start=turn.start, end=turn.end)
 
@@ -189,25 +150,25 @@ def pressure_kinds(turns: Sequence[Turn]) -> set[str]:
     return {m.kind for m in prospect_pressure(turns)}
 
 
-def _negated_cue(text: str) -> bool:
-    """The detector saw a concession cue said in the negative ("I can't match that")."""
-    if _scan_cues is None:
-        return False
-    return any(c.negated and not c.question for c in _scan_cues(text))
+def _rep_marks(turns: Sequence[Turn], move_kinds: set[MoveKind], kind: str) -> list[Mark]:
+    return [
+        _mark(t, kind)
+        for t in turns
+        if t.speaker == Speaker.REP and t.text.strip()
+        and {m.kind for m in classify(t.text)} & move_kinds
+    ]
 
 
 def refusals(turns: Sequence[Turn]) -> list[Mark]:
-    """Rep turns that refuse or hold a position (phrase rules or a negated concession cue)."""
-    out = []
-    for t in turns:
-        if t.speaker == Speaker.REP and (_REFUSAL.search(t.text) or _negated_cue(t.text)):
-            out.append(_mark(t, "refusal"))
-    return out
+    """Rep turns that refuse or hold a position (including walking away)."""
+    return _rep_marks(turns, {MoveKind.HOLD_FIRM, MoveKind.WALK_AWAY}, "refusal")
 
 
 def next_steps(turns: Sequence[Turn]) -> list[Mark]:
-    return _marks(turns, Speaker.REP, _NEXT_STEP, "next_step")
+    """Rep turns that pin a concrete next step."""
+    return _rep_marks(turns, {MoveKind.PROPOSE_NEXT_STEP}, "next_step")
 
 
 def value_statements(turns: Sequence[Turn]) -> list[Mark]:
-    return _marks(turns, Speaker.REP, _VALUE, "value")
+    """Rep turns that move the talk from price to value."""
+    return _rep_marks(turns, {MoveKind.STATE_VALUE}, "value")

@@ -16,7 +16,6 @@ from scoring.hedges import detect_hedges
 from scoring.metrics import conversation_metrics
 from scoring.moves import (
     call_concessions,
-    concessions_available,
     next_steps,
     pressure_kinds,
     refusals,
@@ -128,7 +127,6 @@ def build_scorecard(
         "turns": [turn_to_dict(t) for t in ordered],
         "fillers": fillers.to_dict(),
         "concessions": [c.to_dict() for c in concessions],
-        "concessions_detected": concessions_available(),
         "confidence": confidence.to_dict(),
         "metrics": metrics.to_dict(),
         "rubric": rubric.to_dict(),

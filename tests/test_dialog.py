@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dialog import CallOverError, Outcome, Prospect, builtin_catalog
-from dialog.moves import MoveKind
+from scoring.rep_moves import MoveKind
 
 CATALOG = builtin_catalog()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dialog.moves import Move, MoveKind, classify, kinds
+from scoring.rep_moves import Move, MoveKind, classify, kinds
 from scoring.concessions import ConcessionKind
 
 ITEMS: list[dict] = yaml.safe_load(

@@ -1,4 +1,4 @@
-"""The rep's moves in one turn: text in, moves out.
+"""The rep's moves in one turn: text in, moves out. Read by the prospect (dialog) and the scorer.
 
 Concessions and refusals come from the shared detector in `scoring.concessions` (a negated
 concession cue is the rep holding firm); the other moves are keyword patterns on the
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from scoring.concessions import Concession, ConcessionKind, canonical, scan_cues
+from scoring.concessions import NEXT_STEP, Concession, ConcessionKind, canonical, scan_cues
 
 
 class MoveKind(StrEnum):
@@ -36,8 +36,6 @@ class Move:
     topic: ConcessionKind | None = None
 
 
-_DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|tomorrow|next week|this week)"
-
 _HOLD = re.compile(
     r"\bprice is (?:the|our) price\b|\bour price is\b[^.?!]*\b(?:firm|fixed|fair|our price)"
     r"|\b(?:stand|standing) by (?:our|the|my) (?:price|number|proposal)\b|\bnon-?negotiable\b"
@@ -60,18 +58,6 @@ _VALUE = re.compile(
     r"|\breduce[sd]? (?:your )?(?:risk|cost|costs|churn|downtime|waste)\b|\btrack record\b"
     r"|\bbecause\b|\bwhat (?:we|i) will do is\b|\bcosts? (?:you )?(?:far |much |a lot )?more\b|\bwe (?:help|helped|make sure|guarantee)\b|\bcheaper (?:up front|to buy)\b"
     r"|\bcosts? (?:you|more) (?:in|over|down|to run|to use|to own)\b|\bover (?:the life|\d+ (?:months|years))\b"
-)
-_NEXT_STEP = re.compile(
-    r"\b(?:book|schedule|calendar|invite|lock in|pencil)\b"
-    r"|\b(?:can|could|shall) we (?:get|find|set|put|do|meet|grab|sit)\b[^.?!]*\b(?:minutes|time|"
-    + _DAYS + r")"
-    r"|\blet us (?:find|pick|get|set|grab|put|meet|do|sit)\b[^.?!]*\b(?:minutes|time|meeting|call|"
-    + _DAYS + r")"
-    r"|\b(?:could|can|would) you (?:clear|give me|find|spare|do|make)\b[^.?!]*\b(?:\d+ minutes|"
-    + _DAYS + r")"
-    r"|\b" + _DAYS + r"\b[^.?!]*\bat \d+|\bat \d+(?::\d+)? (?:am|pm|o'clock)\b"
-    r"|\bover lunch\b|\bnext step\b|\bat (?:noon|lunch)\b"
-    r"|\b" + _DAYS + r"(?: \w+)? (?:works|is good|is fine|is great|suits)\b"
 )
 _WALK = re.compile(
     r"\bwalk away\b|\bwalk from\b|\bnot (?:be )?(?:a|the right) fit\b|\bisn't a fit\b"
@@ -139,7 +125,7 @@ def classify(text: str, *, needed_minutes: float = 45) -> list[Move]:
     whole = " ".join(c for _, c in sents)
     for kind, rx in (
         (MoveKind.HOLD_FIRM, _HOLD), (MoveKind.STATE_VALUE, _VALUE),
-        (MoveKind.PROPOSE_NEXT_STEP, _NEXT_STEP), (MoveKind.WALK_AWAY, _WALK),
+        (MoveKind.PROPOSE_NEXT_STEP, NEXT_STEP), (MoveKind.WALK_AWAY, _WALK),
         (MoveKind.APOLOGISE, _APOLOGY), (MoveKind.SMALL_TALK, _SMALL_TALK),
     ):
         if any(rx.search(c) for _, c in sents):
