@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -45,8 +46,8 @@ async def test_spoken_call_end_to_end(live_url: str, manifest: dict[str, dict[st
 
 async def _events_until(ws: websockets.ClientConnection, kind: str) -> list[dict[str, Any]]:
     seen: list[dict[str, Any]] = []
-    for _ in range(50):
-        frame = await ws.recv()
+    for _ in range(200):
+        frame = await asyncio.wait_for(ws.recv(), timeout=30)
         if isinstance(frame, bytes):
             continue
         seen.append(json.loads(frame))
@@ -88,3 +89,37 @@ async def test_server_keeps_serving_after_a_dropped_call(live_url: str) -> None:
     result = await run_scripted_call(live_url, [audio], ScriptOptions("price-pressure", fast=True))
     assert result.scorecard is not None
     assert "10" in " ".join(t["text"] for t in result.of_type("transcript"))
+
+
+async def test_caving_and_holding_reps_reach_different_outcomes(live_url: str) -> None:
+    def turns(*names: str) -> list:
+        return [read_audio(FIXTURES / f"{name}.wav") for name in names]
+
+    options = ScriptOptions("price-pressure", difficulty="normal", seed=0, fast=True)
+    caving = await run_scripted_call(
+        live_url, turns("price_cave_piper", "price_cave_espeak"), options)
+    holding = await run_scripted_call(
+        live_url, turns("price_hold_piper", "price_hold_espeak", "value_question_piper"), options)
+    assert caving.scorecard is not None and holding.scorecard is not None
+    assert caving.scorecard["outcome"] == "won_with_concessions"
+    assert holding.scorecard["outcome"] == "won"
+    # the prospect pushed harder after the first cave than after the first refusal
+    cave_reply = caving.of_type("prospect")[1]["text"].lower()
+    assert "fifteen" in cave_reply or "15" in cave_reply
+    assert caving.scorecard["overall"] < holding.scorecard["overall"]
+    # the call ended itself: the prospect's last line closed it before the rep hung up
+    assert caving.of_type("prospect")[-1]["ends_call"] and holding.of_type("prospect")[-1]["ends_call"]
+
+
+async def test_prospect_speaks_into_a_long_silence(live_url: str) -> None:
+    async with websockets.connect(live_url) as ws:
+        await ws.send(json.dumps({"type": "start", "scenario": "price-pressure", "seed": 1}))
+        opening = (await _events_until(ws, "prospect_audio_end"))[-1]
+        # a silent microphone while the opening plays, then past the scenario's six-second wait
+        for _ in range(int(opening["duration"]) + 8):
+            await ws.send(b"\x00\x00" * 16_000)
+        events = await _events_until(ws, "prospect")
+        assert events[-1]["turn"] == 1 and events[-1]["text"]
+        await ws.send(json.dumps({"type": "end"}))
+        card = (await _events_until(ws, "scorecard"))[-1]
+        assert [t["speaker"] for t in card["turns"]] == ["prospect", "prospect"]

@@ -134,3 +134,25 @@ def test_worked_example_in_docs_loads(tmp_path: Path) -> None:
     assert block is not None
     scenario = load_scenario(_write(tmp_path, "budget-freeze", block.group(1)))
     assert scenario.id == "budget-freeze"
+
+
+def test_server_starts_with_the_valid_scenarios_beside_a_bad_file(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from server.app import create_app
+    from server.settings import Settings
+
+    good = _plain(yaml.safe_load((BUILTIN_DIR / "send-info.yaml").read_text()))
+    assert isinstance(good, dict)
+    good["id"] = "my-send-info"
+    (tmp_path / "my-send-info.yaml").write_text(yaml.safe_dump(good))
+    (tmp_path / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n")
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    for path in tmp_path.glob("*.yaml"):
+        path.rename(scenarios / path.name)
+    app = create_app(Settings(scenario_dir=scenarios, data_dir=tmp_path / "data"))
+    assert any("broken.yaml" in str(e) for e in app.state.catalog.errors)
+    with TestClient(app, raise_server_exceptions=True) as client:
+        ids = [s["id"] for s in client.get("/api/scenarios").json()]
+    assert "my-send-info" in ids and "price-pressure" in ids and "broken" not in ids
