@@ -70,10 +70,17 @@ _CONTRACTIONS = [
 ]
 
 
+# Speech-to-text homophones that change what a rep gave away ("wave the setup fee").
+_HOMOPHONES = ((re.compile(r"\bwav(e|es|ed|ing)\b(?=(?: \w+){0,3} (?:fee|fees|charge|charges|cost)\b)"),
+                r"waiv\1"),)
+
+
 def canonical(text: str) -> str:
     """Lower-case text with fillers dropped, contractions expanded and numbers as digits."""
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     t = _DISFLUENCY.sub("", t)
+    for pattern, replacement in _HOMOPHONES:
+        t = pattern.sub(replacement, t)
     t = canonical_quantities(t)
     for pat, rep in _CONTRACTIONS:
         t = re.sub(pat, rep, t)
@@ -131,7 +138,7 @@ _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|tomorrow|next week|this we
 # A concrete next step on the calendar: sending information with one is not a concession,
 # and the move classifier reads it as the rep proposing a next step.
 NEXT_STEP = re.compile(
-    r"\b(?:book|schedule|calendar|invite|lock in|pencil|diary)\b"
+    r"\b(?:book(?:ed|ing)?|schedul\w*|calendar|invite|lock(?:ed)? in|pencil(?:led)?|diary)\b"
     r"|\b(?:we|let us) (?:can |could |will |should )?(?:talk|meet|go through|walk through|review"
     r"|discuss|connect|speak|reconvene|jump on|get on)\b[^.?!]*\b(?:" + _DAYS + r"|at \d+)"
     r"|\b(?:can|could|shall) we (?:get|find|set|put|do|meet|grab|sit)\b[^.?!]*\b(?:minutes|time|"

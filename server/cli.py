@@ -113,12 +113,15 @@ def call(
 def score(
     audio: Annotated[list[Path], typer.Argument(help="audio files of rep speech")],
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
+    audio_fillers: Annotated[
+        bool, typer.Option("--audio-fillers", help="also count hesitations found in the audio")
+    ] = False,
 ) -> None:
     """Score rep speech with no dialog: fillers, concessions, confidence."""
     from server.scoring_files import score_files
 
     failed = 0
-    for path, result in score_files(audio, _ERR):
+    for path, result in score_files(audio, _ERR, audio_fillers=audio_fillers):
         if "error" in result:
             failed += 1
             if as_json:

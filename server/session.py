@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from dialog.machine import Prospect, ProspectLine
 from dialog.scenario import Scenario
+from scoring.fillers import FillerEvent
 from scoring.scorecard import build_scorecard, score_turn
 from scoring.turns import Speaker, Turn
 from server.bargein import MinSpeechBargeIn
@@ -39,6 +40,7 @@ from server.settings import Settings
 from server.track import AudioTrack
 from voices.audio import SAMPLE_RATE, pcm16_to_float, resample
 from voices.engines import Engines
+from voices.fillers_audio import find_audio_fillers
 from voices.stt.base import SpeechToTextError, Transcription
 from voices.tts.base import TextToSpeechError
 from voices.vad.endpoint import Endpointer, EndpointEvent
@@ -132,6 +134,7 @@ class CallSession:
         self.input_rate = start.sample_rate
         self.rep_track = AudioTrack(SAMPLE_RATE)
         self.turns: list[Turn] = []
+        self._audio_fillers: list[FillerEvent] = []
         self._vad = engines.vad.stream()
         self._frame = engines.vad.frame_samples
         self._leftover = np.zeros(0, dtype=np.float32)
@@ -196,6 +199,7 @@ class CallSession:
                 turns=list(self.turns),
                 rep_audio=self.rep_track.samples(),
                 sample_rate=SAMPLE_RATE,
+                audio_fillers=tuple(self._audio_fillers),
             ),
             timeout=self.settings.scorecard_timeout_s,
         )
@@ -350,6 +354,10 @@ class CallSession:
         end = result.words[-1].end if result.words else job.end_sample / SAMPLE_RATE
         turn = Turn(len(self.turns), Speaker.REP, result.text, start, end, result.words)
         self.turns.append(turn)
+        if self.settings.audio_fillers:
+            self._audio_fillers.extend(await asyncio.to_thread(
+                find_audio_fillers, audio, result.words, turn=turn.index, offset=offset,
+                vad=self._engines.vad))
         await self._emit(
             TranscriptEvent(
                 turn=turn.index, text=turn.text, start=turn.start, end=turn.end,

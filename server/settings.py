@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     vad_threshold: float = 0.5
     partial_interval_s: float = 1.0
     barge_in_min_speech_s: float = 0.3
+    audio_fillers: bool = Field(
+        default=False, description="also count hesitations found in the audio (see docs/scoring.md)"
+    )
 
     max_frame_seconds: float = 1.0
     max_call_seconds: float = 30 * 60.0

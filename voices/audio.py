@@ -68,8 +68,10 @@ def _read_with_ffmpeg(path: Path, rate: int, first_error: Exception) -> np.ndarr
            "-ar", str(rate), "-"]
     result = subprocess.run(cmd, capture_output=True, check=False, timeout=120)
     if result.returncode != 0 or not result.stdout:
-        message = result.stderr.decode(errors="replace").strip().splitlines()
-        raise AudioDecodeError(path, message[-1] if message else "unreadable audio")
+        lines = result.stderr.decode(errors="replace").strip().splitlines()
+        # ffmpeg starts its message with the path, which AudioDecodeError already names
+        reason = lines[-1].removeprefix(f"{path}: ") if lines else "unreadable audio"
+        raise AudioDecodeError(path, reason)
     return pcm16_to_float(result.stdout)
 
 
