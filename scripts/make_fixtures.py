@@ -50,6 +50,15 @@ def render_espeak(text: str, voice: str, speed: int, pitch: int) -> np.ndarray:
         return read_audio(out)
 
 
+def trim_silence(audio: np.ndarray, floor: float = 0.01) -> np.ndarray:
+    """Cut a voice's own lead-in and tail silence, so a written pause is the real pause."""
+    frames = len(audio) // 160
+    loud = np.flatnonzero(np.abs(audio[: frames * 160]).reshape(frames, 160).max(axis=1) > floor)
+    if loud.size == 0:
+        return audio
+    return audio[loud[0] * 160 : (loud[-1] + 1) * 160]
+
+
 def render(entry: dict) -> np.ndarray:
     """Render one manifest entry; `pause` segments ("...") become silence of pause_s."""
     pieces = [p.strip() for p in entry["text"].split("...")] if entry.get("pause_s") else [
@@ -60,11 +69,12 @@ def render(entry: dict) -> np.ndarray:
         if i:
             out.append(np.zeros(int(entry["pause_s"] * SAMPLE_RATE), dtype=np.float32))
         if voice == "piper":
-            out.append(render_piper(piece, entry.get("length_scale", 1.0),
-                                    entry.get("noise_scale", 0.667)))
+            spoken = render_piper(piece, entry.get("length_scale", 1.0),
+                                  entry.get("noise_scale", 0.667))
         else:
-            out.append(render_espeak(piece, entry.get("espeak_voice", "en-us"),
-                                     entry.get("speed", 160), entry.get("pitch", 50)))
+            spoken = render_espeak(piece, entry.get("espeak_voice", "en-us"),
+                                   entry.get("speed", 160), entry.get("pitch", 50))
+        out.append(trim_silence(spoken) if len(pieces) > 1 else spoken)
     lead = np.zeros(int(0.3 * SAMPLE_RATE), dtype=np.float32)
     audio = np.concatenate([lead, *out, lead])
     return audio / max(1e-6, float(np.max(np.abs(audio)))) * 0.8

@@ -17,6 +17,7 @@ from server.catalog import load_catalog, scenario_summary
 from server import api, pages
 from server.auth import prepare_setup
 from server.deps import get_catalog
+from server.prefetch import LinePrefetcher
 from server.settings import Settings
 from server.storage import CallStore
 from server.ws import call_socket
@@ -37,11 +38,13 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
             app.state.engines = await asyncio.to_thread(load_engines, options)
         else:
             app.state.engines = engines
+        app.state.prefetcher = LinePrefetcher(app.state.engines.tts)
         await store.start()
         await asyncio.to_thread(prepare_setup, app.state, settings, store)
         try:
             yield
         finally:
+            await app.state.prefetcher.close()
             await store.close()
 
     app = FastAPI(title="walkaway", version="0.1.0", lifespan=lifespan)

@@ -27,6 +27,14 @@ def start_problem(catalog: ScenarioCatalog, scenario_id: str, difficulty: str) -
     return None
 
 
+def fixed_lines(scenario: Scenario) -> list[str]:
+    """Every line the prospect may say that has no placeholder: worth synthesising ahead."""
+    lines = [line for state in scenario.states.values() for line in state.lines]
+    lines += [*scenario.unclear_lines, *scenario.silence_lines, *scenario.hangup_lines,
+              *scenario.impatient_lines, *scenario.limit_lines]
+    return [line for line in dict.fromkeys(lines) if "{" not in line]
+
+
 def scenario_summary(scenario: Scenario) -> dict[str, Any]:
     """What a rep needs to pick a scenario."""
     return {

@@ -135,3 +135,52 @@ def score(
             print_scorecard(result, _OUT)
     if failed:
         raise typer.Exit(1)
+
+
+@app.command("test")
+def test_scripts(
+    scripts: Annotated[list[Path], typer.Argument(help="call-script YAML files")],
+    url: Annotated[str | None, typer.Option(help="ws://host:port/ws/call of a running server")]
+    = None,
+    junit: Annotated[Path | None, typer.Option(help="write a JUnit XML report here")] = None,
+    token: Annotated[str | None, typer.Option(envvar="WALKAWAY_TOKEN", help="API token")] = None,
+    fast: Annotated[bool, typer.Option("--fast/--real-time", help="stream audio")] = True,
+    cache_dir: Annotated[Path | None, typer.Option(help="rendered-speech cache")] = None,
+    scenario_dir: Annotated[Path | None, typer.Option(help="extra scenarios")] = None,
+) -> None:
+    """Run call scripts (rep turns in, expected outcome out); exits 1 on any failure."""
+    from server.calltest_cli import run_call_tests
+
+    raise typer.Exit(run_call_tests(scripts, url=url, token=token, fast=fast, junit=junit,
+                                    cache_dir=cache_dir, scenario_dir=scenario_dir,
+                                    out=_OUT, err=_ERR))
+
+
+@app.command()
+def bench(
+    calls: Annotated[int, typer.Option(min=1, max=64, help="concurrent calls")] = 1,
+    turn: Annotated[list[Path] | None, typer.Option(help="rep turn audio; repeat")] = None,
+    scenario: Annotated[str, typer.Option()] = "price-pressure",
+    url: Annotated[str | None, typer.Option(help="ws://.../ws/call of a running server")] = None,
+    token: Annotated[str | None, typer.Option(envvar="WALKAWAY_TOKEN")] = None,
+    fast: Annotated[bool, typer.Option(help="stream faster than real time")] = False,
+    warmup: Annotated[bool, typer.Option(help="one call first, not measured")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+) -> None:
+    """Measure voice-to-voice latency, speech timings, CPU and memory under N calls."""
+    from server.bench_cli import run_bench_command
+
+    report = run_bench_command(calls=calls, turns=turn, scenario=scenario, url=url, token=token,
+                               fast=fast, warmup=warmup, progress_console=_ERR)
+    if as_json:
+        print(json.dumps(report.to_dict()))
+    else:
+        from server.bench_cli import print_report
+
+        print_report(report, _OUT)
+    if report.completed_calls < report.calls:
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app()

@@ -28,6 +28,27 @@ class CallClientError(Exception):
 
 
 @dataclass
+class CallTiming:
+    """Client-side clock readings (time.monotonic) for measuring how fast the prospect answers."""
+
+    voice_ends: list[float] = field(default_factory=list)  # last voiced frame of each rep turn sent
+    line_received: dict[int, float] = field(default_factory=dict)  # prospect turn -> its event
+    first_audio: dict[int, float] = field(default_factory=dict)  # prospect turn -> first audio
+    end_sent: float | None = None
+    scorecard_received: float | None = None
+    max_send_lag: float = 0.0  # how far the real-time microphone fell behind its schedule
+
+    def voice_to_voice(self) -> list[float]:
+        """Seconds from each rep turn's last voiced frame to the prospect's first answering audio."""
+        out = []
+        for sent in self.voice_ends:
+            replies = sorted(t for t, at in self.line_received.items() if at > sent)
+            if replies and replies[0] in self.first_audio:
+                out.append(self.first_audio[replies[0]] - sent)
+        return out
+
+
+@dataclass
 class CallResult:
     """Everything a scripted call received."""
 
@@ -35,6 +56,7 @@ class CallResult:
     prospect_audio: dict[int, bytearray] = field(default_factory=dict)
     sample_rate: int = 0
     scorecard: dict[str, Any] | None = None
+    timing: CallTiming = field(default_factory=CallTiming)
 
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         """The received events of one type, in order."""
@@ -72,6 +94,7 @@ class _Listener:
             async with self._changed:
                 if isinstance(frame, bytes):
                     if self._audio_turn is not None:
+                        self.result.timing.first_audio.setdefault(self._audio_turn, time.monotonic())
                         self.result.prospect_audio.setdefault(self._audio_turn, bytearray()).extend(
                             frame
                         )
@@ -89,12 +112,14 @@ class _Listener:
             self.result.sample_rate = event["sample_rate"]
         elif kind == "prospect":
             self._audio_turn = event["turn"]
+            self.result.timing.line_received[event["turn"]] = time.monotonic()
             self.line_started[event["turn"]] = self.clock()
         elif kind == "prospect_audio_end":
             self._audio_turn = None
             self.audio_seconds[event["turn"]] = event["duration"]
         elif kind == "scorecard":
             self.result.scorecard = event
+            self.result.timing.scorecard_received = time.monotonic()
         if self._on_event is not None:
             self._on_event(event)
 
@@ -107,24 +132,40 @@ class _Listener:
         return True
 
 
+def _last_voiced_sample(audio: np.ndarray, floor: float = 0.02) -> int:
+    """Index of the last sample loud enough to be speech (a 10 ms frame above `floor` peak)."""
+    frames = len(audio) // 160
+    if frames == 0:
+        return 0
+    loud = np.flatnonzero(np.abs(audio[: frames * 160]).reshape(frames, 160).max(axis=1) > floor)
+    return int(loud[-1] * 160 + 159) if loud.size else 0
+
+
 class _Mic:
     """Sends audio in 20 ms frames, paced to real time unless `fast`."""
 
-    def __init__(self, ws: websockets.ClientConnection, fast: bool) -> None:
+    def __init__(self, ws: websockets.ClientConnection, fast: bool, timing: CallTiming) -> None:
         self._ws = ws
         self._fast = fast
+        self._timing = timing
         self._t0 = time.monotonic()
         self.sent_s = 0.0
 
-    async def send(self, audio: np.ndarray) -> None:
+    async def send(self, audio: np.ndarray, on_voice_end: Callable[[float], None] | None = None) -> None:
+        """Send `audio`; `on_voice_end(t)` gets the moment its last voiced frame went out."""
         step = int(SAMPLE_RATE * _CHUNK_S)
+        last_voiced = _last_voiced_sample(audio)
         for start in range(0, len(audio), step):
             await self._ws.send(float_to_pcm16(audio[start : start + step]))
+            if on_voice_end is not None and start <= last_voiced < start + step:
+                on_voice_end(time.monotonic())
             self.sent_s += min(step, len(audio) - start) / SAMPLE_RATE
             if self._fast:
                 await asyncio.sleep(0)
             else:
-                await asyncio.sleep(max(0.0, self._t0 + self.sent_s - time.monotonic()))
+                ahead = self._t0 + self.sent_s - time.monotonic()
+                self._timing.max_send_lag = max(self._timing.max_send_lag, -ahead)
+                await asyncio.sleep(max(0.0, ahead))
 
     async def silence(self, seconds: float) -> None:
         await self.send(np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32))
@@ -176,7 +217,7 @@ async def _play(
         raise CallClientError("the server did not answer the 'start' message")
     if not result.of_type("ready"):
         raise CallClientError(f"call refused: {result.of_type('error')[0]['message']}")
-    mic = _Mic(ws, options.fast)
+    mic = _Mic(ws, options.fast, result.timing)
     listener.clock = lambda: mic.sent_s
 
     def finished() -> bool:
@@ -188,7 +229,7 @@ async def _play(
         if finished():
             return
         answered = len(result.of_type("prospect"))
-        await mic.send(turn)
+        await mic.send(turn, result.timing.voice_ends.append)
         await mic.silence(options.trailing_silence_s)
         await mic.silence_until(
             lambda: len(result.of_type("prospect")) > answered or finished(),
@@ -196,6 +237,7 @@ async def _play(
         )
     await _listen_to_prospect(mic, listener, options)
     if not finished():
+        result.timing.end_sent = time.monotonic()
         await ws.send(json.dumps({"type": "end"}))
     await listener.wait_for(finished, options.reply_timeout_s)
 

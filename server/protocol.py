@@ -103,6 +103,7 @@ class TranscriptEvent(BaseModel):
     start: float
     end: float
     words: list[dict[str, Any]]
+    stt_ms: float | None = None  # how long speech-to-text took for this turn
 
 
 class ProspectEvent(BaseModel):
@@ -117,6 +118,7 @@ class ProspectAudioEndEvent(BaseModel):
     type: Literal["prospect_audio_end"] = "prospect_audio_end"
     turn: int
     duration: float
+    tts_ms: float | None = None  # from the line's text to its first audio, cache hits included
 
 
 class StopAudioEvent(BaseModel):

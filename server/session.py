@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -43,7 +44,7 @@ from voices.engines import Engines
 from voices.fillers_audio import find_audio_fillers
 from voices.stt.base import SpeechToTextError, Transcription
 from voices.tts.base import TextToSpeechError
-from voices.vad.endpoint import Endpointer, EndpointEvent
+from voices.vad.endpoint import Endpointer, EndpointEvent, sentence_complete
 
 _LOGGER = logging.getLogger(__name__)
 _PAD_S = 0.2  # audio kept before speech onset and after its end, so no word is clipped
@@ -86,10 +87,15 @@ class NoRecording:
         pass
 
 
+_Timed = tuple[Transcription, float]  # a transcription and the milliseconds it took
+
+
 @dataclass(frozen=True)
 class _RepSpeech:
     start_sample: int
     end_sample: int
+    # a transcription started at the rep's pause, still valid: no speech since
+    early: asyncio.Task[_Timed] | None = None
 
 
 @dataclass(frozen=True)
@@ -138,11 +144,17 @@ class CallSession:
         self._vad = engines.vad.stream()
         self._frame = engines.vad.frame_samples
         self._leftover = np.zeros(0, dtype=np.float32)
-        self._endpointer = Endpointer(silence_s=settings.endpoint.silence_seconds)
+        self._endpointer = Endpointer(
+            silence_s=settings.endpoint.silence_seconds,
+            early_s=settings.early_transcribe_s,
+            complete_silence_s=settings.complete_silence_s,
+        )
         self._barge_in = MinSpeechBargeIn(settings.barge_in_min_speech_s)
         self._audio_in: asyncio.Queue[bytes | None] = asyncio.Queue()
         self._jobs: asyncio.Queue[_Job | None] = asyncio.Queue()
         self._speech_start: int | None = None
+        self._last_voiced = 0  # sample where the rep's latest voiced frame ended
+        self._early: asyncio.Task[_Timed] | None = None
         self._busy = False
         self._hanging_up = False
         self._prospect_until = 0.0  # call-clock second when the prospect's audio stops playing
@@ -237,16 +249,28 @@ class CallSession:
         self._maybe_prompt_silence()
 
     def _on_frame(self, frame_end: int, frame_s: float, is_speech: bool) -> None:
-        event = self._endpointer.process(frame_s, is_speech)
+        event = self._endpointer.process(frame_s, is_speech, self._early_says_complete())
         now = frame_end / SAMPLE_RATE
+        if is_speech:
+            self._last_voiced = frame_end
         if event is EndpointEvent.SPEECH_STARTED:
             onset = now - self._endpointer.voiced_run_s - _PAD_S
             self._speech_start = max(0, int(onset * SAMPLE_RATE))
             self._last_partial = now
+        elif event is EndpointEvent.PAUSED and self._speech_start is not None:
+            # Transcribe now: if the rep has finished, the answer is ready sooner.
+            audio = self.rep_track.slice(self._speech_start, frame_end)
+            offset = self._speech_start / SAMPLE_RATE
+            self._early = asyncio.create_task(self._timed_transcribe(audio, offset))
+        elif event is EndpointEvent.RESUMED:
+            self._early = None  # the rep went on: what was transcribed is only part of the turn
         elif event is EndpointEvent.TURN_ENDED and self._speech_start is not None:
-            end = frame_end - int((self._endpointer.silence_s - _PAD_S) * SAMPLE_RATE)
-            self._jobs.put_nowait(_RepSpeech(self._speech_start, max(end, self._speech_start)))
+            end = min(frame_end, self._last_voiced + int(_PAD_S * SAMPLE_RATE))
+            self._jobs.put_nowait(
+                _RepSpeech(self._speech_start, max(end, self._speech_start), self._early)
+            )
             self._speech_start = None
+            self._early = None
             self._quiet_since = now
         prospect_playing = self._speaking_turn is not None or now < self._prospect_until
         if self._barge_in.should_interrupt(prospect_playing, self._endpointer.voiced_run_s):
@@ -270,6 +294,13 @@ class CallSession:
                                      max(turn.start, end), turn.words, cut=True)
         self._send_soon(StopAudioEvent(turn=turn_index))
 
+    def _early_says_complete(self) -> bool:
+        """The early transcript is back and reads as a finished sentence."""
+        early = self._early
+        if early is None or not early.done() or early.cancelled() or early.exception():
+            return False
+        return sentence_complete(early.result()[0].text)
+
     def _last_prospect(self) -> int | None:
         for turn in reversed(self.turns):
             if turn.speaker is Speaker.PROSPECT:
@@ -292,6 +323,8 @@ class CallSession:
         if self.clock - self._last_partial < interval:
             return
         if self._partial_task is not None and not self._partial_task.done():
+            return
+        if self._early is not None and not self._early.done():
             return
         self._last_partial = self.clock
         audio = self.rep_track.slice(self._speech_start, len(self.rep_track))
@@ -342,7 +375,10 @@ class CallSession:
         audio = self.rep_track.slice(job.start_sample, job.end_sample)
         offset = job.start_sample / SAMPLE_RATE
         try:
-            result: Transcription = await self._engines.stt.transcribe(audio, offset)
+            if job.early is not None:  # transcribed at the pause; nothing was said since
+                result, stt_ms = await job.early
+            else:
+                result, stt_ms = await self._timed_transcribe(audio, offset)
         except SpeechToTextError as err:
             await self._emit(
                 ErrorEvent(code=ErrorCode.SPEECH_TO_TEXT_FAILED, message=str(err))
@@ -361,12 +397,18 @@ class CallSession:
         await self._emit(
             TranscriptEvent(
                 turn=turn.index, text=turn.text, start=turn.start, end=turn.end,
+                stt_ms=round(stt_ms, 1),
                 words=[{"text": w.text, "start": w.start, "end": w.end,
                         "probability": w.probability} for w in turn.words],
             )
         )
         await self._emit(ScoreEvent(**score_turn(turn)))
         return turn
+
+    async def _timed_transcribe(self, audio: np.ndarray, offset: float) -> _Timed:
+        started = time.perf_counter()
+        result = await self._engines.stt.transcribe(audio, offset)
+        return result, (time.perf_counter() - started) * 1000
 
     async def _speak(self, line: ProspectLine) -> None:
         """Send the line's text, then its audio piece by piece until done or interrupted."""
@@ -380,10 +422,14 @@ class CallSession:
             ProspectEvent(turn=index, text=line.text, state=line.state, ends_call=line.ends_call)
         )
         sent = 0
+        asked = time.perf_counter()
+        tts_ms: float | None = None
         rate = self._engines.tts.sample_rate
         piece = int(rate * _AUDIO_FRAME_S) * 2
         try:
             async for pcm in self._engines.tts.synthesize(line.text):
+                if tts_ms is None:
+                    tts_ms = (time.perf_counter() - asked) * 1000
                 self._recording.prospect_audio(
                     resample(pcm16_to_float(pcm), rate, SAMPLE_RATE), start + sent / rate
                 )
@@ -405,4 +451,6 @@ class CallSession:
         duration = sent / rate
         if not self.turns[index].cut:
             self.turns[index] = Turn(index, Speaker.PROSPECT, line.text, start, start + duration)
-        await self._emit(ProspectAudioEndEvent(turn=index, duration=round(duration, 3)))
+        await self._emit(ProspectAudioEndEvent(
+            turn=index, duration=round(duration, 3),
+            tts_ms=None if tts_ms is None else round(tts_ms, 1)))

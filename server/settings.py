@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     stt_threads: int = 2
     endpoint: Sensitivity = Sensitivity.DEFAULT
     vad_threshold: float = 0.5
+    early_transcribe_s: float = Field(
+        default=0.12, description="pause after which the turn so far is transcribed, in case it ended"
+    )
+    complete_silence_s: float = Field(
+        default=0.25, description="silence that ends a turn once it reads as a finished sentence"
+    )
     partial_interval_s: float = 1.0
     barge_in_min_speech_s: float = 0.3
     audio_fillers: bool = Field(

@@ -85,6 +85,7 @@ async def call_socket(
         sink=sink,
     )
     _LOGGER.info("call %s started: %s/%s", call_id, start.scenario, start.difficulty)
+    websocket.app.state.prefetcher.request(session.scenario)
     await sink.send_event(
         ReadyEvent(call_id=call_id, sample_rate=engines.tts.sample_rate,
                    scenario=start.scenario, difficulty=start.difficulty)

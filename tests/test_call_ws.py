@@ -123,3 +123,14 @@ async def test_prospect_speaks_into_a_long_silence(live_url: str) -> None:
         await ws.send(json.dumps({"type": "end"}))
         card = (await _events_until(ws, "scorecard"))[-1]
         assert [t["speaker"] for t in card["turns"]] == ["prospect", "prospect"]
+
+
+async def test_a_mid_sentence_pause_does_not_cut_the_rep_off(
+    live_url: str, manifest: dict[str, dict[str, Any]]
+) -> None:
+    for fixture in ("pause_mid_sentence_piper", "pause_mid_sentence_espeak"):
+        audio = read_audio(FIXTURES / f"{fixture}.wav")
+        result = await run_scripted_call(live_url, [audio], ScriptOptions("time-pressure", fast=True))
+        transcripts = result.of_type("transcript")
+        assert len(transcripts) == 1, [t["text"] for t in transcripts]
+        assert set(manifest[fixture]["expect"]) <= words_of(transcripts[0]["text"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Protocol
 
 
@@ -17,4 +17,8 @@ class TextToSpeech(Protocol):
 
     def synthesize(self, text: str) -> AsyncIterator[bytes]:
         """PCM16 mono audio at `sample_rate`, one chunk per sentence as soon as it is ready."""
+        ...
+
+    async def prefetch(self, texts: Iterable[str]) -> int:
+        """Synthesise what is not cached yet, so these lines later play without delay."""
         ...

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +66,16 @@ class PiperTTS:
                 cached = await asyncio.to_thread(self.synthesize_sync, sentence)
                 self._remember(sentence, cached)
             yield cached
+
+    async def prefetch(self, texts: Iterable[str]) -> int:
+        """Synthesise every uncached sentence of `texts`, one at a time; returns how many."""
+        done = 0
+        for text in texts:
+            for sentence in split_sentences(text):
+                if sentence not in self._cache:
+                    self._remember(sentence, await asyncio.to_thread(self.synthesize_sync, sentence))
+                    done += 1
+        return done
 
     def synthesize_sync(self, text: str) -> bytes:
         """Blocking synthesis of one piece of text to PCM16 bytes."""

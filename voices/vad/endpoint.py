@@ -20,7 +20,28 @@ class Sensitivity(StrEnum):
 
 class EndpointEvent(StrEnum):
     SPEECH_STARTED = "speech_started"
+    PAUSED = "paused"  # a short pause: time to transcribe early, in case the turn is over
+    RESUMED = "resumed"  # speech again after a pause: an early transcript is stale
     TURN_ENDED = "turn_ended"
+
+
+# Words a finished sentence does not end on: "the reason our price holds is ..." goes on.
+_CONTINUATIONS = frozenset(
+    "a an the and but or so because if than that which who whose to of for with on in at by "
+    "from about as is are was were be been am our your my their his her its this these those "
+    "i we you they he she it can could will would should um uh er like".split()
+)
+
+
+def sentence_complete(text: str) -> bool:
+    """Whether a transcript reads as a finished thought (closing punctuation, no dangling word)."""
+    stripped = text.strip()
+    if not stripped or stripped.endswith(("...", "…", ",", "-", ";", ":")):
+        return False
+    if stripped[-1] not in ".?!":
+        return False
+    last = stripped.rstrip(".?!\"' ").split()[-1:]
+    return bool(last) and last[0].lower().strip(",") not in _CONTINUATIONS
 
 
 @dataclass
@@ -28,32 +49,52 @@ class Endpointer:
     """Decides when the rep started and finished a turn; knows nothing of audio or models.
 
     A turn starts after `speech_start_s` of voiced frames in a row (so a click or a
-    breath is not a turn) and ends after `silence_s` of unvoiced frames.
+    breath is not a turn) and ends after `silence_s` of unvoiced frames. A pause of
+    `early_s` is reported so the caller can transcribe early; once it tells us (through
+    `complete`) that what was said is a finished sentence, `complete_silence_s` of silence
+    is enough: people answer a finished sentence fast and wait out an unfinished one.
     """
 
     silence_s: float = Sensitivity.DEFAULT.silence_seconds
     speech_start_s: float = 0.16
+    early_s: float = 0.12
+    complete_silence_s: float = 0.25
     in_speech: bool = False
     _voiced_run: float = 0.0
     _silent_run: float = 0.0
+    _paused: bool = False
 
-    def process(self, chunk_s: float, is_speech: bool) -> EndpointEvent | None:
-        """Feed one frame; returns an event when the turn starts or ends."""
+    def process(
+        self, chunk_s: float, is_speech: bool, complete: bool = False
+    ) -> EndpointEvent | None:
+        """Feed one frame; `complete`: the turn so far was transcribed as a finished sentence."""
         if is_speech:
             self._voiced_run += chunk_s
             self._silent_run = 0.0
             if not self.in_speech and self._voiced_run >= self.speech_start_s:
                 self.in_speech = True
                 return EndpointEvent.SPEECH_STARTED
+            if self._paused:
+                self._paused = False
+                return EndpointEvent.RESUMED
             return None
         self._voiced_run = 0.0
         if not self.in_speech:
             return None
         self._silent_run += chunk_s
-        if self._silent_run >= self.silence_s:
+        needed = min(self.silence_s, self.complete_silence_s) if complete else self.silence_s
+        if self._silent_run >= needed:
             self.reset()
             return EndpointEvent.TURN_ENDED
+        if not self._paused and self._silent_run >= self.early_s:
+            self._paused = True
+            return EndpointEvent.PAUSED
         return None
+
+    @property
+    def silent_run_s(self) -> float:
+        """Seconds of silence since the rep's last voiced frame in this turn."""
+        return self._silent_run
 
     @property
     def voiced_run_s(self) -> float:
@@ -65,3 +106,4 @@ class Endpointer:
         self.in_speech = False
         self._voiced_run = 0.0
         self._silent_run = 0.0
+        self._paused = False
