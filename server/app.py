@@ -17,6 +17,7 @@ from server.catalog import load_catalog, scenario_summary
 from server import api, pages
 from server.auth import prepare_setup
 from server.deps import get_catalog
+from server.limits import CallRegistry
 from server.prefetch import LinePrefetcher
 from server.settings import Settings
 from server.storage import CallStore
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
 
     app = FastAPI(title="walkaway", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
+    app.state.calls = CallRegistry(settings.max_calls, settings.max_calls_per_user)
     app.state.store = store = CallStore(settings)
     app.state.setup_code = None
     app.state.catalog = load_catalog(settings.scenario_dir)

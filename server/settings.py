@@ -43,6 +43,9 @@ class Settings(BaseSettings):
 
     max_frame_seconds: float = 1.0
     max_call_seconds: float = 30 * 60.0
+    idle_timeout_s: float = Field(default=30.0, description="no frame for this long hangs up")
+    max_calls: int = Field(default=16, ge=1, description="calls at once; more are refused busy")
+    max_calls_per_user: int = 2
     scorecard_timeout_s: float = 30.0
 
     # storage, users and the REST API (issue 5)

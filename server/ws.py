@@ -13,6 +13,7 @@ from starlette.websockets import WebSocketState
 
 from dialog.scenario import ScenarioCatalog
 from server.catalog import start_problem
+from server.limits import CallRegistry
 from server.deps import get_catalog, get_engines, get_settings
 from server.protocol import (
     EndMessage,
@@ -76,6 +77,13 @@ async def call_socket(
         await _close(websocket)
         return
     call_id = uuid.uuid4().hex
+    registry: CallRegistry = websocket.app.state.calls
+    try:
+        registry.admit(call_id, None)
+    except ProtocolError as err:
+        await sink.error(err.code, err.message)
+        await _close(websocket)
+        return
     session = CallSession(
         call_id=call_id,
         start=start,
@@ -86,16 +94,14 @@ async def call_socket(
     )
     _LOGGER.info("call %s started: %s/%s", call_id, start.scenario, start.difficulty)
     websocket.app.state.prefetcher.request(session.scenario)
-    await sink.send_event(
-        ReadyEvent(call_id=call_id, sample_rate=engines.tts.sample_rate,
-                   scenario=start.scenario, difficulty=start.difficulty)
-    )
     try:
-        await asyncio.wait_for(_serve(websocket, sink, session, settings),
-                               timeout=settings.max_call_seconds + settings.scorecard_timeout_s)
-    except TimeoutError:
-        await sink.error(ErrorCode.CALL_TOO_LONG, "the call ran past its time limit")
+        await sink.send_event(
+            ReadyEvent(call_id=call_id, sample_rate=engines.tts.sample_rate,
+                       scenario=start.scenario, difficulty=start.difficulty)
+        )
+        await _serve(websocket, sink, session, settings)
     finally:
+        registry.release(call_id)
         _LOGGER.info("call %s ended", call_id)
         await _close(websocket)
 
@@ -134,11 +140,18 @@ async def _serve(
     """Feed frames to the session until it has delivered its scorecard."""
     max_bytes = int(settings.max_frame_seconds * session.input_rate) * 2
     run = asyncio.create_task(session.run(), name=f"call-{session.call_id}")
+    received_s = 0.0  # audio the client sent; the session may still be working through it
     receiving = True
     try:
         while receiving and not run.done():
             receive = asyncio.create_task(websocket.receive())
-            done, _ = await asyncio.wait({receive, run}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({receive, run}, timeout=settings.idle_timeout_s,
+                                         return_when=asyncio.FIRST_COMPLETED)
+            if not done:  # nothing from the client for too long: keep what we have, hang up
+                receive.cancel()
+                await sink.error(ErrorCode.IDLE, f"no audio or message for "
+                                                 f"{settings.idle_timeout_s:.0f}s; hanging up")
+                break
             if receive not in done:
                 receive.cancel()
                 break
@@ -146,16 +159,18 @@ async def _serve(
             if message["type"] == "websocket.disconnect":
                 sink.closed = True
                 receiving = False
-                session.hang_up()
             elif (data := message.get("bytes")) is not None:
                 await _on_audio(sink, session, data, max_bytes)
+                received_s += len(data) / 2 / session.input_rate
+                if received_s > settings.max_call_seconds:
+                    await sink.error(ErrorCode.CALL_TOO_LONG, "the call reached its time limit "
+                                     f"of {settings.max_call_seconds / 60:.0f} minutes")
+                    break
             else:
                 await _on_text(sink, session, message.get("text") or "")
-        await run
     finally:
         session.hang_up()
-        if not run.done():
-            await run
+        await run
 
 
 async def _on_audio(sink: WebSocketSink, session: CallSession, data: bytes, max_bytes: int) -> None:
