@@ -13,8 +13,10 @@ from rich.console import Console
 
 from server.report import print_scorecard
 from server.settings import Settings
+from server.users_cli import users_app
 
 app = typer.Typer(help="walkaway: voice role-play practice for sales reps.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 _OUT = Console()
 _ERR = Console(stderr=True)
 
@@ -90,7 +92,8 @@ def call(
         from server.app import create_app
         from server.inprocess import serve_in_process
 
-        async with serve_in_process(create_app(Settings())) as base:
+        # a local scripted call: nobody to sign in; the call is still stored under data_dir
+        async with serve_in_process(create_app(Settings(auth_required=False))) as base:
             ws_url = base.replace("http://", "ws://") + "/ws/call"
             return (await run_scripted_call(ws_url, audio, options, show)).scorecard
 

@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     CALL_TOO_LONG = "call_too_long"
     IDLE = "idle"
     BUSY = "busy"
+    UNAUTHORIZED = "unauthorized"
     TOO_MANY_CALLS = "too_many_calls"
     SPEECH_TO_TEXT_FAILED = "stt_failed"
     TEXT_TO_SPEECH_FAILED = "tts_failed"

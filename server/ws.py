@@ -9,12 +9,14 @@ from typing import Annotated
 
 from fastapi import Depends, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.websockets import WebSocketState
 
 from dialog.scenario import ScenarioCatalog
 from server.catalog import start_problem
 from server.limits import CallRegistry
-from server.deps import get_catalog, get_engines, get_settings
+from server.auth import authenticate_socket
+from server.deps import get_catalog, get_engines, get_settings, get_store
 from server.protocol import (
     EndMessage,
     ErrorCode,
@@ -26,6 +28,7 @@ from server.protocol import (
 )
 from server.session import CallSession
 from server.settings import Settings
+from server.storage import CallRecorder, CallStatus, CallStore, StorageError
 from voices.engines import Engines
 
 _LOGGER = logging.getLogger(__name__)
@@ -39,6 +42,7 @@ class WebSocketSink:
         self._ws = websocket
         self._lock = asyncio.Lock()
         self.closed = False
+        self.recorder: CallRecorder | None = None  # set once the call is open
 
     async def send_event(self, event: BaseModel) -> None:
         await self._send(text=event.model_dump_json())
@@ -47,7 +51,10 @@ class WebSocketSink:
         await self._send(data=pcm)
 
     async def error(self, code: ErrorCode, message: str) -> None:
-        await self.send_event(ErrorEvent(code=code, message=message))
+        event = ErrorEvent(code=code, message=message)
+        if self.recorder is not None:  # the session records its own events; these are ours
+            self.recorder.event(event.model_dump(mode="json"))
+        await self.send_event(event)
 
     async def _send(self, *, text: str | None = None, data: bytes | None = None) -> None:
         if self.closed:
@@ -68,6 +75,7 @@ async def call_socket(
     engines: Annotated[Engines, Depends(get_engines)],
     catalog: Annotated[ScenarioCatalog, Depends(get_catalog)],
     settings: Annotated[Settings, Depends(get_settings)],
+    store: Annotated[CallStore, Depends(get_store)],
 ) -> None:
     """Serve one call on one socket."""
     await websocket.accept()
@@ -76,14 +84,27 @@ async def call_socket(
     if start is None:
         await _close(websocket)
         return
+    user = await authenticate_socket(websocket, start.token, store)
+    if settings.auth_required and user is None:
+        await sink.error(ErrorCode.UNAUTHORIZED, "sign in first: a session cookie, an "
+                         "'Authorization: Bearer' header or the start message's 'token'")
+        await _close(websocket)
+        return
     call_id = uuid.uuid4().hex
     registry: CallRegistry = websocket.app.state.calls
     try:
-        registry.admit(call_id, None)
+        registry.admit(call_id, user.id if user else None)
     except ProtocolError as err:
         await sink.error(err.code, err.message)
         await _close(websocket)
         return
+    recorder: CallRecorder | None = None
+    try:
+        recorder = await store.open_call(call_id=call_id, user_id=user.id if user else None,
+                                         scenario=start.scenario, difficulty=start.difficulty)
+    except (StorageError, OSError, SQLAlchemyError):
+        # the call still runs and is scored; only its recording is missing
+        _LOGGER.exception("call %s will not be recorded", call_id)
     session = CallSession(
         call_id=call_id,
         start=start,
@@ -91,18 +112,25 @@ async def call_socket(
         engines=engines,
         settings=settings,
         sink=sink,
+        recording=recorder,
     )
+    sink.recorder = recorder
     _LOGGER.info("call %s started: %s/%s", call_id, start.scenario, start.difficulty)
     websocket.app.state.prefetcher.request(session.scenario)
+    status = CallStatus.INTERRUPTED
     try:
-        await sink.send_event(
-            ReadyEvent(call_id=call_id, sample_rate=engines.tts.sample_rate,
-                       scenario=start.scenario, difficulty=start.difficulty)
-        )
-        await _serve(websocket, sink, session, settings)
+        ready = ReadyEvent(call_id=call_id, sample_rate=engines.tts.sample_rate,
+                           scenario=start.scenario, difficulty=start.difficulty)
+        if recorder is not None:
+            recorder.event(ready.model_dump(mode="json"))
+        await sink.send_event(ready)
+        if await _serve(websocket, sink, session, settings):
+            status = CallStatus.COMPLETE
     finally:
         registry.release(call_id)
-        _LOGGER.info("call %s ended", call_id)
+        _LOGGER.info("call %s ended (%s)", call_id, status)
+        if recorder is not None:
+            await recorder.finish(session.scorecard, status)
         await _close(websocket)
 
 
@@ -136,12 +164,14 @@ async def _await_start(
 
 async def _serve(
     websocket: WebSocket, sink: WebSocketSink, session: CallSession, settings: Settings
-) -> None:
-    """Feed frames to the session until it has delivered its scorecard."""
+) -> bool:
+    """Feed frames to the session until it has delivered its scorecard; True when the call
+    ended as calls should (hang-up or the prospect closing it), not by a drop or a limit."""
     max_bytes = int(settings.max_frame_seconds * session.input_rate) * 2
     run = asyncio.create_task(session.run(), name=f"call-{session.call_id}")
     received_s = 0.0  # audio the client sent; the session may still be working through it
     receiving = True
+    cut_short = False
     try:
         while receiving and not run.done():
             receive = asyncio.create_task(websocket.receive())
@@ -149,6 +179,7 @@ async def _serve(
                                          return_when=asyncio.FIRST_COMPLETED)
             if not done:  # nothing from the client for too long: keep what we have, hang up
                 receive.cancel()
+                cut_short = True
                 await sink.error(ErrorCode.IDLE, f"no audio or message for "
                                                  f"{settings.idle_timeout_s:.0f}s; hanging up")
                 break
@@ -159,10 +190,12 @@ async def _serve(
             if message["type"] == "websocket.disconnect":
                 sink.closed = True
                 receiving = False
+                cut_short = True
             elif (data := message.get("bytes")) is not None:
                 await _on_audio(sink, session, data, max_bytes)
                 received_s += len(data) / 2 / session.input_rate
                 if received_s > settings.max_call_seconds:
+                    cut_short = True
                     await sink.error(ErrorCode.CALL_TOO_LONG, "the call reached its time limit "
                                      f"of {settings.max_call_seconds / 60:.0f} minutes")
                     break
@@ -171,6 +204,7 @@ async def _serve(
     finally:
         session.hang_up()
         await run
+    return not cut_short and session.scorecard is not None
 
 
 async def _on_audio(sink: WebSocketSink, session: CallSession, data: bytes, max_bytes: int) -> None:

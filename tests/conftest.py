@@ -33,6 +33,7 @@ async def live_url(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -
     from server.inprocess import serve_in_process
     from server.settings import Settings
 
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), partial_interval_s=1.0)
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), partial_interval_s=1.0,
+                        auth_required=False)
     async with serve_in_process(create_app(settings, engines)) as base:
         yield base.replace("http://", "ws://") + "/ws/call"

@@ -197,6 +197,10 @@ function onEvent(event) {
       showScorecard(event);
       break;
     case "error":
+      if (event.code === "unauthorized") {
+        location.assign("/login?next=/");
+        return;
+      }
       notice(`Server: ${event.message}`);
       break;
     default:
@@ -262,6 +266,12 @@ function showScorecard(card) {
     list.append(li);
   }
   body.append(list);
+  if (card.call_id) {
+    const link = document.createElement("p");
+    link.innerHTML = '<a href="">Replay this call with its markers</a>';
+    link.querySelector("a").href = `/calls/${encodeURIComponent(card.call_id)}`;
+    body.append(link);
+  }
   $("scorecard").hidden = false;
   setStatus("ended", "call ended");
 }
@@ -277,4 +287,19 @@ $("again").onclick = () => {
 setInterval(() => {
   if (state.player) window.walkaway.playedSamples = state.player.playedSamples;
 }, 100);
+async function whoAmI() {
+  try {
+    const response = await fetch("/api/me");
+    if (response.ok) {
+      const me = await response.json();
+      $("me").textContent = `${me.name} (${me.role})`;
+    } else {
+      $("signin").hidden = false;
+    }
+  } catch (_) {
+    $("signin").hidden = false;
+  }
+}
+
+whoAmI();
 loadScenarios();
