@@ -35,7 +35,8 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if engines is None:
-            options = WhisperOptions(model=settings.stt_model, cpu_threads=settings.stt_threads)
+            options = WhisperOptions(model=settings.stt_model, cpu_threads=settings.stt_threads,
+                                     num_workers=settings.stt_workers)
             app.state.engines = await asyncio.to_thread(load_engines, options)
         else:
             app.state.engines = engines

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import websockets
 
-from server.client import CallResult, ScriptOptions, run_scripted_call
+from server.client import CallClientError, CallResult, ScriptOptions, run_scripted_call
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -44,6 +45,7 @@ class BenchPlan:
     scenario: str = "price-pressure"
     fast: bool = False
     stagger_s: float = 2.0  # calls start spread over this long, as real calls would
+    rounds: int = 1  # each concurrent caller makes this many calls, one after another
     token: str | None = None
 
 
@@ -80,6 +82,7 @@ class ProcessSample:
 class BenchReport:
     """Everything `walkaway bench` prints."""
 
+    concurrent: int
     calls: int
     turns_per_call: int
     completed_calls: int
@@ -160,20 +163,16 @@ class _ProcWatch:
                 pass
 
 
-async def _one_call(url: str, plan: BenchPlan, delay: float, results: list[CallResult],
-                    errors: list[str], lags: list[float], done: Callable[[], None]) -> None:
+async def _one_caller(url: str, plan: BenchPlan, delay: float, results: list[CallResult],
+                      errors: list[str], done: Callable[[], None]) -> None:
     await asyncio.sleep(delay)
     extra = {"token": plan.token} if plan.token else {}
-    options = ScriptOptions(plan.scenario, fast=plan.fast, seed=int(delay * 1000),
-                            extra_start=extra)
-    try:
-        result = await run_scripted_call(url, plan.turns, options)
-    except (OSError, asyncio.TimeoutError, RuntimeError) as err:
-        errors.append(f"call starting at +{delay:.1f}s: {err}")
-    else:
-        results.append(result)
-        lags.append(result.timing.max_send_lag)
-    finally:
+    for round_ in range(plan.rounds):
+        options = ScriptOptions(plan.scenario, fast=plan.fast, seed=round_, extra_start=extra)
+        try:
+            results.append(await run_scripted_call(url, plan.turns, options))
+        except (OSError, TimeoutError, CallClientError, websockets.WebSocketException) as err:
+            errors.append(f"caller starting at +{delay:.1f}s, round {round_ + 1}: {err}")
         done()
 
 
@@ -187,11 +186,10 @@ async def run_bench(url: str, plan: BenchPlan, pid: int | None,
     watcher = asyncio.create_task(watch.watch(stop)) if watch else None
     results: list[CallResult] = []
     errors: list[str] = []
-    lags: list[float] = []
     started = time.monotonic()
     step = plan.stagger_s / plan.calls if plan.calls > 1 else 0.0
     await asyncio.gather(*(
-        _one_call(url, plan, i * step, results, errors, lags, progress) for i in range(plan.calls)
+        _one_caller(url, plan, i * step, results, errors, progress) for i in range(plan.calls)
     ))
     wall = time.monotonic() - started
     stop.set()
@@ -207,10 +205,10 @@ async def run_bench(url: str, plan: BenchPlan, pid: int | None,
             rss_peak_mb=round(peak / 2**20, 1),
             per_call_mb=round((peak - idle_rss) / 2**20 / plan.calls, 1),
         )
-    return _report(plan, results, errors, lags, process)
+    return _report(plan, results, errors, process)
 
 
-def _report(plan: BenchPlan, results: list[CallResult], errors: list[str], lags: list[float],
+def _report(plan: BenchPlan, results: list[CallResult], errors: list[str],
             process: ProcessSample | None) -> BenchReport:
     v2v = [x for r in results for x in r.timing.voice_to_voice()]
     stt = [e["stt_ms"] for r in results for e in r.of_type("transcript") if e.get("stt_ms")]
@@ -219,14 +217,15 @@ def _report(plan: BenchPlan, results: list[CallResult], errors: list[str], lags:
     card = [r.timing.scorecard_received - r.timing.end_sent for r in results
             if r.timing.end_sent is not None and r.timing.scorecard_received is not None]
     return BenchReport(
-        calls=plan.calls,
+        concurrent=plan.calls,
+        calls=plan.calls * plan.rounds,
         turns_per_call=len(plan.turns),
         completed_calls=sum(r.scorecard is not None for r in results),
         voice_to_voice_s=Percentiles.of(v2v),
         stt_ms=Percentiles.of(stt),
         tts_first_audio_ms=Percentiles.of(tts),
         scorecard_after_hangup_s=Percentiles.of(card),
-        max_send_lag_s=round(max(lags, default=0.0), 3),
+        max_send_lag_s=round(max((r.timing.max_send_lag for r in results), default=0.0), 3),
         process=process,
         errors=errors,
     )

@@ -17,13 +17,13 @@ DEFAULT_TURNS = ("price_hold_piper.wav", "price_hold_espeak.wav")
 _FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 
 
-def run_bench_command(*, calls: int, turns: Sequence[Path] | None, scenario: str,
+def run_bench_command(*, calls: int, rounds: int, turns: Sequence[Path] | None, scenario: str,
                       url: str | None, token: str | None, fast: bool, warmup: bool,
                       progress_console: Console) -> BenchReport:
     """Start a server unless `url`, warm it with one call, then run and measure `calls`."""
     paths = list(turns) if turns else [_FIXTURES / name for name in DEFAULT_TURNS]
     plan = BenchPlan(calls=calls, turns=[read_audio(p) for p in paths], scenario=scenario,
-                     fast=fast, token=token)
+                     fast=fast, token=token, rounds=rounds)
 
     async def measure(target: str, pid: int | None) -> BenchReport:
         if warmup:
@@ -31,7 +31,7 @@ def run_bench_command(*, calls: int, turns: Sequence[Path] | None, scenario: str
                              token=token)
             await run_bench(target, warm, None)
         with Progress(console=progress_console, transient=True) as progress:
-            task = progress.add_task(f"{calls} call(s)", total=calls)
+            task = progress.add_task(f"{calls} x {rounds} call(s)", total=calls * rounds)
             return await run_bench(target, plan, pid, lambda: progress.advance(task))
 
     if url is not None:
@@ -50,11 +50,11 @@ def _row(table: Table, name: str, p: Percentiles, unit: str, target: str = "") -
 
 def print_report(report: BenchReport, console: Console) -> None:
     """The report as a table people can paste into an issue."""
-    table = Table(title=f"walkaway bench: {report.calls} concurrent call(s), "
+    table = Table(title=f"walkaway bench: {report.calls} call(s), {report.concurrent} at once, "
                         f"{report.turns_per_call} rep turn(s) each")
     for column in ("measure", "n", "p50", "p95", "max", "unit", "target"):
         table.add_column(column, justify="left" if column == "measure" else "right")
-    target = "p50≤0.5 p95≤0.8" if report.calls == 1 else "p95≤1.2"
+    target = "p50≤0.5 p95≤0.8" if report.concurrent == 1 else "p95≤1.2"
     _row(table, "voice-to-voice", report.voice_to_voice_s, "s", target)
     _row(table, "speech-to-text per turn", report.stt_ms, "ms")
     _row(table, "text-to-speech to first audio", report.tts_first_audio_ms, "ms")

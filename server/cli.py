@@ -162,6 +162,7 @@ def test_scripts(
 @app.command()
 def bench(
     calls: Annotated[int, typer.Option(min=1, max=64, help="concurrent calls")] = 1,
+    rounds: Annotated[int, typer.Option(min=1, help="calls each caller makes in turn")] = 1,
     turn: Annotated[list[Path] | None, typer.Option(help="rep turn audio; repeat")] = None,
     scenario: Annotated[str, typer.Option()] = "price-pressure",
     url: Annotated[str | None, typer.Option(help="ws://.../ws/call of a running server")] = None,
@@ -173,7 +174,7 @@ def bench(
     """Measure voice-to-voice latency, speech timings, CPU and memory under N calls."""
     from server.bench_cli import run_bench_command
 
-    report = run_bench_command(calls=calls, turns=turn, scenario=scenario, url=url, token=token,
+    report = run_bench_command(calls=calls, rounds=rounds, turns=turn, scenario=scenario, url=url, token=token,
                                fast=fast, warmup=warmup, progress_console=_ERR)
     if as_json:
         print(json.dumps(report.to_dict()))

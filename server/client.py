@@ -196,6 +196,10 @@ async def run_scripted_call(
         listening = asyncio.create_task(listener.run(ws))
         try:
             await _play(ws, listener, turns, options)
+        except websockets.ConnectionClosed as err:
+            # the server closes right after a call the prospect ended; that call is complete
+            if result.scorecard is None:
+                raise CallClientError(f"the server closed the call early: {err}") from err
         finally:
             await ws.close()
             await asyncio.wait_for(listening, 5)

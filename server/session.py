@@ -44,7 +44,7 @@ from voices.engines import Engines
 from voices.fillers_audio import find_audio_fillers
 from voices.stt.base import SpeechToTextError, Transcription
 from voices.tts.base import TextToSpeechError
-from voices.vad.endpoint import Endpointer, EndpointEvent, sentence_complete
+from voices.vad.endpoint import Completeness, Endpointer, EndpointEvent, judge_completeness
 
 _LOGGER = logging.getLogger(__name__)
 _PAD_S = 0.2  # audio kept before speech onset and after its end, so no word is clipped
@@ -147,7 +147,8 @@ class CallSession:
         self._endpointer = Endpointer(
             silence_s=settings.endpoint.silence_seconds,
             early_s=settings.early_transcribe_s,
-            complete_silence_s=settings.complete_silence_s,
+            question_silence_s=settings.question_silence_s,
+            statement_silence_s=settings.statement_silence_s,
         )
         self._barge_in = MinSpeechBargeIn(settings.barge_in_min_speech_s)
         self._audio_in: asyncio.Queue[bytes | None] = asyncio.Queue()
@@ -240,7 +241,9 @@ class CallSession:
         self._leftover = pending[usable:]
         if usable == 0:
             return
-        probabilities = await asyncio.to_thread(self._vad.probabilities, pending[:usable])
+        # Inline, not in a thread: ~0.1 ms a frame, and a thread hop per 20 ms chunk would
+        # queue behind transcriptions when many calls run.
+        probabilities = self._vad.probabilities(pending[:usable])
         frame_s = self._frame / SAMPLE_RATE
         for i, probability in enumerate(probabilities):
             frame_end = base + (i + 1) * self._frame
@@ -249,7 +252,7 @@ class CallSession:
         self._maybe_prompt_silence()
 
     def _on_frame(self, frame_end: int, frame_s: float, is_speech: bool) -> None:
-        event = self._endpointer.process(frame_s, is_speech, self._early_says_complete())
+        event = self._endpointer.process(frame_s, is_speech, self._early_reading())
         now = frame_end / SAMPLE_RATE
         if is_speech:
             self._last_voiced = frame_end
@@ -262,16 +265,14 @@ class CallSession:
             audio = self.rep_track.slice(self._speech_start, frame_end)
             offset = self._speech_start / SAMPLE_RATE
             self._early = asyncio.create_task(self._timed_transcribe(audio, offset))
-        elif event is EndpointEvent.RESUMED:
-            self._early = None  # the rep went on: what was transcribed is only part of the turn
-        elif event is EndpointEvent.TURN_ENDED and self._speech_start is not None:
-            end = min(frame_end, self._last_voiced + int(_PAD_S * SAMPLE_RATE))
-            self._jobs.put_nowait(
-                _RepSpeech(self._speech_start, max(end, self._speech_start), self._early)
-            )
-            self._speech_start = None
+            self._early.add_done_callback(self._early_done)
+        elif event is EndpointEvent.RESUMED and self._early is not None:
+            # The rep went on: that transcript is only part of the turn. Cancelling drops it
+            # from the recogniser's queue if it has not started.
+            self._early.cancel()
             self._early = None
-            self._quiet_since = now
+        elif event is EndpointEvent.TURN_ENDED:
+            self._end_turn(frame_end)
         prospect_playing = self._speaking_turn is not None or now < self._prospect_until
         if self._barge_in.should_interrupt(prospect_playing, self._endpointer.voiced_run_s):
             self._interrupt(now)
@@ -294,12 +295,31 @@ class CallSession:
                                      max(turn.start, end), turn.words, cut=True)
         self._send_soon(StopAudioEvent(turn=turn_index))
 
-    def _early_says_complete(self) -> bool:
-        """The early transcript is back and reads as a finished sentence."""
+    def _end_turn(self, at_sample: int) -> None:
+        """Hand the finished turn to the responder, with its early transcript if still valid."""
+        if self._speech_start is None:
+            return
+        end = min(at_sample, self._last_voiced + int(_PAD_S * SAMPLE_RATE))
+        self._jobs.put_nowait(
+            _RepSpeech(self._speech_start, max(end, self._speech_start), self._early)
+        )
+        self._speech_start = None
+        self._early = None
+        self._quiet_since = at_sample / SAMPLE_RATE
+
+    def _early_done(self, task: asyncio.Task[_Timed]) -> None:
+        if not task.cancelled():
+            task.exception()  # a failure is reported by whoever awaits it; never left unread
+        # Between audio frames: if the rep is still silent and said a whole sentence, answer now.
+        if task is self._early and self._endpointer.transcript_ready(self._early_reading()):
+            self._end_turn(len(self.rep_track))
+
+    def _early_reading(self) -> Completeness:
+        """How the early transcript of this turn reads, once it is back."""
         early = self._early
         if early is None or not early.done() or early.cancelled() or early.exception():
-            return False
-        return sentence_complete(early.result()[0].text)
+            return Completeness.UNKNOWN
+        return judge_completeness(early.result()[0].text)
 
     def _last_prospect(self) -> int | None:
         for turn in reversed(self.turns):
@@ -324,19 +344,17 @@ class CallSession:
             return
         if self._partial_task is not None and not self._partial_task.done():
             return
-        if self._early is not None and not self._early.done():
-            return
         self._last_partial = self.clock
         audio = self.rep_track.slice(self._speech_start, len(self.rep_track))
         self._partial_task = asyncio.create_task(self._send_partial(audio))
 
     async def _send_partial(self, audio: np.ndarray) -> None:
         try:
-            result = await self._engines.stt.transcribe(audio)
+            result = await self._engines.stt.preview(audio)
         except SpeechToTextError as err:
             _LOGGER.warning("call %s: partial transcription failed: %s", self.call_id, err)
             return
-        if result.text:
+        if result is not None and result.text:
             await self._emit(PartialEvent(text=result.text))
 
     def _send_soon(self, event: BaseModel) -> None:

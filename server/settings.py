@@ -26,14 +26,20 @@ class Settings(BaseSettings):
     )
 
     stt_model: str = Field(default="tiny.en", description="'tiny.en' or a local model directory")
-    stt_threads: int = 2
+    # Two single-threaded workers beat one two-threaded worker on 2 cores: a turn never waits
+    # behind another call's transcription (bench/README.md has the figures).
+    stt_threads: int = 1
+    stt_workers: int = Field(default=2, description="transcriptions the model runs at once")
     endpoint: Sensitivity = Sensitivity.DEFAULT
     vad_threshold: float = 0.5
     early_transcribe_s: float = Field(
-        default=0.12, description="pause after which the turn so far is transcribed, in case it ended"
+        default=0.08, description="pause after which the turn so far is transcribed, in case it ended"
     )
-    complete_silence_s: float = Field(
-        default=0.25, description="silence that ends a turn once it reads as a finished sentence"
+    question_silence_s: float = Field(
+        default=0.3, description="silence that ends a turn that reads as a finished question"
+    )
+    statement_silence_s: float = Field(
+        default=0.5, description="silence that ends a turn that reads as a finished statement"
     )
     partial_interval_s: float = 1.0
     barge_in_min_speech_s: float = 0.3
@@ -61,6 +67,10 @@ class Settings(BaseSettings):
         default=False, description="mark the session cookie Secure (set when served over https)"
     )
     session_days: float = 14.0
+    storage_close_wait_s: float = Field(
+        default=15.0, description="at shutdown, how long calls' queued database writes are "
+        "retried while the database is unreachable"
+    )
     upload_max_bytes: int = 50 * 1024 * 1024
     public_url: str | None = Field(
         default=None, description="base URL printed in the first-start set-up link"

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from voices.vad.endpoint import Endpointer, EndpointEvent, Sensitivity, sentence_complete
+from voices.vad.endpoint import (
+    Completeness,
+    Endpointer,
+    EndpointEvent,
+    Sensitivity,
+    judge_completeness,
+)
 
 FRAME = 0.032
 
 
 def feed(
-    endpointer: Endpointer, pattern: list[tuple[bool, float]], complete: bool = False
+    endpointer: Endpointer,
+    pattern: list[tuple[bool, float]],
+    reads: Completeness = Completeness.UNKNOWN,
 ) -> list[tuple[float, str]]:
     """Feed (is_speech, seconds) runs; return (time, event) pairs."""
     events: list[tuple[float, str]] = []
@@ -18,7 +26,7 @@ def feed(
     for is_speech, seconds in pattern:
         for _ in range(round(seconds / FRAME)):
             t += FRAME
-            event = endpointer.process(FRAME, is_speech, complete)
+            event = endpointer.process(FRAME, is_speech, reads)
             if event is not None:
                 events.append((round(t, 3), str(event)))
     return events
@@ -33,15 +41,30 @@ def test_turn_starts_after_sustained_speech_and_ends_after_silence() -> None:
     assert names(events) == ["speech_started", "paused", "turn_ended"]
     started, paused, ended = (t for t, _ in events)
     assert 1.1 < started < 1.25
-    assert 2.1 < paused < 2.2  # early transcription can start 0.12 s into the pause
+    assert 2.05 < paused < 2.15  # early transcription starts 0.08 s into the pause
     assert 2.65 < ended < 2.8  # 0.7 s after the speech stopped at 2.0 s
 
 
-def test_finished_sentence_ends_the_turn_sooner() -> None:
-    events = feed(Endpointer(silence_s=0.7, complete_silence_s=0.25),
-                  [(True, 1.0), (False, 1.0)], complete=True)
+@pytest.mark.parametrize(
+    ("reads", "ends_after"),
+    [(Completeness.QUESTION, 0.3), (Completeness.STATEMENT, 0.5), (Completeness.UNFINISHED, 0.7),
+     (Completeness.UNKNOWN, 0.7)],
+)
+def test_how_the_turn_reads_sets_the_silence_that_ends_it(
+    reads: Completeness, ends_after: float
+) -> None:
+    endpointer = Endpointer(silence_s=0.7, question_silence_s=0.3, statement_silence_s=0.5)
+    events = feed(endpointer, [(True, 1.0), (False, 1.0)], reads)
     assert names(events) == ["speech_started", "paused", "turn_ended"]
-    assert 1.24 < events[-1][0] < 1.3
+    speech_end = round(1.0 / FRAME) * FRAME
+    assert ends_after <= events[-1][0] - speech_end + 1e-6 < ends_after + FRAME
+
+
+def test_a_pause_between_two_sentences_does_not_end_a_statement() -> None:
+    # reps leave 0.3-0.45 s between sentences of one turn
+    pattern = [(True, 1.5), (False, 0.42), (True, 1.0), (False, 1.0)]
+    events = feed(Endpointer(), pattern, Completeness.STATEMENT)
+    assert names(events) == ["speech_started", "paused", "resumed", "paused", "turn_ended"]
 
 
 def test_mid_sentence_pause_shorter_than_silence_does_not_end_turn() -> None:
@@ -75,5 +98,17 @@ def test_sensitivity_orders_silence_lengths() -> None:
         ("", False),
     ],
 )
-def test_sentence_complete(text: str, complete: bool) -> None:
-    assert sentence_complete(text) is complete
+def test_judge_completeness(text: str, complete: bool) -> None:
+    reads = judge_completeness(text)
+    assert (reads in (Completeness.STATEMENT, Completeness.QUESTION)) is complete
+    assert (reads is Completeness.QUESTION) is (complete and text.endswith("?"))
+
+
+def test_transcript_arriving_between_frames_ends_a_finished_turn() -> None:
+    endpointer = Endpointer(silence_s=0.7, question_silence_s=0.3, statement_silence_s=0.5)
+    feed(endpointer, [(True, 1.0), (False, 0.35)])
+    assert endpointer.transcript_ready(Completeness.UNFINISHED) is None
+    assert endpointer.transcript_ready(Completeness.STATEMENT) is None  # 0.35 s < 0.5 s
+    assert endpointer.transcript_ready(Completeness.QUESTION) is EndpointEvent.TURN_ENDED
+    assert not endpointer.in_speech
+    assert endpointer.transcript_ready(Completeness.QUESTION) is None  # nothing left to end

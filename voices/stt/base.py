@@ -25,6 +25,12 @@ class Transcription:
 class SpeechToText(Protocol):
     """A loaded recogniser shared by all calls."""
 
+    in_flight: int  # transcriptions running now
+
     async def transcribe(self, audio: np.ndarray, offset: float = 0.0) -> Transcription:
         """Transcribe mono float32 16 kHz audio; word times are shifted by `offset` seconds."""
+        ...
+
+    async def preview(self, audio: np.ndarray) -> Transcription | None:
+        """Optional work (live captions): a transcription only if the recogniser is idle."""
         ...

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from faster_whisper import WhisperModel
 
 from scoring.turns import Word
 from voices.stt.base import SpeechToTextError, Transcription
+from voices.stt.short_window import MAX_SHORT_S, ShortWindowDecoder
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ class WhisperOptions:
     initial_prompt: str | None = FILLER_PROMPT
     hotwords: str | None = None  # faster-whisper puts these before the prompt
     compute_type: str = "int8"
+    short_window: bool = True  # encode a short turn's own length, not 30 s (short_window.py)
 
 
 class WhisperSTT:
@@ -62,6 +65,12 @@ class WhisperSTT:
     def __init__(self, options: WhisperOptions | None = None) -> None:
         self.options = options or WhisperOptions()
         self._model: WhisperModel | None = None
+        self._short: ShortWindowDecoder | None = None
+        self.in_flight = 0  # transcriptions running now; optional work waits for zero
+        # Transcriptions queue on their own workers (as many as the model runs at once), so
+        # they never hold the default pool that voice activity and file writes share.
+        self._executor = ThreadPoolExecutor(max_workers=self.options.num_workers,
+                                            thread_name_prefix="whisper")
 
     def load(self) -> WhisperSTT:
         """Load the model once; shared by every call in the process."""
@@ -74,11 +83,25 @@ class WhisperSTT:
             cpu_threads=self.options.cpu_threads,
             num_workers=self.options.num_workers,
         )
+        if self.options.short_window:
+            self._short = ShortWindowDecoder(self._model, self.options.initial_prompt,
+                                             self.options.hotwords, self.options.beam_size)
         return self
 
     async def transcribe(self, audio: np.ndarray, offset: float = 0.0) -> Transcription:
         """Transcribe mono float32 16 kHz audio in a worker thread."""
-        return await asyncio.to_thread(self.transcribe_sync, audio, offset)
+        self.in_flight += 1
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._executor, self.transcribe_sync, audio, offset)
+        finally:
+            self.in_flight -= 1
+
+    async def preview(self, audio: np.ndarray) -> Transcription | None:
+        """A transcription only if the recogniser is idle now; None when it is busy."""
+        if self.in_flight:  # checked and claimed in one step of the event loop
+            return None
+        return await self.transcribe(audio)
 
     def transcribe_sync(self, audio: np.ndarray, offset: float = 0.0) -> Transcription:
         """Blocking transcription, for the CLI and worker threads."""
@@ -91,6 +114,11 @@ class WhisperSTT:
 
     def _run(self, audio: np.ndarray, offset: float) -> Transcription:
         assert self._model is not None
+        if self._short is not None and len(audio) <= MAX_SHORT_S * 16_000:
+            text, timed = self._short.decode(audio.astype(np.float32, copy=False))
+            return Transcription(text=text, words=tuple(
+                Word(w.text, round(offset + w.start, 3), round(offset + w.end, 3),
+                     round(w.probability, 3)) for w in timed))
         segments, _info = self._model.transcribe(
             audio.astype(np.float32, copy=False),
             language="en",

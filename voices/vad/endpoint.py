@@ -33,15 +33,26 @@ _CONTINUATIONS = frozenset(
 )
 
 
-def sentence_complete(text: str) -> bool:
+class Completeness(StrEnum):
+    """How the turn so far reads, from its early transcript."""
+
+    UNKNOWN = "unknown"  # no transcript yet
+    UNFINISHED = "unfinished"  # "the reason our price holds is ..."
+    STATEMENT = "statement"
+    QUESTION = "question"  # a question wants an answer: the quickest hand-over
+
+
+def judge_completeness(text: str) -> Completeness:
     """Whether a transcript reads as a finished thought (closing punctuation, no dangling word)."""
     stripped = text.strip()
     if not stripped or stripped.endswith(("...", "…", ",", "-", ";", ":")):
-        return False
+        return Completeness.UNFINISHED
     if stripped[-1] not in ".?!":
-        return False
+        return Completeness.UNFINISHED
     last = stripped.rstrip(".?!\"' ").split()[-1:]
-    return bool(last) and last[0].lower().strip(",") not in _CONTINUATIONS
+    if not last or last[0].lower().strip(",") in _CONTINUATIONS:
+        return Completeness.UNFINISHED
+    return Completeness.QUESTION if stripped.endswith("?") else Completeness.STATEMENT
 
 
 @dataclass
@@ -50,24 +61,27 @@ class Endpointer:
 
     A turn starts after `speech_start_s` of voiced frames in a row (so a click or a
     breath is not a turn) and ends after `silence_s` of unvoiced frames. A pause of
-    `early_s` is reported so the caller can transcribe early; once it tells us (through
-    `complete`) that what was said is a finished sentence, `complete_silence_s` of silence
-    is enough: people answer a finished sentence fast and wait out an unfinished one.
+    `early_s` is reported so the caller can transcribe early; once it tells us how the turn
+    reads, a finished question ends it after `question_silence_s` and a finished statement
+    after `statement_silence_s`: people answer a question at once, let a speaker add a
+    sentence to a statement (reps pause 0.3-0.45 s between sentences), and wait out an
+    unfinished thought.
     """
 
     silence_s: float = Sensitivity.DEFAULT.silence_seconds
     speech_start_s: float = 0.16
-    early_s: float = 0.12
-    complete_silence_s: float = 0.25
+    early_s: float = 0.08
+    question_silence_s: float = 0.3
+    statement_silence_s: float = 0.5
     in_speech: bool = False
     _voiced_run: float = 0.0
     _silent_run: float = 0.0
     _paused: bool = False
 
     def process(
-        self, chunk_s: float, is_speech: bool, complete: bool = False
+        self, chunk_s: float, is_speech: bool, reads: Completeness = Completeness.UNKNOWN
     ) -> EndpointEvent | None:
-        """Feed one frame; `complete`: the turn so far was transcribed as a finished sentence."""
+        """Feed one frame; `reads`: how the early transcript of this turn reads, if any."""
         if is_speech:
             self._voiced_run += chunk_s
             self._silent_run = 0.0
@@ -82,14 +96,27 @@ class Endpointer:
         if not self.in_speech:
             return None
         self._silent_run += chunk_s
-        needed = min(self.silence_s, self.complete_silence_s) if complete else self.silence_s
-        if self._silent_run >= needed:
+        if self._silent_run >= self._silence_needed(reads):
             self.reset()
             return EndpointEvent.TURN_ENDED
         if not self._paused and self._silent_run >= self.early_s:
             self._paused = True
             return EndpointEvent.PAUSED
         return None
+
+    def transcript_ready(self, reads: Completeness) -> EndpointEvent | None:
+        """The early transcript came back between frames: end now if it allows."""
+        if self.in_speech and self._silent_run >= self._silence_needed(reads):
+            self.reset()
+            return EndpointEvent.TURN_ENDED
+        return None
+
+    def _silence_needed(self, reads: Completeness) -> float:
+        if reads is Completeness.QUESTION:
+            return min(self.silence_s, self.question_silence_s)
+        if reads is Completeness.STATEMENT:
+            return min(self.silence_s, self.statement_silence_s)
+        return self.silence_s
 
     @property
     def silent_run_s(self) -> float:
