@@ -8,19 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from scoring.turns import Speaker, Turn
 
-from scoring.concessions import detect_concessions
+from scoring.concessions import ConcessionKind, detect_concessions
 from scoring.rep_moves import MoveKind, classify
-
-
-class PressureKind(StrEnum):
-    PRICE = "price"
-    TIME = "time"
-    INFO = "info"
-    SCOPE = "scope"
 
 
 @dataclass(frozen=True)
@@ -101,20 +93,20 @@ def _compile(phrases: dict[str, Sequence[str]]) -> dict[str, re.Pattern[str]]:
 # Prospect lines that push on one of the four concession kinds.
 _PRESSURE = _compile(
     {
-        PressureKind.PRICE: [
+        ConcessionKind.PRICE: [
             r"discount", r"cheaper", r"too expensive", r"price", r"pricing", r"knock\w*",
             r"budget", r"cost", r"percent", r"match", r"lower", r"\d+ ?%", r"deal",
         ],
-        PressureKind.TIME: [
+        ConcessionKind.TIME: [
             r"\d+ minutes", r"(?:ten|fifteen|twenty|thirty) minutes", r"minutes",
             r"only have", r"quick", r"short on time", r"busy", r"make it fast",
         ],
-        PressureKind.INFO: [
+        ConcessionKind.INFO: [
             r"send me", r"send (?:over |us )?(?:some |the )?(?:info|information|details|"
             r"brochure|deck|something)", r"email me", r"e-mail me", r"brochure",
             r"some information",
         ],
-        PressureKind.SCOPE: [
+        ConcessionKind.SCOPE: [
             r"for free", r"free", r"throw in", r"waive", r"extra", r"no charge",
             r"extend\w* (?:the )?trial", r"or we(?:'ll| will) (?:leave|go|switch)", r"cancel",
         ],

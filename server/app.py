@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from dialog.scenario import ScenarioCatalog
 from server.catalog import load_catalog, scenario_summary
-from server import api, pages
+from server import api, pages, redact
 from server.auth import prepare_setup
 from server.deps import get_catalog
 from server.limits import CallRegistry
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        redact.install()  # here, after uvicorn has configured its loggers
         if engines is None:
             options = WhisperOptions(model=settings.stt_model, cpu_threads=settings.stt_threads,
                                      num_workers=settings.stt_workers)

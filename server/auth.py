@@ -128,10 +128,13 @@ def prepare_setup(request_app_state: object, settings: Settings, store: CallStor
     code = secrets.token_urlsafe(18)
     base = settings.public_url or f"http://{settings.host}:{settings.port}"
     link = f"{base.rstrip('/')}/setup?code={code}"
-    _LOGGER.warning("no users yet: create the first manager at %s", link)
+    # the code signs in a manager: it goes to the operator's console only, never to the logs
     if settings.auth_required:  # an in-process `walkaway call` (auth off) stays quiet
+        _LOGGER.warning("no users yet: the one-time set-up link is printed on the console")
         print(f"walkaway: no users yet. Create the first manager at {link}",
               file=sys.stderr, flush=True)
+    else:
+        _LOGGER.info("no users yet: add one with `walkaway users add`")
     setattr(request_app_state, "setup_code", code)
     return code
 

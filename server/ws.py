@@ -84,7 +84,16 @@ async def call_socket(
     if start is None:
         await _close(websocket)
         return
-    user = await authenticate_socket(websocket, start.token, store)
+    try:
+        user = await authenticate_socket(websocket, start.token, store)
+    except SQLAlchemyError:
+        # the database is down: nobody can be signed in, but the server stays up
+        _LOGGER.exception("sign-in check failed")
+        user = None
+        if settings.auth_required:
+            await sink.error(ErrorCode.INTERNAL, "sign-in is unavailable right now; try again")
+            await _close(websocket)
+            return
     if settings.auth_required and user is None:
         await sink.error(ErrorCode.UNAUTHORIZED, "sign in first: a session cookie, an "
                          "'Authorization: Bearer' header or the start message's 'token'")
@@ -146,7 +155,7 @@ async def _await_start(
             await sink.error(ErrorCode.NOT_STARTED, "send a 'start' message before any audio")
             continue
         try:
-            parsed = parse_client_message(message.get("text") or "")
+            parsed = _parse(message.get("text") or "")
         except ProtocolError as err:
             await sink.error(err.code, err.message)
             continue
@@ -172,6 +181,7 @@ async def _serve(
     received_s = 0.0  # audio the client sent; the session may still be working through it
     receiving = True
     cut_short = False
+    hung_up = False  # the rep sent 'end': leaving before the scorecard is still a proper end
     try:
         while receiving and not run.done():
             receive = asyncio.create_task(websocket.receive())
@@ -190,7 +200,7 @@ async def _serve(
             if message["type"] == "websocket.disconnect":
                 sink.closed = True
                 receiving = False
-                cut_short = True
+                cut_short = not hung_up
             elif (data := message.get("bytes")) is not None:
                 await _on_audio(sink, session, data, max_bytes)
                 received_s += len(data) / 2 / session.input_rate
@@ -200,7 +210,7 @@ async def _serve(
                                      f"of {settings.max_call_seconds / 60:.0f} minutes")
                     break
             else:
-                await _on_text(sink, session, message.get("text") or "")
+                hung_up = await _on_text(sink, session, message.get("text") or "") or hung_up
     finally:
         session.hang_up()
         await run
@@ -218,21 +228,30 @@ async def _on_audio(sink: WebSocketSink, session: CallSession, data: bytes, max_
         session.feed_audio(data)
 
 
-async def _on_text(sink: WebSocketSink, session: CallSession, text: str) -> None:
+async def _on_text(sink: WebSocketSink, session: CallSession, text: str) -> bool:
+    """Handle a text frame during the call; True when it was the rep's 'end'."""
     try:
-        parsed = parse_client_message(text)
+        parsed = _parse(text)
     except ProtocolError as err:
         await sink.error(err.code, err.message)
-        return
+        return False
     if isinstance(parsed, StartMessage):
         await sink.error(ErrorCode.ALREADY_STARTED, "this call has already started")
-    else:
-        session.hang_up()
+        return False
+    session.hang_up()
+    return True
+
+
+def _parse(text: str) -> StartMessage | EndMessage:
+    try:
+        return parse_client_message(text)
+    except RecursionError as err:  # '[[[[...' deep enough overflows the JSON decoder
+        raise ProtocolError(ErrorCode.BAD_FRAME, "text frame is nested too deeply") from err
 
 
 async def _close(websocket: WebSocket) -> None:
     if websocket.client_state is WebSocketState.CONNECTED:
         try:
             await websocket.close()
-        except (RuntimeError, OSError):
+        except (WebSocketDisconnect, RuntimeError, OSError):
             pass  # already closing from the other side

@@ -14,13 +14,13 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from server.settings import Settings
 from server.storage.accounts import Accounts, now
@@ -28,6 +28,7 @@ from server.storage.audio_writer import StereoWavWriter, WavFormatError, interle
 from server.storage.db import make_engine, migrate
 from server.storage.mixer import StereoMixer
 from server.storage.models import CallStatus
+from server.storage.pending import PendingWrites
 from server.storage.repository import CallRecord, CallRepository, StoredEvent, TurnData
 
 _LOGGER = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ RATE = 16_000
 CALL_ID = re.compile(r"^[0-9a-f]{32}$")
 _FLUSH_S = 0.5  # of call clock, between writes to disk
 _EVENT_FLUSH_S = 1.0  # of wall time, for events that arrive while no audio does
+_RETRY_S = 0.5  # between tries of finished calls' queued writes while the database is down
 
 
 class StorageError(Exception):
@@ -59,11 +61,14 @@ class CallRecorder:
     """Records one call; created by CallStore.open_call."""
 
     def __init__(self, call_id: str, writer: StereoWavWriter, calls: CallRepository,
-                 on_done: Callable[[str], None]) -> None:
+                 on_done: Callable[[str], None],
+                 on_stuck: Callable[[CallRecorder], None] | None = None) -> None:
         self.call_id = call_id
         self._writer = writer
         self._calls = calls
         self._on_done = on_done
+        self._on_stuck = on_stuck  # told when finish() left writes queued (database down)
+        self.pending = PendingWrites(call_id)
         self._mixer = StereoMixer(RATE)
         self._lock = threading.Lock()  # guards _pcm/_events between the loop and the flusher
         self._pcm: list[bytes] = []
@@ -71,6 +76,7 @@ class CallRecorder:
         self._seq = 0
         self._last_flush = time.monotonic()
         self._flushing: asyncio.Task[None] | None = None
+        self._closing: asyncio.Future[None] | None = None
         self._finished = False
 
     @property
@@ -144,22 +150,27 @@ class CallRecorder:
             self._writer.append(pcm)
         except (OSError, ValueError):
             _LOGGER.exception("call %s: audio write failed", self.call_id)
-        try:
-            self._calls.add_events(self.call_id, events)
-        except SQLAlchemyError:
-            _LOGGER.exception("call %s: %d events not stored", self.call_id, len(events))
+        if events:
+            self.pending.add(f"{len(events)} events",
+                             partial(self._calls.add_events, self.call_id, events))
+        self.pending.apply()  # a database that is down keeps them queued, in order
 
     # --- the end -----------------------------------------------------------------------------
 
     async def finish(self, scorecard: dict[str, Any] | None, status: str) -> None:
         """Store the turns and scorecard, close the WAV; never raises (errors are logged)."""
         if self._finished:
+            if self._closing is not None:  # a second caller (shutdown) waits for the first
+                await asyncio.shield(self._closing)
             return
         self._finished = True
         while self._flushing is not None and not self._flushing.done():
             await self._flushing
         self._stage(final=True)
-        await asyncio.to_thread(self._close, scorecard, CallStatus(status))
+        # shielded: a cancelled caller (server shutdown) must not cut the final write short
+        self._closing = asyncio.ensure_future(
+            asyncio.to_thread(self._close, scorecard, CallStatus(status)))
+        await asyncio.shield(self._closing)
 
     def finish_sync(self, scorecard: dict[str, Any] | None, status: CallStatus) -> None:
         """finish() for shutdown paths without a loop to spare."""
@@ -175,13 +186,16 @@ class CallRecorder:
         except OSError:
             _LOGGER.exception("call %s: closing the WAV failed", self.call_id)
         duration = round(self._writer.frames / RATE, 3)
-        try:
-            self._calls.finish(self.call_id, status=status, ended_at=now(), duration=duration,
-                               scorecard=scorecard, turns=turns_from_scorecard(scorecard))
-        except SQLAlchemyError:
-            _LOGGER.exception("call %s: the scorecard was not stored", self.call_id)
-        self._on_done(self.call_id)
-        _LOGGER.info("call %s stored: %s, %.1f s", self.call_id, status, duration)
+        self.pending.add("finish", partial(
+            self._calls.finish, self.call_id, status=status, ended_at=now(), duration=duration,
+            scorecard=scorecard, turns=turns_from_scorecard(scorecard)))
+        if self.pending.apply() or self._on_stuck is None:
+            self._on_done(self.call_id)
+            _LOGGER.info("call %s stored: %s, %.1f s", self.call_id, status, duration)
+        else:  # the store retries until the database is back
+            self._on_stuck(self)
+            _LOGGER.warning("call %s ended (%s, %.1f s); %d database write(s) wait for the "
+                            "database", self.call_id, status, duration, len(self.pending))
 
 
 class CallStore:
@@ -192,6 +206,10 @@ class CallStore:
         self.calls_dir = (settings.data_dir / "calls").resolve()
         self._engine: Engine | None = None
         self._open: dict[str, CallRecorder] = {}
+        # finished calls whose database writes wait for the database to come back
+        self._stuck: dict[str, CallRecorder] = {}
+        self._stuck_lock = threading.Lock()
+        self._retrying: asyncio.Task[None] | None = None
 
     @property
     def engine(self) -> Engine:
@@ -210,6 +228,8 @@ class CallStore:
     async def start(self) -> None:
         """Create the engine, run the migrations, close calls a dead process left live."""
         await asyncio.to_thread(self.start_sync)
+        if self._retrying is None:
+            self._retrying = asyncio.create_task(self._retry_forever(), name="storage-retry")
 
     def start_sync(self) -> None:
         if self._engine is not None:
@@ -261,13 +281,44 @@ class CallStore:
             audio_path=f"calls/{call_id}.wav",
         )
         writer = StereoWavWriter(self.calls_dir / f"{call_id}.wav", RATE)
-        self.calls.insert(record)
-        recorder = CallRecorder(call_id, writer, self.calls, self._forget)
+        recorder = CallRecorder(call_id, writer, self.calls, self._forget, self._keep_trying)
+        # a database that is down does not stop the call: the row is written when it is back
+        recorder.pending.add("insert", partial(self.calls.insert, record))
+        recorder.pending.apply()
         self._open[call_id] = recorder
         return recorder
 
     def _forget(self, call_id: str) -> None:
         self._open.pop(call_id, None)
+
+    def _keep_trying(self, recorder: CallRecorder) -> None:
+        """A finished call's writes are queued (called from a worker thread)."""
+        with self._stuck_lock:
+            self._stuck[recorder.call_id] = recorder
+        self._open.pop(recorder.call_id, None)
+
+    @property
+    def queued_calls(self) -> int:
+        """Finished calls whose database writes are still waiting."""
+        with self._stuck_lock:
+            return len(self._stuck)
+
+    def retry_queued(self) -> int:
+        """Try the queued writes once (blocking); returns how many calls still wait."""
+        with self._stuck_lock:
+            stuck = list(self._stuck.values())
+        for recorder in stuck:
+            if recorder.pending.apply():
+                with self._stuck_lock:
+                    self._stuck.pop(recorder.call_id, None)
+                _LOGGER.info("call %s stored after the database came back", recorder.call_id)
+        return self.queued_calls
+
+    async def _retry_forever(self) -> None:
+        while True:
+            await asyncio.sleep(_RETRY_S)
+            if self.queued_calls:
+                await asyncio.to_thread(self.retry_queued)
 
     async def save_recording(self, *, call_id: str, user_id: str | None, scenario: str,
                              rep: np.ndarray, scorecard: dict[str, Any]) -> None:
@@ -292,6 +343,17 @@ class CallStore:
         """Store what open calls have (as interrupted) and release the engine."""
         for recorder in list(self._open.values()):
             await recorder.finish(None, CallStatus.INTERRUPTED)
+        if self._retrying is not None:
+            self._retrying.cancel()
+            await asyncio.gather(self._retrying, return_exceptions=True)
+            self._retrying = None
+        deadline = time.monotonic() + self.settings.storage_close_wait_s
+        while self.queued_calls and time.monotonic() < deadline:
+            if await asyncio.to_thread(self.retry_queued):
+                await asyncio.sleep(_RETRY_S)
+        if self.queued_calls:  # the audio is on disk; only database rows are missing
+            _LOGGER.error("%d call(s) could not be written to the database before shutdown; "
+                          "their recordings are kept in %s", self.queued_calls, self.calls_dir)
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None

@@ -1,0 +1,103 @@
+"""The database goes away for a few seconds mid-call (PostgreSQL behind a proxy that refuses
+connections): calls go on, their writes wait in order, and nothing is lost once it is back."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from server.app import create_app
+from server.inprocess import serve_in_process
+from server.settings import Settings
+from server.storage import CallStatus, CallStore
+from tests.call_helpers import Rep, stored, wav_frames
+from tests.helpers import FIXTURES
+from tests.storage_fixtures import database_url_for
+from tests.tcp_proxy import TcpProxy
+from voices.audio import SAMPLE_RATE, read_audio
+from voices.engines import Engines
+
+HOLD = read_audio(FIXTURES / "price_hold_piper.wav")
+CAVE = read_audio(FIXTURES / "price_cave_piper.wav")
+OUTAGE_S = 3.0
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str | None]:
+    yield from database_url_for("postgres")  # a fresh schema; skips without PostgreSQL
+
+
+async def _call(rep: Rep, *turns: object) -> dict[str, object]:
+    await rep.until("prospect_audio_end")
+    for turn in turns:
+        await rep.silence(0.5)
+        await rep.say(turn)  # type: ignore[arg-type]
+        await rep.silence(1.5)
+    await rep.end()
+    return await rep.until("scorecard")
+
+
+async def test_calls_survive_a_database_outage_and_nothing_is_lost(
+    pg_url: str | None, engines: Engines, tmp_path: Path
+) -> None:
+    assert pg_url is not None
+    real = make_url(pg_url)
+    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 5432)
+    await proxy.up()
+    settings = Settings(data_dir=tmp_path, auth_required=False, partial_interval_s=0,
+                        database_url=real.set(port=proxy.port).render_as_string(False))
+    app = create_app(settings, engines)
+    store: CallStore = app.state.store
+    try:
+        async with serve_in_process(app) as base:
+            url = base.replace("http://", "ws://") + "/ws/call"
+            first = await Rep.connect(url)
+            first_id = await first.start()
+            await first.until("prospect_audio_end")
+            await first.silence(0.5)
+            await first.say(HOLD)
+
+            await proxy.down()  # from here the database refuses every connection
+            downed = asyncio.get_running_loop().time()
+            second = await Rep.connect(url)
+            second_id = await second.start()  # its row cannot be inserted yet
+            cards = await asyncio.gather(_call(first, CAVE), _call(second, CAVE))
+            assert all(card["call_id"] for card in cards)
+            for _ in range(50):  # both calls have ended; their writes wait
+                if store.queued_calls == 2:
+                    break
+                await asyncio.sleep(0.1)
+            assert store.queued_calls == 2
+            await asyncio.sleep(max(0.0, OUTAGE_S - (asyncio.get_running_loop().time() - downed)))
+            await proxy.up()  # the database is back: the queued writes go in, in order
+
+            events = 0
+            for rep, call_id, card in ((first, first_id, cards[0]), (second, second_id, cards[1])):
+                record = await stored(store.calls, call_id, timeout=30)
+                assert record.status is CallStatus.COMPLETE
+                # the proxy runs on this loop: read the database from a thread
+                kept_card = await asyncio.to_thread(store.calls.scorecard, call_id)
+                assert kept_card is not None and kept_card["overall"] == card["overall"]
+                assert kept_card["turns"] == card["turns"]
+                # every event the rep received is stored, in the order it was sent
+                sent = [e["type"] for e in rep.events]
+                kept = [e.data["type"] for e in await asyncio.to_thread(store.calls.events,
+                                                                          call_id)]
+                assert kept == sent, (kept, sent)
+                events += len(kept)
+                turns = await asyncio.to_thread(store.calls.turns, call_id)
+                assert [t.speaker for t in turns] == \
+                    [t["speaker"] for t in card["turns"]]
+                audio = wav_frames(tmp_path, call_id)
+                assert len(audio) >= rep.sent_samples
+                assert record.duration == pytest.approx(len(audio) / SAMPLE_RATE, abs=0.01)
+                await rep.close()
+            assert store.queued_calls == 0
+            print(f"\ndatabase down {OUTAGE_S:.0f}+ s during 2 calls: {events} events, "
+                  "2 scorecards, 2 WAVs stored after it came back; 0 lost")
+    finally:
+        await proxy.down()
