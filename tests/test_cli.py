@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +16,11 @@ WALKAWAY = Path(sys.executable).parent / "walkaway"
 
 
 def run_cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(WALKAWAY), *args], capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    """Run the installed command; calls it stores go to a scratch folder, not ./data."""
+    with tempfile.TemporaryDirectory(prefix="walkaway-cli-") as data:
+        env = {**os.environ, "WALKAWAY_DATA_DIR": data}
+        return subprocess.run([str(WALKAWAY), *args], capture_output=True, text=True,
+                              timeout=timeout, check=False, env=env)
 
 
 def test_call_prints_a_scorecard_of_the_spoken_turn(manifest: dict[str, dict[str, Any]]) -> None:
