@@ -72,6 +72,8 @@ def parse_client_message(text: str) -> StartMessage | EndMessage:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise ProtocolError(ErrorCode.BAD_FRAME, f"text frame is not JSON: {err.msg}") from err
+    except RecursionError as err:  # '[[[[...' deep enough overflows the JSON decoder
+        raise ProtocolError(ErrorCode.BAD_FRAME, "text frame is nested too deeply") from err
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise ProtocolError(ErrorCode.BAD_FRAME, "a text frame must be a JSON object with a 'type'")
     if data["type"] not in ("start", "end"):

@@ -155,7 +155,7 @@ async def _await_start(
             await sink.error(ErrorCode.NOT_STARTED, "send a 'start' message before any audio")
             continue
         try:
-            parsed = _parse(message.get("text") or "")
+            parsed = parse_client_message(message.get("text") or "")
         except ProtocolError as err:
             await sink.error(err.code, err.message)
             continue
@@ -231,7 +231,7 @@ async def _on_audio(sink: WebSocketSink, session: CallSession, data: bytes, max_
 async def _on_text(sink: WebSocketSink, session: CallSession, text: str) -> bool:
     """Handle a text frame during the call; True when it was the rep's 'end'."""
     try:
-        parsed = _parse(text)
+        parsed = parse_client_message(text)
     except ProtocolError as err:
         await sink.error(err.code, err.message)
         return False
@@ -240,13 +240,6 @@ async def _on_text(sink: WebSocketSink, session: CallSession, text: str) -> bool
         return False
     session.hang_up()
     return True
-
-
-def _parse(text: str) -> StartMessage | EndMessage:
-    try:
-        return parse_client_message(text)
-    except RecursionError as err:  # '[[[[...' deep enough overflows the JSON decoder
-        raise ProtocolError(ErrorCode.BAD_FRAME, "text frame is nested too deeply") from err
 
 
 async def _close(websocket: WebSocket) -> None:

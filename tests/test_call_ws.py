@@ -6,9 +6,11 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
 import websockets
 
 from server.client import ScriptOptions, run_scripted_call
+from server.protocol import ProtocolError, parse_client_message
 from tests.helpers import FIXTURES, words_of
 from voices.audio import read_audio
 
@@ -134,3 +136,9 @@ async def test_a_mid_sentence_pause_does_not_cut_the_rep_off(
         transcripts = result.of_type("transcript")
         assert len(transcripts) == 1, [t["text"] for t in transcripts]
         assert set(manifest[fixture]["expect"]) <= words_of(transcripts[0]["text"])
+
+
+def test_deeply_nested_json_is_a_bad_frame_not_a_crash() -> None:
+    with pytest.raises(ProtocolError, match="nested too deeply") as caught:
+        parse_client_message("[" * 100_000)
+    assert caught.value.code == "bad_frame"
