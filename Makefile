@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# glibc gives each worker thread its own malloc arena; with the speech models' threads that
+# grows resident memory call after call (soak: +118 MB over 60 calls, +49 MB with 2 arenas).
+export MALLOC_ARENA_MAX ?= 2
 APT_PACKAGES := espeak-ng ffmpeg sox chromium
 
 .PHONY: run test deps system-deps fixtures lint clean

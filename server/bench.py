@@ -110,7 +110,8 @@ def server_process(port: int) -> Iterator[subprocess.Popen[bytes]]:
     """`walkaway serve` on loopback in its own process, with throw-away storage, no login."""
     with tempfile.TemporaryDirectory(prefix="walkaway-bench-") as data:
         env = {**os.environ, "WALKAWAY_PORT": str(port), "WALKAWAY_HOST": "127.0.0.1",
-               "WALKAWAY_DATA_DIR": data, "WALKAWAY_AUTH_REQUIRED": "false"}
+               "WALKAWAY_DATA_DIR": data, "WALKAWAY_AUTH_REQUIRED": "false",
+               "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}  # as `make run`
         env.pop("WALKAWAY_DATABASE_URL", None)  # a throw-away SQLite file, never a real database
         cmd = [sys.executable, "-m", "server.cli", "serve"]
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
