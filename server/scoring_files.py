@@ -26,6 +26,7 @@ def score_transcription(
     result: Transcription,
     vad: VoiceActivityModel | None = None,
     audio_fillers: bool = False,
+    scenario: str | None = None,
 ) -> dict[str, Any]:
     """Score one transcribed recording as a single rep turn (16 kHz mono `audio`).
 
@@ -39,7 +40,7 @@ def score_transcription(
     turns = [Turn(0, Speaker.REP, result.text, start, end, result.words)] if result.text else []
     heard = (find_audio_fillers(audio, result.words, turn=0, vad=vad)
              if audio_fillers and turns else [])
-    return build_scorecard(call_id=name, scenario=None, outcome=None, turns=turns,
+    return build_scorecard(call_id=name, scenario=scenario, outcome=None, turns=turns,
                            rep_audio=audio, sample_rate=SAMPLE_RATE, audio_fillers=heard)
 
 

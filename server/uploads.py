@@ -9,9 +9,8 @@ from pathlib import Path, PurePath
 
 from starlette.requests import ClientDisconnect, Request
 
-from scoring.scorecard import build_scorecard
-from scoring.turns import Speaker, Turn
 from server.deps import get_engines, get_settings
+from server.scoring_files import score_transcription
 from server.storage import CallStore
 from voices.audio import SAMPLE_RATE, AudioDecodeError, read_audio
 from voices.stt.base import SpeechToTextError
@@ -69,14 +68,10 @@ async def score_upload(request: Request, store: CallStore, *, call_id: str, user
         result = await get_engines(request).stt.transcribe(audio)
     except SpeechToTextError as err:
         raise UploadError(422, f"speech-to-text failed: {err}") from err
-    duration = len(audio) / SAMPLE_RATE
-    start = result.words[0].start if result.words else 0.0
-    end = result.words[-1].end if result.words else duration
-    turns = [Turn(0, Speaker.REP, result.text, start, end, result.words)] if result.text else []
     scorecard = await asyncio.to_thread(
-        build_scorecard, call_id=call_id, scenario=scenario, outcome=None, turns=turns,
-        rep_audio=audio, sample_rate=SAMPLE_RATE,
+        score_transcription, call_id, audio, result, scenario=scenario
     )
     await store.save_recording(call_id=call_id, user_id=user_id, scenario=scenario, rep=audio,
                                scorecard=scorecard)
-    _LOGGER.info("upload %s stored as call %s (%.1f s)", filename, call_id, duration)
+    _LOGGER.info("upload %s stored as call %s (%.1f s)", filename, call_id,
+                 len(audio) / SAMPLE_RATE)

@@ -3,13 +3,11 @@ ranges, peaks, export, delete, upload, sign-in and the socket's authentication."
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import numpy as np
@@ -23,10 +21,11 @@ from server.app import create_app
 from server.auth import SESSION_COOKIE, authenticate_socket
 from server.inprocess import serve_in_process
 from server.settings import Settings
-from server.storage import CallRecord, CallStatus, CallStore, Role, TokenKind, User
+from server.storage import CallStatus, CallStore, Role, TokenKind, User
+from tests.call_helpers import Rep, stored
 from tests.helpers import FIXTURES
-from tests.storage_fixtures import BACKENDS, chunks, database_url_for, record_demo_call, wav_path
-from voices.audio import SAMPLE_RATE, float_to_pcm16, read_audio
+from tests.storage_fixtures import BACKENDS, database_url_for, record_demo_call, wav_path
+from voices.audio import SAMPLE_RATE, read_audio
 from voices.engines import Engines
 
 
@@ -308,73 +307,30 @@ def test_the_recorded_wav_is_stereo_and_as_long_as_the_rep_audio(site: Site) -> 
     assert np.abs(audio[:, 0]).max() > 0.05 and np.abs(audio[:, 1]).max() > 0.05
 
 
-# --- calls over /ws/call are stored (needs CallRecorder wired into server/ws.py) ---------------
-
-def _wired() -> bool:
-    import inspect
-
-    import server.ws
-
-    return "open_call" in inspect.getsource(server.ws)
+# --- calls over /ws/call are stored --------------------------------------------------------
 
 
-needs_wiring = pytest.mark.skipif(not _wired(), reason="CallRecorder not wired into ws.py yet")
-
-
-async def _stored(site: Site, call_id: str, timeout: float = 60.0) -> CallRecord:
-    """The call once its recorder has finished (the socket may close before that)."""
-    for _ in range(int(timeout / 0.1)):
-        record = site.store.calls.get(call_id)
-        if record is not None and record.status is not CallStatus.LIVE:
-            return record
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"call {call_id} was not finished within {timeout} s")
-
-
-class _Rep:
-    """A minimal rep that counts exactly what it streams, to check the WAV's length."""
-
-    def __init__(self, ws: websockets.ClientConnection) -> None:
-        self.ws = ws
-        self.sent = 0
-        self.events: list[dict[str, Any]] = []
-
-    async def send(self, audio: np.ndarray) -> None:
-        for piece in chunks(audio):
-            await self.ws.send(float_to_pcm16(piece))
-            self.sent += len(piece)
-            await asyncio.sleep(0)
-
-    async def until(self, kind: str, count: int = 1) -> dict[str, Any]:
-        while sum(e["type"] == kind for e in self.events) < count:
-            frame = await asyncio.wait_for(self.ws.recv(), 60)
-            if isinstance(frame, str):
-                self.events.append(json.loads(frame))
-        return [e for e in self.events if e["type"] == kind][count - 1]
-
-
-@needs_wiring
 async def test_a_call_over_the_socket_is_stored_with_its_stereo_wav(site: Site) -> None:
     turn = read_audio(FIXTURES / "price_hold_piper.wav")
     url = site.base.replace("http://", "ws://") + "/ws/call"
     async with websockets.connect(url, max_size=None) as ws:
-        rep = _Rep(ws)
+        rep = Rep(ws)
         await ws.send(json.dumps({"type": "start", "scenario": "price-pressure",
                                   "token": site.tokens["a"]}))
         call_id = (await rep.until("ready"))["call_id"]
         opening = await rep.until("prospect_audio_end")
-        await rep.send(np.zeros(int((opening["duration"] + 0.5) * SAMPLE_RATE), np.float32))
-        await rep.send(turn)
-        await rep.send(np.zeros(int(1.5 * SAMPLE_RATE), np.float32))
+        await rep.say(np.zeros(int((opening["duration"] + 0.5) * SAMPLE_RATE), np.float32))
+        await rep.say(turn)
+        await rep.say(np.zeros(int(1.5 * SAMPLE_RATE), np.float32))
         reply = await rep.until("prospect_audio_end", 2)
-        await rep.send(np.zeros(int((reply["duration"] + 0.5) * SAMPLE_RATE), np.float32))
+        await rep.say(np.zeros(int((reply["duration"] + 0.5) * SAMPLE_RATE), np.float32))
         await ws.send(json.dumps({"type": "end"}))
         card = await rep.until("scorecard")
-    record = await _stored(site, call_id)
+    record = await stored(site.store.calls, call_id)
     assert record.status is CallStatus.COMPLETE and record.user_id == site.rep_a.id
     audio, rate = sf.read(str(wav_path(site.data_dir, call_id)), dtype="float32")
     prospect_end = max(t["end"] for t in card["turns"] if t["speaker"] == "prospect")
-    expected = max(rep.sent / SAMPLE_RATE, prospect_end)
+    expected = max(rep.sent_samples / SAMPLE_RATE, prospect_end)
     assert audio.shape[1] == 2 and abs(len(audio) / rate - expected) <= 0.2
     assert record.duration == pytest.approx(len(audio) / rate, abs=0.01)
     # the left channel is exactly what the rep streamed, on the call clock
@@ -389,26 +345,25 @@ async def test_a_call_over_the_socket_is_stored_with_its_stereo_wav(site: Site) 
     assert kinds[0] == "ready" and kinds[-1] == "scorecard" and "transcript" in kinds
 
 
-@needs_wiring
 async def test_a_socket_closed_mid_turn_still_leaves_a_playable_call(site: Site) -> None:
     turn = read_audio(FIXTURES / "price_cave_piper.wav")
     url = site.base.replace("http://", "ws://") + "/ws/call"
     async with websockets.connect(url, max_size=None) as ws:
-        rep = _Rep(ws)
+        rep = Rep(ws)
         await ws.send(json.dumps({"type": "start", "scenario": "price-pressure"}))
         assert (await rep.until("error"))["code"] == "unauthorized"  # no token, no call
     async with websockets.connect(
         url, max_size=None, additional_headers={"Authorization": f"Bearer {site.tokens['b']}"}
     ) as ws:
-        rep = _Rep(ws)
+        rep = Rep(ws)
         await ws.send(json.dumps({"type": "start", "scenario": "price-pressure"}))
         call_id = (await rep.until("ready"))["call_id"]
-        await rep.send(turn[: len(turn) // 2])  # mid-sentence, then the line drops
-    record = await _stored(site, call_id)
+        await rep.say(turn[: len(turn) // 2])  # mid-sentence, then the line drops
+    record = await stored(site.store.calls, call_id)
     assert record.status is CallStatus.INTERRUPTED and record.user_id == site.rep_b.id
     audio, rate = sf.read(str(wav_path(site.data_dir, call_id)), dtype="float32")
-    assert len(audio) >= rep.sent and audio.shape[1] == 2
-    np.testing.assert_allclose(audio[: rep.sent, 0], turn[: rep.sent], atol=2 / 32768)
+    assert len(audio) >= rep.sent_samples and audio.shape[1] == 2
+    np.testing.assert_allclose(audio[: rep.sent_samples, 0], turn[: rep.sent_samples], atol=2 / 32768)
     async with site.client("manager") as manager:
         assert (await manager.get(f"/api/calls/{call_id}/audio")).status_code == 200
         detail = (await manager.get(f"/api/calls/{call_id}")).json()
