@@ -168,14 +168,18 @@ async def _play(url: str, frames: list[str | bytes], ending: str) -> tuple[list[
 
 
 async def _settled(server: Server) -> None:
-    """Every call's handler has finished and no stored call is still live."""
+    """Every call's handler has finished and no stored call is still live.
+
+    Quiet must hold for several polls in a row: a socket the client already closed may still
+    be between reading its 'start' and opening its call, when nothing looks live yet.
+    """
     store: CallStore = server.app.state.store
+    quiet = 0
     async with asyncio.timeout(60):
-        while True:
+        while quiet < 5:
             live, _ = await asyncio.to_thread(store.calls.search,
                                               CallFilter(status=CallStatus.LIVE))
-            if not live and len(server.app.state.calls) == 0:
-                return
+            quiet = quiet + 1 if not live and len(server.app.state.calls) == 0 else 0
             await asyncio.sleep(0.1)
 
 
