@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from datetime import datetime
 from typing import Annotated
 
@@ -16,8 +17,9 @@ from server.auth import (
     end_session,
     start_session,
 )
-from server.deps import get_store
+from server.deps import get_settings, get_store
 from server.storage import AccountError, CallStore, Role, TokenKind, User
+from server.throttle import SignInThrottle
 
 _LOGGER = logging.getLogger(__name__)
 router = APIRouter(tags=["users"])  # mounted under /api by server.api
@@ -61,12 +63,41 @@ def me(user: CurrentUser) -> UserOut:
     return UserOut.of(user)
 
 
-@router.post("/login", summary="Sign in; sets the session cookie")
+def _throttle_keys(request: Request, name: str | None) -> dict[str, int]:
+    """What a failed sign-in counts against, with how many failures each may have."""
+    settings = get_settings(request)
+    address = request.client.host if request.client else "?"
+    keys = {f"addr:{address}": settings.signin_failures_per_address}
+    if name is not None:
+        keys[_name_key(name)] = settings.signin_failures_per_name
+    return keys
+
+
+def _name_key(name: str) -> str:
+    return f"name:{name.strip().lower()}"
+
+
+def _wait_if_throttled(request: Request, keys: dict[str, int]) -> SignInThrottle:
+    throttle: SignInThrottle = request.app.state.signin_throttle
+    wait = math.ceil(throttle.retry_after(keys))
+    if wait > 0:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS,
+                            f"too many failed sign-ins; try again in {wait} s",
+                            headers={"Retry-After": str(wait)})
+    return throttle
+
+
+@router.post("/login", summary="Sign in; sets the session cookie",
+             responses={429: {"description": "too many failed sign-ins; see Retry-After"}})
 def login(body: LoginIn, request: Request, response: Response, store: Store) -> UserOut:
+    keys = _throttle_keys(request, body.name)
+    throttle = _wait_if_throttled(request, keys)  # before hashing: no free CPU for guessers
     user = store.accounts.check_password(body.name, body.password)
     if user is None:
+        throttle.failed(keys)
         _LOGGER.info("failed sign-in for %r", body.name)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong name or password")
+    throttle.forget(_name_key(body.name))
     start_session(request, response, user)
     return UserOut.of(user)
 
@@ -78,7 +109,10 @@ def logout(request: Request, response: Response) -> None:
 
 @router.post("/setup", summary="Create the first manager with the one-time code")
 def setup(body: SetupIn, request: Request, response: Response, store: Store) -> UserOut:
+    keys = _throttle_keys(request, None)
+    throttle = _wait_if_throttled(request, keys)
     if not check_setup_code(request.app.state, body.code) or store.accounts.count() > 0:
+        throttle.failed(keys)
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this set-up link is used or wrong")
     try:
         user = store.accounts.create(body.name, Role.MANAGER, body.password)

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from dialog.scenario import ScenarioCatalog
 from server.catalog import load_catalog, scenario_summary
+from server.crossorigin import CrossOriginGuard
 from server import api, pages, redact
 from server.auth import prepare_setup
 from server.deps import get_catalog
@@ -21,6 +22,7 @@ from server.limits import CallRegistry
 from server.prefetch import LinePrefetcher
 from server.settings import Settings
 from server.storage import CallStore
+from server.throttle import SignInThrottle
 from server.ws import call_socket
 from voices.engines import Engines, load_engines
 from voices.stt.whisper import WhisperOptions
@@ -55,10 +57,12 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
     app.state.calls = CallRegistry(settings.max_calls, settings.max_calls_per_user)
     app.state.store = store = CallStore(settings)
     app.state.setup_code = None
+    app.state.signin_throttle = SignInThrottle(settings.signin_window_s)
     app.state.catalog = load_catalog(settings.scenario_dir)
     for error in app.state.catalog.errors:
         _LOGGER.error("scenario not loaded: %s", error)
 
+    app.add_middleware(CrossOriginGuard)
     app.add_api_websocket_route("/ws/call", call_socket)
     app.include_router(api.router)
     app.include_router(pages.router)

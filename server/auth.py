@@ -13,12 +13,12 @@ import secrets
 import sys
 from datetime import timedelta
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request, Response, WebSocket, status
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 
+from server.crossorigin import same_origin
 from server.deps import get_settings, get_store
 from server.settings import Settings
 from server.storage import CallStore, TokenKind, User
@@ -72,8 +72,7 @@ def _same_origin(connection: HTTPConnection) -> bool:
     origin = connection.headers.get("origin")
     if origin is None:
         return True  # not a browser
-    host = connection.headers.get("host", "")
-    return urlsplit(origin).netloc.lower() == host.lower()
+    return same_origin(origin, connection.headers.get("host", ""))
 
 
 async def authenticate_socket(

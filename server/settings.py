@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     statement_silence_s: float = Field(
         default=0.5, description="silence that ends a turn that reads as a finished statement"
     )
+    murmur_after_s: float = Field(
+        default=0.3, ge=0, description="pause in the rep's turn after which the prospect "
+        "murmurs 'mm' as a listener does (0: never)"
+    )
+    murmur_gap_s: float = Field(default=2.0, description="at least this long between murmurs")
     partial_interval_s: float = 1.0
     barge_in_min_speech_s: float = 0.3
     audio_fillers: bool = Field(
@@ -67,6 +72,13 @@ class Settings(BaseSettings):
         default=False, description="mark the session cookie Secure (set when served over https)"
     )
     session_days: float = 14.0
+    signin_failures_per_name: int = Field(
+        default=5, ge=1, description="wrong passwords for one name before sign-ins wait"
+    )
+    signin_failures_per_address: int = Field(
+        default=20, ge=1, description="failed sign-ins from one address before it waits"
+    )
+    signin_window_s: float = Field(default=300.0, description="how long a failure counts")
     storage_close_wait_s: float = Field(
         default=15.0, description="at shutdown, how long calls' queued database writes are "
         "retried while the database is unreachable"

@@ -101,3 +101,43 @@ async def test_calls_survive_a_database_outage_and_nothing_is_lost(
                   "2 scorecards, 2 WAVs stored after it came back; 0 lost")
     finally:
         await proxy.down()
+
+
+async def test_writes_still_queued_at_shutdown_are_saved_and_applied_at_the_next_start(
+    pg_url: str | None, engines: Engines, tmp_path: Path
+) -> None:
+    assert pg_url is not None
+    real = make_url(pg_url)
+    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 5432)
+    await proxy.up()
+    settings = Settings(data_dir=tmp_path, auth_required=False, partial_interval_s=0,
+                        storage_close_wait_s=0.5,
+                        database_url=real.set(port=proxy.port).render_as_string(False))
+    try:
+        app = create_app(settings, engines)
+        async with serve_in_process(app) as base:
+            rep = await Rep.connect(base.replace("http://", "ws://") + "/ws/call")
+            call_id = await rep.start()
+            await proxy.down()  # the database goes away and stays away until after shutdown
+            card = await _call(rep, HOLD)
+            sent = [e["type"] for e in rep.events]
+            await rep.close()
+        # the server has stopped with the call's writes unapplied: they wait on disk
+        spool = tmp_path / "calls" / f"{call_id}.pending.json"
+        assert spool.is_file()
+
+        await proxy.up()
+        store = CallStore(Settings(data_dir=tmp_path, database_url=pg_url))
+        await asyncio.to_thread(store.start_sync)  # the next start applies them
+        try:
+            record = await asyncio.to_thread(store.calls.get, call_id)
+            assert record is not None and record.status is CallStatus.COMPLETE
+            kept_card = await asyncio.to_thread(store.calls.scorecard, call_id)
+            assert kept_card is not None and kept_card["overall"] == card["overall"]
+            kept = [e.data["type"] for e in await asyncio.to_thread(store.calls.events, call_id)]
+            assert kept == sent
+            assert not spool.exists()
+        finally:
+            await store.close()
+    finally:
+        await proxy.down()

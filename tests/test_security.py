@@ -30,6 +30,7 @@ from server.auth import SESSION_COOKIE, require_manager
 from server.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import CallStatus, CallStore, Role, TokenKind, User
+from server.throttle import SignInThrottle
 from tests.call_helpers import START
 from tests.storage_fixtures import new_call_id
 from voices.engines import Engines
@@ -261,3 +262,85 @@ async def test_setup_code_passwords_and_tokens_never_reach_the_logs(
         for what, secret in secrets.items():
             assert secret not in text, f"{what} in a log record of {record.name}: {text[:200]}"
     print(f"\n{len(server_records)} server log records checked for 4 secrets: none found")
+
+
+async def test_wrong_passwords_make_the_next_sign_ins_wait(
+    engines: Engines, tmp_path: Path
+) -> None:
+    settings = Settings(data_dir=tmp_path, signin_failures_per_name=3,
+                        signin_failures_per_address=5)
+    app = create_app(settings, engines)
+    async with serve_in_process(app) as base:
+        app.state.store.accounts.create("dan", Role.REP, "dan-pass-1")
+        app.state.store.accounts.create("eve", Role.REP, "eve-pass-1")
+        async with httpx.AsyncClient(base_url=base) as guesser:
+            for guess in ("a-guess-1", "a-guess-2", "a-guess-3"):
+                wrong = await guesser.post("/api/login", json={"name": "dan", "password": guess})
+                assert wrong.status_code == 401
+            # even the right password waits now: the guesser cannot tell which was right
+            blocked = await guesser.post("/api/login", json={"name": "Dan ",
+                                                             "password": "dan-pass-1"})
+            assert blocked.status_code == 429
+            assert 0 < int(blocked.headers["retry-after"]) <= settings.signin_window_s
+            assert "too many failed sign-ins" in blocked.json()["detail"]
+            # another name from the same address still signs in, until the address's allowance
+            ok = await guesser.post("/api/login", json={"name": "eve", "password": "eve-pass-1"})
+            assert ok.status_code == 200
+            for guess in ("b-guess-1", "b-guess-2"):
+                assert (await guesser.post("/api/login", json={
+                    "name": "eve", "password": guess})).status_code == 401
+            refused = await guesser.post("/api/login", json={"name": "eve",
+                                                             "password": "eve-pass-1"})
+            assert refused.status_code == 429  # 5 failures from this address
+
+
+async def test_a_right_password_clears_the_names_failures(engines: Engines, tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path, signin_failures_per_name=3), engines)
+    async with serve_in_process(app) as base:
+        app.state.store.accounts.create("fay", Role.REP, "fay-pass-1")
+        async with httpx.AsyncClient(base_url=base) as typo_prone:
+            for _ in range(3):
+                for password in ("fay-pass-l", "fay-pass-1"):  # a typo, then the password
+                    response = await typo_prone.post("/api/login", json={"name": "fay",
+                                                                         "password": password})
+                assert response.status_code == 200
+
+
+async def test_state_changing_requests_from_another_site_are_refused(site: Site) -> None:
+    delete = f"/api/calls/{site.call_a}"
+    cookie_owner = site.client("manager")
+    async with cookie_owner as client:
+        for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                        {"Origin": "http://evil.example"}):
+            refused = await client.delete(delete, headers=headers)
+            assert refused.status_code == 403, headers
+            assert refused.json()["detail"] == "cross-site request refused"
+            login = await client.post("/api/login", headers=headers,
+                                      json={"name": "mgr", "password": "manager-pass"})
+            assert login.status_code == 403  # no signing a victim into our account either
+        # reading is not changing anything: a cross-site GET reaches the route
+        listed = await client.get("/api/calls", headers={"Sec-Fetch-Site": "cross-site"})
+        assert listed.status_code == 200
+        # our own pages, and scripts that send no browser headers, get through
+        same_site = await client.post("/api/tokens", headers={"Sec-Fetch-Site": "same-origin",
+                                                              "Origin": site.base})
+        assert same_site.status_code == 200
+        script = await client.post("/api/tokens")
+        assert script.status_code == 200
+    assert await asyncio.to_thread(site.store.calls.get, site.call_a) is not None
+
+
+def test_failed_sign_ins_stop_counting_after_the_window() -> None:
+    now = [1000.0]
+    throttle = SignInThrottle(window_s=300, clock=lambda: now[0])
+    keys = {"name:gus": 2, "addr:10.0.0.9": 10}
+    throttle.failed(keys)
+    now[0] += 100
+    throttle.failed(keys)
+    assert throttle.retry_after(keys) == pytest.approx(200)  # the first failure ages out first
+    now[0] += 200
+    assert throttle.retry_after(keys) == 0
+    throttle.failed(keys)
+    assert throttle.retry_after(keys) == pytest.approx(100)
+    throttle.forget("name:gus")
+    assert throttle.retry_after(keys) == 0  # the address has 3 of its 10

@@ -6,6 +6,9 @@ final scorecard); they are applied strictly in order, because events and the sco
 reference the call's row. A write refused for a passing reason (no connection, a lock, a
 read-only file) stays at the head of the queue and is tried again later; one refused for
 good (a constraint, a bad value) is logged and dropped, since retrying cannot help.
+
+Each write is data (`InsertCall`, `AddEvents`, `FinishCall`), not a closure, so writes still
+queued when the server stops can be saved beside the recording and applied at the next start.
 """
 
 from __future__ import annotations
@@ -14,8 +17,12 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, TypeAdapter, ValidationError
 
 from sqlalchemy.exc import (
     DBAPIError,
@@ -25,6 +32,9 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from server.storage.models import CallStatus
+from server.storage.repository import CallRecord, CallRepository, StoredEvent, TurnData
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -37,25 +47,98 @@ def is_transient(err: SQLAlchemyError) -> bool:
 
 
 @dataclass(frozen=True)
-class _Write:
-    what: str  # for the logs: "insert", "12 events", "finish"
-    run: Callable[[], None]
+class InsertCall:
+    """The call's row, written as the call starts."""
+
+    record: CallRecord
+    op: Literal["insert"] = "insert"
+
+    def apply(self, calls: CallRepository) -> None:
+        calls.insert(self.record)
+
+    def describe(self) -> str:
+        return "insert"
+
+
+@dataclass(frozen=True)
+class AddEvents:
+    """A batch of the call's protocol events."""
+
+    call_id: str
+    events: list[StoredEvent]
+    op: Literal["events"] = "events"
+
+    def apply(self, calls: CallRepository) -> None:
+        calls.add_events(self.call_id, self.events)
+
+    def describe(self) -> str:
+        return f"{len(self.events)} events"
+
+
+@dataclass(frozen=True)
+class FinishCall:
+    """The end of the call: status, duration, turns and scorecard."""
+
+    call_id: str
+    status: CallStatus
+    ended_at: datetime
+    duration: float
+    scorecard: dict[str, Any] | None
+    turns: list[TurnData] = field(default_factory=list)
+    op: Literal["finish"] = "finish"
+
+    def apply(self, calls: CallRepository) -> None:
+        calls.finish(self.call_id, status=self.status, ended_at=self.ended_at,
+                     duration=self.duration, scorecard=self.scorecard, turns=self.turns)
+
+    def describe(self) -> str:
+        return "finish"
+
+
+Write = Annotated[InsertCall | AddEvents | FinishCall, Field(discriminator="op")]
+_SPOOL = TypeAdapter(list[Write])
+SPOOL_SUFFIX = ".pending.json"
+
+
+class SpoolError(Exception):
+    """A saved queue of writes cannot be read back."""
+
+
+def save_spool(path: Path, writes: list[Write]) -> None:
+    """Write the queue to `path` atomically (a half-written file would lose it all)."""
+    partial_path = path.with_name(path.name + ".part")
+    partial_path.write_bytes(_SPOOL.dump_json(writes))
+    partial_path.replace(path)
+
+
+def load_spool(path: Path) -> list[Write]:
+    """The writes saved in `path`."""
+    try:
+        return _SPOOL.validate_json(path.read_bytes())
+    except (OSError, ValidationError) as err:
+        raise SpoolError(f"{path.name}: {type(err).__name__}: {str(err).splitlines()[0]}") from err
 
 
 class PendingWrites:
     """One call's ordered database writes; thread-safe, applied from worker threads."""
 
-    def __init__(self, call_id: str) -> None:
+    def __init__(self, call_id: str, calls: CallRepository) -> None:
         self.call_id = call_id
-        self._queue: deque[_Write] = deque()
+        self._calls = calls
+        self._queue: deque[Write] = deque()
         self._lock = threading.Lock()  # guards the queue
         self._applying = threading.Lock()  # one applier at a time, so the order holds
         self._down_since: float | None = None
         self.failures = 0  # transient failures seen, for tests and logs
 
-    def add(self, what: str, run: Callable[[], None]) -> None:
+    def add(self, write: Write) -> None:
         with self._lock:
-            self._queue.append(_Write(what, run))
+            self._queue.append(write)
+
+    def waiting(self) -> list[Write]:
+        """The writes not yet applied, oldest first."""
+        with self._lock:
+            return list(self._queue)
 
     def __len__(self) -> int:
         with self._lock:
@@ -70,19 +153,19 @@ class PendingWrites:
                         return True
                     write = self._queue[0]
                 try:
-                    write.run()
+                    write.apply(self._calls)
                 except SQLAlchemyError as err:
                     if is_transient(err):
                         self._note_down(write, err)
                         return False
                     # retrying a constraint or type error would fail the same way forever
                     _LOGGER.error("call %s: %s refused by the database, dropped: %s",
-                                  self.call_id, write.what, type(err).__name__)
+                                  self.call_id, write.describe(), type(err).__name__)
                 with self._lock:
                     self._queue.popleft()
                 self._note_up()
 
-    def _note_down(self, write: _Write, err: SQLAlchemyError) -> None:
+    def _note_down(self, write: Write, err: SQLAlchemyError) -> None:
         self.failures += 1
         if self._down_since is None:
             self._down_since = time.monotonic()
@@ -90,7 +173,7 @@ class PendingWrites:
             first_line = str(err.orig if isinstance(err, DBAPIError) else err).splitlines()
             _LOGGER.warning("call %s: database unavailable (%s: %s); %d write(s) queued, "
                             "starting with %s", self.call_id, type(err).__name__,
-                            first_line[0] if first_line else "", len(self), write.what)
+                            first_line[0] if first_line else "", len(self), write.describe())
 
     def _note_up(self) -> None:
         if self._down_since is not None:

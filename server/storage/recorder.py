@@ -14,7 +14,6 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from functools import partial
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,16 @@ from server.storage.audio_writer import StereoWavWriter, WavFormatError, interle
 from server.storage.db import make_engine, migrate
 from server.storage.mixer import StereoMixer
 from server.storage.models import CallStatus
-from server.storage.pending import PendingWrites
+from server.storage.pending import (
+    SPOOL_SUFFIX,
+    AddEvents,
+    FinishCall,
+    InsertCall,
+    PendingWrites,
+    SpoolError,
+    load_spool,
+    save_spool,
+)
 from server.storage.repository import CallRecord, CallRepository, StoredEvent, TurnData
 
 _LOGGER = logging.getLogger(__name__)
@@ -68,7 +76,7 @@ class CallRecorder:
         self._calls = calls
         self._on_done = on_done
         self._on_stuck = on_stuck  # told when finish() left writes queued (database down)
-        self.pending = PendingWrites(call_id)
+        self.pending = PendingWrites(call_id, calls)
         self._mixer = StereoMixer(RATE)
         self._lock = threading.Lock()  # guards _pcm/_events between the loop and the flusher
         self._pcm: list[bytes] = []
@@ -151,8 +159,7 @@ class CallRecorder:
         except (OSError, ValueError):
             _LOGGER.exception("call %s: audio write failed", self.call_id)
         if events:
-            self.pending.add(f"{len(events)} events",
-                             partial(self._calls.add_events, self.call_id, events))
+            self.pending.add(AddEvents(self.call_id, events))
         self.pending.apply()  # a database that is down keeps them queued, in order
 
     # --- the end -----------------------------------------------------------------------------
@@ -186,9 +193,8 @@ class CallRecorder:
         except OSError:
             _LOGGER.exception("call %s: closing the WAV failed", self.call_id)
         duration = round(self._writer.frames / RATE, 3)
-        self.pending.add("finish", partial(
-            self._calls.finish, self.call_id, status=status, ended_at=now(), duration=duration,
-            scorecard=scorecard, turns=turns_from_scorecard(scorecard)))
+        self.pending.add(FinishCall(self.call_id, status, now(), duration, scorecard,
+                                    turns_from_scorecard(scorecard)))
         if self.pending.apply() or self._on_stuck is None:
             self._on_done(self.call_id)
             _LOGGER.info("call %s stored: %s, %.1f s", self.call_id, status, duration)
@@ -238,7 +244,25 @@ class CallStore:
         engine = make_engine(self.settings)
         migrate(engine)
         self._engine = engine
+        self._replay_spools()
         self._recover()
+
+    def _replay_spools(self) -> None:
+        """Apply the writes a previous process saved because its database was down."""
+        for path in sorted(self.calls_dir.glob(f"*{SPOOL_SUFFIX}")):
+            call_id = path.name.removesuffix(SPOOL_SUFFIX)
+            try:
+                writes = load_spool(path)
+            except SpoolError as err:
+                _LOGGER.error("saved database writes not readable, left in place: %s", err)
+                continue
+            pending = PendingWrites(call_id, self.calls)
+            for write in writes:
+                pending.add(write)
+            if pending.apply():
+                path.unlink()
+                _LOGGER.warning("call %s: %d database write(s) saved at the last shutdown "
+                                "applied", call_id, len(writes))
 
     def _recover(self) -> None:
         for record in self.calls.live_calls():
@@ -283,7 +307,7 @@ class CallStore:
         writer = StereoWavWriter(self.calls_dir / f"{call_id}.wav", RATE)
         recorder = CallRecorder(call_id, writer, self.calls, self._forget, self._keep_trying)
         # a database that is down does not stop the call: the row is written when it is back
-        recorder.pending.add("insert", partial(self.calls.insert, record))
+        recorder.pending.add(InsertCall(record))
         recorder.pending.apply()
         self._open[call_id] = recorder
         return recorder
@@ -320,6 +344,21 @@ class CallStore:
             if self.queued_calls:
                 await asyncio.to_thread(self.retry_queued)
 
+    def _save_queued(self) -> None:
+        """Save each waiting call's writes beside its WAV; the next start applies them."""
+        with self._stuck_lock:
+            stuck = list(self._stuck.values())
+        for recorder in stuck:
+            path = self.calls_dir / f"{recorder.call_id}{SPOOL_SUFFIX}"
+            try:
+                save_spool(path, recorder.pending.waiting())
+            except OSError:
+                _LOGGER.exception("call %s: its database writes could not be saved either; "
+                                  "the recording is kept", recorder.call_id)
+                continue
+            _LOGGER.error("call %s: database unreachable at shutdown; %d write(s) saved to %s "
+                          "for the next start", recorder.call_id, len(recorder.pending), path)
+
     async def save_recording(self, *, call_id: str, user_id: str | None, scenario: str,
                              rep: np.ndarray, scorecard: dict[str, Any]) -> None:
         """Store an uploaded, already-scored recording (rep left, silent right)."""
@@ -351,9 +390,8 @@ class CallStore:
         while self.queued_calls and time.monotonic() < deadline:
             if await asyncio.to_thread(self.retry_queued):
                 await asyncio.sleep(_RETRY_S)
-        if self.queued_calls:  # the audio is on disk; only database rows are missing
-            _LOGGER.error("%d call(s) could not be written to the database before shutdown; "
-                          "their recordings are kept in %s", self.queued_calls, self.calls_dir)
+        if self.queued_calls:  # the audio is on disk; the writes go beside it
+            self._save_queued()
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
