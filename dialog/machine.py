@@ -52,6 +52,8 @@ class Prospect:
         self.difficulty_name = difficulty
         self._knobs: Difficulty = scenario.difficulty(difficulty)
         self._rng = random.Random(seed)
+        # its own draws: how many pauses a rep leaves must not change the prospect's lines
+        self._ack_rng = random.Random(seed + 1)
         self._state = scenario.start
         self._outcome: Outcome | None = None
         self._opening: ProspectLine | None = None
@@ -102,6 +104,14 @@ class Prospect:
         if self._opening is None:
             self._opening = ProspectLine(self._say(self._state), self._state, False)
         return self._opening
+
+    def acknowledgement(self) -> str:
+        """A murmur for a pause in the rep's turn ("Mm."); commits the prospect to nothing."""
+        options = self.scenario.acknowledgements
+        last = self._last_line.get("_ack")
+        text = self._ack_rng.choice([a for a in options if a != last] or options)
+        self._last_line["_ack"] = text
+        return text
 
     def respond(self, rep_text: str, at: float) -> ProspectLine:
         """React to one rep turn; `at` is seconds since the call started."""

@@ -133,6 +133,10 @@ class Scenario(_Model):
     unclear_lines: list[str] = Field(min_length=1)
     silence_lines: list[str] = Field(min_length=1)
     hangup_lines: list[str] = Field(min_length=1)  # after too many silences
+    # what the prospect murmurs into the rep's pauses; non-committal, since the rep may go on
+    acknowledgements: list[str] = Field(
+        default_factory=lambda: ["Mm.", "Right.", "Uh-huh.", "Hm."], min_length=1
+    )
     impatient_lines: list[str] = Field(min_length=1)  # after too many unproductive turns
     limit_lines: list[str] = Field(min_length=1)  # out of turns or time
 

@@ -86,7 +86,9 @@ class BenchReport:
     calls: int
     turns_per_call: int
     completed_calls: int
-    voice_to_voice_s: Percentiles
+    voice_to_voice_s: Percentiles  # to the prospect's first audio: a murmur, or the answer
+    answer_s: Percentiles  # to the first audio of the answer line itself
+    murmurs: int  # "mm"s the prospect made into the rep's pauses
     stt_ms: Percentiles
     tts_first_audio_ms: Percentiles
     scorecard_after_hangup_s: Percentiles
@@ -223,6 +225,8 @@ def _report(plan: BenchPlan, results: list[CallResult], errors: list[str],
         turns_per_call=len(plan.turns),
         completed_calls=sum(r.scorecard is not None for r in results),
         voice_to_voice_s=Percentiles.of(v2v),
+        answer_s=Percentiles.of([x for r in results for x in r.timing.answer_latency()]),
+        murmurs=sum(len(r.timing.murmurs) for r in results),
         stt_ms=Percentiles.of(stt),
         tts_first_audio_ms=Percentiles.of(tts),
         scorecard_after_hangup_s=Percentiles.of(card),

@@ -55,12 +55,14 @@ def print_report(report: BenchReport, console: Console) -> None:
     for column in ("measure", "n", "p50", "p95", "max", "unit", "target"):
         table.add_column(column, justify="left" if column == "measure" else "right")
     target = "p50≤0.5 p95≤0.8" if report.concurrent == 1 else "p95≤1.2"
-    _row(table, "voice-to-voice", report.voice_to_voice_s, "s", target)
+    _row(table, "voice-to-voice (first sound)", report.voice_to_voice_s, "s", target)
+    _row(table, "voice to answer line", report.answer_s, "s")
     _row(table, "speech-to-text per turn", report.stt_ms, "ms")
     _row(table, "text-to-speech to first audio", report.tts_first_audio_ms, "ms")
     _row(table, "scorecard after hang-up", report.scorecard_after_hangup_s, "s", "≤1.0")
     console.print(table)
     console.print(f"completed calls: {report.completed_calls}/{report.calls}; "
+                  f"murmurs ('mm' into a pause): {report.murmurs}; "
                   f"max microphone lag: {report.max_send_lag_s:.3f}s")
     if report.process is not None:
         p = report.process

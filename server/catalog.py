@@ -31,7 +31,7 @@ def fixed_lines(scenario: Scenario) -> list[str]:
     """Every line the prospect may say that has no placeholder: worth synthesising ahead."""
     lines = [line for state in scenario.states.values() for line in state.lines]
     lines += [*scenario.unclear_lines, *scenario.silence_lines, *scenario.hangup_lines,
-              *scenario.impatient_lines, *scenario.limit_lines]
+              *scenario.impatient_lines, *scenario.limit_lines, *scenario.acknowledgements]
     return [line for line in dict.fromkeys(lines) if "{" not in line]
 
 

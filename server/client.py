@@ -34,17 +34,32 @@ class CallTiming:
     voice_ends: list[float] = field(default_factory=list)  # last voiced frame of each rep turn sent
     line_received: dict[int, float] = field(default_factory=dict)  # prospect turn -> its event
     first_audio: dict[int, float] = field(default_factory=dict)  # prospect turn -> first audio
+    murmurs: list[float] = field(default_factory=list)  # first audio of each "mm" received
     end_sent: float | None = None
     scorecard_received: float | None = None
     max_send_lag: float = 0.0  # how far the real-time microphone fell behind its schedule
 
     def voice_to_voice(self) -> list[float]:
-        """Seconds from each rep turn's last voiced frame to the prospect's first answering audio."""
+        """Seconds from each rep turn's last voiced frame to the prospect's first audio in
+        reply: its murmur ("Mm.") if it made one, else its answer."""
         out = []
+        for sent, answered in zip(self.voice_ends, self._answers()):
+            if answered is None:
+                continue
+            murmured = [t for t in self.murmurs if sent < t < answered]
+            out.append(min([answered, *murmured]) - sent)
+        return out
+
+    def answer_latency(self) -> list[float]:
+        """Seconds from each rep turn's last voiced frame to the first audio of the answer line."""
+        return [answered - sent for sent, answered in zip(self.voice_ends, self._answers())
+                if answered is not None]
+
+    def _answers(self) -> list[float | None]:
+        out: list[float | None] = []
         for sent in self.voice_ends:
             replies = sorted(t for t, at in self.line_received.items() if at > sent)
-            if replies and replies[0] in self.first_audio:
-                out.append(self.first_audio[replies[0]] - sent)
+            out.append(self.first_audio.get(replies[0]) if replies else None)
         return out
 
 
@@ -85,6 +100,7 @@ class _Listener:
         self._on_event = on_event
         self._changed = asyncio.Condition()
         self._audio_turn: int | None = None
+        self._murmur_pending = False  # a "backchannel" event came; its audio is next
         self.audio_seconds: dict[int, float] = {}
         self.line_started: dict[int, float] = {}  # mic clock when each prospect line arrived
         self.clock: Callable[[], float] = lambda: 0.0
@@ -93,7 +109,10 @@ class _Listener:
         async for frame in ws:
             async with self._changed:
                 if isinstance(frame, bytes):
-                    if self._audio_turn is not None:
+                    if self._murmur_pending:
+                        self._murmur_pending = False
+                        self.result.timing.murmurs.append(time.monotonic())
+                    elif self._audio_turn is not None:
                         self.result.timing.first_audio.setdefault(self._audio_turn, time.monotonic())
                         self.result.prospect_audio.setdefault(self._audio_turn, bytearray()).extend(
                             frame
@@ -114,6 +133,8 @@ class _Listener:
             self._audio_turn = event["turn"]
             self.result.timing.line_received[event["turn"]] = time.monotonic()
             self.line_started[event["turn"]] = self.clock()
+        elif kind == "backchannel":
+            self._murmur_pending = True
         elif kind == "prospect_audio_end":
             self._audio_turn = None
             self.audio_seconds[event["turn"]] = event["duration"]

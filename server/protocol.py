@@ -127,6 +127,17 @@ class ProspectAudioEndEvent(BaseModel):
     tts_ms: float | None = None  # from the line's text to its first audio, cache hits included
 
 
+class BackchannelEvent(BaseModel):
+    """A listener's murmur into a pause of the rep ("Mm."); `duration` s of audio follow.
+
+    Not a turn: the rep may go on, and the prospect's answer, if the turn is over, follows it.
+    """
+
+    type: Literal["backchannel"] = "backchannel"
+    text: str
+    duration: float
+
+
 class StopAudioEvent(BaseModel):
     type: Literal["stop_audio"] = "stop_audio"
     turn: int
@@ -159,6 +170,7 @@ ServerEvent = Annotated[
     | TranscriptEvent
     | ProspectEvent
     | ProspectAudioEndEvent
+    | BackchannelEvent
     | StopAudioEvent
     | ScoreEvent
     | ScorecardEvent

@@ -25,7 +25,9 @@ from scoring.fillers import FillerEvent
 from scoring.scorecard import build_scorecard, score_turn
 from scoring.turns import Speaker, Turn
 from server.bargein import MinSpeechBargeIn
+from server.murmur import murmur_pcm
 from server.protocol import (
+    BackchannelEvent,
     ErrorCode,
     ErrorEvent,
     PartialEvent,
@@ -49,6 +51,7 @@ from voices.vad.endpoint import Completeness, Endpointer, EndpointEvent, judge_c
 _LOGGER = logging.getLogger(__name__)
 _PAD_S = 0.2  # audio kept before speech onset and after its end, so no word is clipped
 _AUDIO_FRAME_S = 0.2  # prospect audio goes out in pieces this long, so barge-in stops it fast
+_MURMUR_MIN_TURN_S = 0.8  # from the padded onset to the pause: a word, not a cough
 
 
 class EventSink(Protocol):
@@ -149,6 +152,7 @@ class CallSession:
             early_s=settings.early_transcribe_s,
             question_silence_s=settings.question_silence_s,
             statement_silence_s=settings.statement_silence_s,
+            heard_s=settings.murmur_after_s,
         )
         self._barge_in = MinSpeechBargeIn(settings.barge_in_min_speech_s)
         self._audio_in: asyncio.Queue[bytes | None] = asyncio.Queue()
@@ -161,6 +165,10 @@ class CallSession:
         self._prospect_until = 0.0  # call-clock second when the prospect's audio stops playing
         self._speaking_turn: int | None = None
         self._interrupted = asyncio.Event()
+        self._voice = asyncio.Lock()  # one of murmur or line sends audio at a time
+        self._murmur_task: asyncio.Task[None] | None = None
+        self._murmured_at = -float("inf")
+        self._murmur_until = 0.0  # call-clock second when the latest murmur stops playing
         self._quiet_since = 0.0
         self._last_partial = 0.0
         self._partial_task: asyncio.Task[None] | None = None
@@ -196,7 +204,7 @@ class CallSession:
             self._jobs.put_nowait(None)
             await responder
         finally:
-            for task in (listener, responder, self._partial_task):
+            for task in (listener, responder, self._partial_task, self._murmur_task):
                 if task is not None and not task.done():
                     task.cancel()
         return await self._finish()
@@ -274,8 +282,43 @@ class CallSession:
         elif event is EndpointEvent.TURN_ENDED:
             self._end_turn(frame_end)
         prospect_playing = self._speaking_turn is not None or now < self._prospect_until
+        if event is EndpointEvent.HEARD and not prospect_playing:
+            self._maybe_murmur(now)
         if self._barge_in.should_interrupt(prospect_playing, self._endpointer.voiced_run_s):
             self._interrupt(now)
+
+    def _maybe_murmur(self, now: float) -> None:
+        """A pause in the rep's turn: answer it with "mm" at once, as a listener does.
+
+        The prospect's answer still waits for the end of the turn; if the rep goes on, the
+        murmur was a listener's nod. Not while the prospect is busy with an earlier turn.
+        """
+        if (self._busy or not self._jobs.empty() or self.prospect.finished
+                or self._speech_start is None
+                or now - self._speech_start / SAMPLE_RATE < _MURMUR_MIN_TURN_S
+                or now - self._murmured_at < self.settings.murmur_gap_s):
+            return
+        self._murmured_at = now
+        self._murmur_task = asyncio.create_task(self._murmur())
+
+    async def _murmur(self) -> None:
+        text = self.prospect.acknowledgement()
+        try:
+            pcm = await murmur_pcm(self._engines.tts, text)
+        except TextToSpeechError as err:  # a murmur is optional: the call goes on without it
+            _LOGGER.warning("call %s: murmur %r not synthesised: %s", self.call_id, text, err)
+            return
+        if self._voice.locked() or self._busy or self._hanging_up:
+            return  # the answer got there first
+        async with self._voice:
+            rate = self._engines.tts.sample_rate
+            duration = len(pcm) / 2 / rate
+            start = max(self.clock, self._prospect_until, self._murmur_until)
+            self._murmur_until = start + duration
+            self._recording.prospect_audio(resample(pcm16_to_float(pcm), rate, SAMPLE_RATE),
+                                           start)
+            await self._emit(BackchannelEvent(text=text, duration=round(duration, 3)))
+            await self._sink.send_audio(pcm)
 
     def _interrupt(self, now: float) -> None:
         """The rep talked over the prospect: stop its audio and mark its line as cut."""
@@ -430,10 +473,14 @@ class CallSession:
 
     async def _speak(self, line: ProspectLine) -> None:
         """Send the line's text, then its audio piece by piece until done or interrupted."""
+        async with self._voice:
+            await self._speak_line(line)
+
+    async def _speak_line(self, line: ProspectLine) -> None:
         index = len(self.turns)
         self._interrupted.clear()
         self._speaking_turn = index
-        start = max(self.clock, self._prospect_until)
+        start = max(self.clock, self._prospect_until, self._murmur_until)
         turn = Turn(index, Speaker.PROSPECT, line.text, start, start)
         self.turns.append(turn)
         await self._emit(

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 import websockets
 
+from server.app import create_app
 from server.client import ScriptOptions, run_scripted_call
+from server.inprocess import serve_in_process
 from server.protocol import ProtocolError, parse_client_message
+from server.settings import Settings
 from tests.helpers import FIXTURES, words_of
 from voices.audio import read_audio
+from voices.engines import Engines
 
 
 async def test_spoken_call_end_to_end(live_url: str, manifest: dict[str, dict[str, Any]]) -> None:
@@ -142,3 +147,34 @@ def test_deeply_nested_json_is_a_bad_frame_not_a_crash() -> None:
     with pytest.raises(ProtocolError, match="nested too deeply") as caught:
         parse_client_message("[" * 100_000)
     assert caught.value.code == "bad_frame"
+
+
+async def test_the_prospect_murmurs_into_pauses_without_taking_the_turn(
+    live_url: str, engines: Engines, tmp_path: Path
+) -> None:
+    # three sentences with 0.3-0.4 s between them, as a rep says them
+    audio = read_audio(FIXTURES / "price_hold_piper.wav")
+    result = await run_scripted_call(live_url, [audio], ScriptOptions("price-pressure", fast=True))
+    kinds = [e["type"] for e in result.events]
+    murmurs = result.of_type("backchannel")
+    assert murmurs, kinds
+    assert all(m["text"] in ("Mm.", "Right.", "Uh-huh.", "Hm.") for m in murmurs)
+    assert all(0.1 < m["duration"] < 0.6 for m in murmurs)  # cut to the voice
+    # the first came in a pause between sentences, before the turn was over
+    assert kinds.index("backchannel") < kinds.index("transcript")
+    assert len(result.of_type("transcript")) == 1  # the rep kept the turn
+    answer = result.of_type("prospect")[1]
+    assert len(result.prospect_audio[answer["turn"]]) / 2 / result.sample_rate > 0.5
+    card = result.scorecard
+    assert card is not None
+    assert [t["speaker"] for t in card["turns"]] == ["prospect", "rep", "prospect"]
+    assert not any(t["text"] in ("Mm.", "Right.", "Uh-huh.", "Hm.") for t in card["turns"])
+
+    # switched off, the prospect listens in silence and answers the same way
+    settings = Settings(data_dir=tmp_path, auth_required=False, murmur_after_s=0)
+    async with serve_in_process(create_app(settings, engines)) as base:
+        quiet = await run_scripted_call(base.replace("http://", "ws://") + "/ws/call", [audio],
+                                        ScriptOptions("price-pressure", fast=True))
+    assert not quiet.of_type("backchannel")
+    assert [p["text"] for p in quiet.of_type("prospect")] == \
+        [p["text"] for p in result.of_type("prospect")]

@@ -112,3 +112,18 @@ def test_transcript_arriving_between_frames_ends_a_finished_turn() -> None:
     assert endpointer.transcript_ready(Completeness.QUESTION) is EndpointEvent.TURN_ENDED
     assert not endpointer.in_speech
     assert endpointer.transcript_ready(Completeness.QUESTION) is None  # nothing left to end
+
+
+def test_a_longer_pause_is_heard_once_before_the_turn_ends() -> None:
+    endpointer = Endpointer(silence_s=0.7, heard_s=0.3)
+    events = feed(endpointer, [(True, 1.0), (False, 0.4), (True, 1.0), (False, 1.0)])
+    assert names(events) == ["speech_started", "paused", "heard", "resumed", "paused", "heard",
+                             "turn_ended"]
+    heard = [t for t, e in events if e == "heard"]
+    assert heard[0] == pytest.approx(1.0 + 0.3, abs=FRAME)  # 0.3 s into the first pause
+
+
+def test_no_heard_event_when_switched_off_or_for_a_short_pause() -> None:
+    assert "heard" not in names(feed(Endpointer(heard_s=0.0), [(True, 1.0), (False, 1.0)]))
+    short = feed(Endpointer(heard_s=0.3), [(True, 1.0), (False, 0.2), (True, 1.0)])
+    assert "heard" not in names(short)

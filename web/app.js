@@ -11,7 +11,8 @@ const state = {
   lines: new Map(), // turn -> <li>
 };
 // What the page did, for people debugging and for the browser tests.
-window.walkaway = { events: [], playedSamples: 0, sentFrames: 0, stoppedAudio: 0, stopLatencyMs: null };
+window.walkaway = { events: [], playedSamples: 0, sentFrames: 0, stoppedAudio: 0, stopLatencyMs: null,
+  murmurs: 0 };
 
 function notice(message, action) {
   const box = $("notice");
@@ -183,6 +184,10 @@ function onEvent(event) {
       break;
     case "prospect":
       addLine("prospect", event.text, event.turn);
+      break;
+    case "backchannel":
+      // a listener's "mm" into the rep's pause: heard, not a line of the transcript
+      window.walkaway.murmurs += 1;
       break;
     case "stop_audio": {
       const t0 = performance.now();

@@ -22,6 +22,7 @@ class EndpointEvent(StrEnum):
     SPEECH_STARTED = "speech_started"
     PAUSED = "paused"  # a short pause: time to transcribe early, in case the turn is over
     RESUMED = "resumed"  # speech again after a pause: an early transcript is stale
+    HEARD = "heard"  # a longer pause: time for a listener's "mm", the turn may still go on
     TURN_ENDED = "turn_ended"
 
 
@@ -65,7 +66,8 @@ class Endpointer:
     reads, a finished question ends it after `question_silence_s` and a finished statement
     after `statement_silence_s`: people answer a question at once, let a speaker add a
     sentence to a statement (reps pause 0.3-0.45 s between sentences), and wait out an
-    unfinished thought.
+    unfinished thought. A pause of `heard_s` is reported once, so the prospect can murmur
+    "mm" as a listener does: it answers the pause at once without taking the turn.
     """
 
     silence_s: float = Sensitivity.DEFAULT.silence_seconds
@@ -73,10 +75,12 @@ class Endpointer:
     early_s: float = 0.08
     question_silence_s: float = 0.3
     statement_silence_s: float = 0.5
+    heard_s: float = 0.0  # 0: never report HEARD
     in_speech: bool = False
     _voiced_run: float = 0.0
     _silent_run: float = 0.0
     _paused: bool = False
+    _heard: bool = False
 
     def process(
         self, chunk_s: float, is_speech: bool, reads: Completeness = Completeness.UNKNOWN
@@ -90,6 +94,7 @@ class Endpointer:
                 return EndpointEvent.SPEECH_STARTED
             if self._paused:
                 self._paused = False
+                self._heard = False
                 return EndpointEvent.RESUMED
             return None
         self._voiced_run = 0.0
@@ -102,6 +107,9 @@ class Endpointer:
         if not self._paused and self._silent_run >= self.early_s:
             self._paused = True
             return EndpointEvent.PAUSED
+        if self._paused and not self._heard and 0 < self.heard_s <= self._silent_run:
+            self._heard = True
+            return EndpointEvent.HEARD
         return None
 
     def transcript_ready(self, reads: Completeness) -> EndpointEvent | None:
@@ -134,3 +142,4 @@ class Endpointer:
         self._voiced_run = 0.0
         self._silent_run = 0.0
         self._paused = False
+        self._heard = False
