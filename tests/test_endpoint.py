@@ -94,6 +94,9 @@ def test_sensitivity_orders_silence_lengths() -> None:
         ("The reason our price holds is...", False),
         ("The reason our price holds is.", False),  # Whisper closes what the rep left open
         ("I hear you, but", False),
+        ("Let me show you what the difference buys you.", True),
+        ("We can do it.", True),
+        ("The people who decide are the ones we", False),
         ("Let me think,", False),
         ("", False),
     ],

@@ -27,10 +27,11 @@ class EndpointEvent(StrEnum):
 
 
 # Words a finished sentence does not end on: "the reason our price holds is ..." goes on.
+# Not "you" or "it": as the last word they are objects ("let me show you", "we can do it").
 _CONTINUATIONS = frozenset(
     "a an the and but or so because if than that which who whose to of for with on in at by "
     "from about as is are was were be been am our your my their his her its this these those "
-    "i we you they he she it can could will would should um uh er like".split()
+    "i we they he she can could will would should um uh er like".split()
 )
 
 
