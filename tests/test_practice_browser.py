@@ -51,6 +51,12 @@ async def test_rep_talks_to_the_prospect_and_sees_a_scorecard(live_url: str, tmp
         await page.screenshot(path=str(artifact("practice-scorecard.png")), full_page=True)
         played = await page.evaluate("window.walkaway.playedSamples")
         assert played / 22050 >= 0.5
+        # the prospect's "mm" into the rep's pauses was heard, and is not a transcript line
+        assert await page.evaluate("window.walkaway.murmurs") >= 1
+        lines = await page.evaluate("document.querySelectorAll('.transcript li.prospect').length")
+        prospect_events = await page.evaluate(
+            "window.walkaway.events.filter(e => e.type === 'prospect').length")
+        assert lines == prospect_events
 
 
 async def test_barge_in_stops_the_prospect(
