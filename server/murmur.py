@@ -24,9 +24,10 @@ async def murmur_pcm(tts: TextToSpeech, text: str) -> bytes:
 
 def trim_to_voice(audio: np.ndarray, rate: int) -> np.ndarray:
     """`audio` from just before its first voiced sample to just after its last, faded."""
-    if not len(audio):
+    peak = float(np.max(np.abs(audio))) if len(audio) else 0.0
+    loud = np.flatnonzero(np.abs(audio) > 0.05 * peak)
+    if not loud.size:  # silence: nothing to cut to
         return audio
-    loud = np.flatnonzero(np.abs(audio) > 0.05 * float(np.max(np.abs(audio))))
     start = max(0, int(loud[0]) - int(_LEAD_S * rate))
     end = min(len(audio), int(loud[-1]) + int(_TAIL_S * rate))
     out = audio[start:end].astype(np.float32, copy=True)

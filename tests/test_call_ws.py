@@ -159,7 +159,7 @@ async def test_the_prospect_murmurs_into_pauses_without_taking_the_turn(
     murmurs = result.of_type("backchannel")
     assert murmurs, kinds
     assert all(m["text"] in ("Mm.", "Right.", "Uh-huh.", "Hm.") for m in murmurs)
-    assert all(0.1 < m["duration"] < 0.6 for m in murmurs)  # cut to the voice
+    assert all(0.1 < m["duration"] < 0.7 for m in murmurs)  # cut to the voice
     # the first came in a pause between sentences, before the turn was over
     assert kinds.index("backchannel") < kinds.index("transcript")
     assert len(result.of_type("transcript")) == 1  # the rep kept the turn

@@ -73,7 +73,6 @@ class CallRecorder:
                  on_stuck: Callable[[CallRecorder], None] | None = None) -> None:
         self.call_id = call_id
         self._writer = writer
-        self._calls = calls
         self._on_done = on_done
         self._on_stuck = on_stuck  # told when finish() left writes queued (database down)
         self.pending = PendingWrites(call_id, calls)
