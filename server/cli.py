@@ -82,9 +82,13 @@ def call(
     options = ScriptOptions(scenario=scenario, difficulty=difficulty, seed=seed, fast=fast)
 
     def show(event: dict[str, Any]) -> None:
-        if not as_json and event["type"] in ("transcript", "prospect"):
+        if as_json:
+            return
+        if event["type"] in ("transcript", "prospect"):
             who = "rep" if event["type"] == "transcript" else "prospect"
             _ERR.print(f"[dim]{who}:[/dim] {event['text']}")
+        elif event["type"] == "backchannel":  # heard while the rep talks, not a line
+            _ERR.print(f"[dim]prospect: ({event['text']})[/dim]")
 
     async def run() -> dict[str, Any] | None:
         if url is not None:

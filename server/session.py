@@ -13,7 +13,6 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 import numpy as np
 import soxr
@@ -25,6 +24,7 @@ from scoring.fillers import FillerEvent
 from scoring.scorecard import build_scorecard, score_turn
 from scoring.turns import Speaker, Turn
 from server.bargein import MinSpeechBargeIn
+from server.call_io import EventSink, NoRecording, Recording
 from server.murmur import murmur_pcm
 from server.protocol import (
     BackchannelEvent,
@@ -52,42 +52,6 @@ _LOGGER = logging.getLogger(__name__)
 _PAD_S = 0.2  # audio kept before speech onset and after its end, so no word is clipped
 _AUDIO_FRAME_S = 0.2  # prospect audio goes out in pieces this long, so barge-in stops it fast
 _MURMUR_MIN_TURN_S = 0.8  # from the padded onset to the pause: a word, not a cough
-
-
-class EventSink(Protocol):
-    """Where a call's events and prospect audio go (the WebSocket, in production)."""
-
-    async def send_event(self, event: BaseModel) -> None: ...
-
-    async def send_audio(self, pcm: bytes) -> None: ...
-
-
-class Recording(Protocol):
-    """Where a call is kept: both voices on the call clock and every event, as they happen."""
-
-    def rep_audio(self, samples: np.ndarray) -> None: ...
-
-    def prospect_audio(self, samples: np.ndarray, at: float) -> None: ...
-
-    def prospect_cut(self, at: float) -> None: ...
-
-    def event(self, event: dict[str, Any]) -> None: ...
-
-
-class NoRecording:
-    """For calls nobody keeps (scripted checks with storage switched off)."""
-
-    def rep_audio(self, samples: np.ndarray) -> None:
-        pass
-
-    def prospect_audio(self, samples: np.ndarray, at: float) -> None:
-        pass
-
-    def prospect_cut(self, at: float) -> None:
-        pass
-
-    def event(self, event: dict[str, Any]) -> None:
-        pass
 
 
 _Timed = tuple[Transcription, float]  # a transcription and the milliseconds it took

@@ -36,6 +36,17 @@ def test_call_prints_a_scorecard_of_the_spoken_turn(manifest: dict[str, dict[str
     assert any(c["kind"] == "price" for c in card["concessions"])
 
 
+def test_call_prints_the_conversation_as_it_happens() -> None:
+    wav = FIXTURES / "price_hold_piper.wav"  # three sentences with pauses between them
+    done = run_cli("call", "--scenario", "price-pressure", "--turn", str(wav), "--fast")
+    assert done.returncode == 0, done.stderr
+    lines = [line.strip() for line in done.stderr.splitlines()]
+    said = [line.split(":", 1)[0] for line in lines if line.startswith(("rep:", "prospect:"))]
+    assert said[:1] == ["prospect"] and said.count("rep") == 1  # the opening, then one rep turn
+    murmurs = [line for line in lines if line.startswith("prospect: (")]
+    assert murmurs and all(line.endswith(".)") for line in murmurs)  # "(Mm.)", not a line
+
+
 def test_call_names_a_missing_turn_file(tmp_path: Path) -> None:
     missing = tmp_path / "nope.wav"
     done = run_cli("call", "--scenario", "price-pressure", "--turn", str(missing))
