@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from scoring.turns import Speaker, Turn
 
@@ -28,17 +29,8 @@ class TurnConcession:
     start: float
     end: float
 
-    def to_dict(self) -> dict:
-        return {
-            "turn": self.turn,
-            "kind": self.kind,
-            "conditional": self.conditional,
-            "amount": self.amount,
-            "unit": self.unit,
-            "quote": self.quote,
-            "start": round(self.start, 3),
-            "end": round(self.end, 3),
-        }
+    def to_dict(self) -> dict[str, Any]:
+        return _with_rounded_times(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -51,14 +43,13 @@ class Mark:
     start: float
     end: float
 
-    def to_dict(self) -> dict:
-        return {
-            "turn": self.turn,
-            "kind": self.kind,
-            "quote": self.quote,
-            "start": round(self.start, 3),
-            "end": round(self.end, 3),
-        }
+    def to_dict(self) -> dict[str, Any]:
+        return _with_rounded_times(asdict(self))
+
+
+def _with_rounded_times(fields: dict[str, Any]) -> dict[str, Any]:
+    """A scorecard entry: its fields as declared, times to the millisecond."""
+    return {**fields, "start": round(fields["start"], 3), "end": round(fields["end"], 3)}
 
 
 def turn_concessions(turn: Turn) -> list[TurnConcession]:

@@ -20,6 +20,20 @@ from voices.audio import float_to_pcm16
 START = {"type": "start", "scenario": "price-pressure", "seed": 0}
 
 
+async def next_event(ws: websockets.ClientConnection, kind: str) -> dict[str, Any]:
+    """Read frames (skipping audio) until the next event of type `kind`; bounded."""
+    seen: list[str] = []
+    for _ in range(500):
+        frame = await asyncio.wait_for(ws.recv(), timeout=30)
+        if isinstance(frame, bytes):
+            continue
+        event = json.loads(frame)
+        if event["type"] == kind:
+            return dict(event)
+        seen.append(event["type"])
+    raise AssertionError(f"no {kind} after {seen}")
+
+
 class Rep:
     """Reads every server frame in the background; sends audio as fast as the server takes it."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from server.client import ScriptOptions, run_scripted_call
 from server.inprocess import serve_in_process
 from server.protocol import ProtocolError, parse_client_message
 from server.settings import Settings
+from tests.call_helpers import next_event
 from tests.helpers import FIXTURES, words_of
 from voices.audio import read_audio
 from voices.engines import Engines
@@ -51,45 +51,33 @@ async def test_spoken_call_end_to_end(live_url: str, manifest: dict[str, dict[st
     assert result.events[-1]["type"] == "scorecard"
 
 
-async def _events_until(ws: websockets.ClientConnection, kind: str) -> list[dict[str, Any]]:
-    seen: list[dict[str, Any]] = []
-    for _ in range(200):
-        frame = await asyncio.wait_for(ws.recv(), timeout=30)
-        if isinstance(frame, bytes):
-            continue
-        seen.append(json.loads(frame))
-        if seen[-1]["type"] == kind:
-            return seen
-    raise AssertionError(f"no {kind} in {seen}")
-
-
 async def test_bad_frames_get_errors_and_the_call_can_still_start(live_url: str) -> None:
     async with websockets.connect(live_url) as ws:
         await ws.send("this is not json")
-        assert (await _events_until(ws, "error"))[-1]["code"] == "bad_frame"
+        assert (await next_event(ws, "error"))["code"] == "bad_frame"
         await ws.send(b"\x00\x01" * 320)
-        assert (await _events_until(ws, "error"))[-1]["code"] == "not_started"
+        assert (await next_event(ws, "error"))["code"] == "not_started"
         await ws.send(json.dumps({"type": "start", "scenario": "no-such-scenario"}))
-        error = (await _events_until(ws, "error"))[-1]
+        error = await next_event(ws, "error")
         assert error["code"] == "unknown_scenario" and "no-such-scenario" in error["message"]
         await ws.send(json.dumps({"type": "start", "scenario": "price-pressure",
                                   "sample_rate": 3}))
-        assert (await _events_until(ws, "error"))[-1]["code"] == "bad_sample_rate"
+        assert (await next_event(ws, "error"))["code"] == "bad_sample_rate"
         await ws.send(json.dumps({"type": "start", "scenario": "price-pressure"}))
-        ready = (await _events_until(ws, "ready"))[-1]
+        ready = await next_event(ws, "ready")
         await ws.send(json.dumps({"type": "start", "scenario": "price-pressure"}))
-        assert (await _events_until(ws, "error"))[-1]["code"] == "already_started"
+        assert (await next_event(ws, "error"))["code"] == "already_started"
         await ws.send(b"\x01\x02\x03")
-        assert (await _events_until(ws, "error"))[-1]["code"] == "odd_length_audio"
+        assert (await next_event(ws, "error"))["code"] == "odd_length_audio"
         await ws.send(json.dumps({"type": "end"}))
-        card = (await _events_until(ws, "scorecard"))[-1]
+        card = await next_event(ws, "scorecard")
         assert card["call_id"] == ready["call_id"]
 
 
 async def test_server_keeps_serving_after_a_dropped_call(live_url: str) -> None:
     async with websockets.connect(live_url) as ws:
         await ws.send(json.dumps({"type": "start", "scenario": "price-pressure"}))
-        await _events_until(ws, "ready")
+        await next_event(ws, "ready")
         await ws.send(b"\x00\x00" * 16_000)
     # the first socket vanished without 'end'; a new call still works end to end
     audio = read_audio(FIXTURES / "price_cave_piper.wav")
@@ -121,14 +109,14 @@ async def test_caving_and_holding_reps_reach_different_outcomes(live_url: str) -
 async def test_prospect_speaks_into_a_long_silence(live_url: str) -> None:
     async with websockets.connect(live_url) as ws:
         await ws.send(json.dumps({"type": "start", "scenario": "price-pressure", "seed": 1}))
-        opening = (await _events_until(ws, "prospect_audio_end"))[-1]
+        opening = await next_event(ws, "prospect_audio_end")
         # a silent microphone while the opening plays, then past the scenario's six-second wait
         for _ in range(int(opening["duration"]) + 8):
             await ws.send(b"\x00\x00" * 16_000)
-        events = await _events_until(ws, "prospect")
-        assert events[-1]["turn"] == 1 and events[-1]["text"]
+        line = await next_event(ws, "prospect")
+        assert line["turn"] == 1 and line["text"]
         await ws.send(json.dumps({"type": "end"}))
-        card = (await _events_until(ws, "scorecard"))[-1]
+        card = await next_event(ws, "scorecard")
         assert [t["speaker"] for t in card["turns"]] == ["prospect", "prospect"]
 
 

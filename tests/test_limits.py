@@ -3,7 +3,6 @@ cleanly with their scorecard."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,15 +14,8 @@ import websockets
 from server.app import create_app
 from server.inprocess import serve_in_process
 from server.settings import Settings
+from tests.call_helpers import next_event
 from voices.engines import Engines
-
-
-async def _until(ws: websockets.ClientConnection, kind: str) -> dict[str, Any]:
-    for _ in range(200):
-        frame = await asyncio.wait_for(ws.recv(), timeout=30)
-        if isinstance(frame, str) and json.loads(frame)["type"] == kind:
-            return dict(json.loads(frame))
-    raise AssertionError(f"no {kind}")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -38,37 +30,37 @@ async def test_busy_server_refuses_a_new_call_and_keeps_the_running_one(tight_ur
     start = json.dumps({"type": "start", "scenario": "price-pressure"})
     async with websockets.connect(tight_url) as first:
         await first.send(start)
-        ready = await _until(first, "ready")
+        ready = await next_event(first, "ready")
         async with websockets.connect(tight_url) as second:
             await second.send(start)
-            error = await _until(second, "error")
+            error = await next_event(second, "error")
             assert error["code"] == "busy" and "limit" in error["message"]
         await first.send(b"\x00\x00" * 8000)
         await first.send(json.dumps({"type": "end"}))
-        card = await _until(first, "scorecard")
+        card = await next_event(first, "scorecard")
         assert card["call_id"] == ready["call_id"]
     # the slot is free again once the call has ended
     async with websockets.connect(tight_url) as third:
         await third.send(start)
-        await _until(third, "ready")
+        await next_event(third, "ready")
 
 
 async def test_idle_client_is_hung_up_with_a_scorecard(tight_url: str) -> None:
     async with websockets.connect(tight_url) as ws:
         await ws.send(json.dumps({"type": "start", "scenario": "send-info"}))
-        await _until(ws, "ready")
-        error = await _until(ws, "error")
+        await next_event(ws, "ready")
+        error = await next_event(ws, "error")
         assert error["code"] == "idle"
-        assert (await _until(ws, "scorecard"))["scenario"] == "send-info"
+        assert (await next_event(ws, "scorecard"))["scenario"] == "send-info"
 
 
 async def test_call_past_its_length_limit_ends_with_a_scorecard(tight_url: str) -> None:
     async with websockets.connect(tight_url) as ws:
         await ws.send(json.dumps({"type": "start", "scenario": "time-pressure"}))
-        await _until(ws, "ready")
+        await next_event(ws, "ready")
         for _ in range(7):
             await ws.send(b"\x00\x00" * 16_000)
-        error = await _until(ws, "error")
+        error = await next_event(ws, "error")
         assert error["code"] == "call_too_long"
-        card = await _until(ws, "scorecard")
+        card = await next_event(ws, "scorecard")
         assert card["duration"] >= 6.0
