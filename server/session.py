@@ -258,6 +258,7 @@ class CallSession:
         murmur was a listener's nod. Not while the prospect is busy with an earlier turn.
         """
         if (self._busy or not self._jobs.empty() or self.prospect.finished
+                or (self._murmur_task is not None and not self._murmur_task.done())
                 or self._speech_start is None
                 or now - self._speech_start / SAMPLE_RATE < _MURMUR_MIN_TURN_S
                 or now - self._murmured_at < self.settings.murmur_gap_s):

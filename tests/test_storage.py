@@ -15,10 +15,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from server.settings import Settings
-from server.storage import CallStatus, CallStore, Role, StorageError, TokenKind
+from server.storage import CallFilter, CallStatus, CallStore, Role, StorageError, TokenKind
 from server.storage.audio_writer import StereoWavWriter, interleave, peaks, read_info
 from server.storage.mixer import StereoMixer
 from server.storage.models import TokenRow
+from server.storage.pending import AddEvents, InsertCall
+from server.storage.repository import StoredEvent
 from tests.storage_fixtures import (
     BACKENDS,
     chunks,
@@ -225,3 +227,23 @@ async def test_passwords_and_tokens_are_stored_only_as_hashes(store: CallStore) 
     assert token not in stored and len(stored) == 1
     accounts.revoke_token(token)
     assert accounts.user_for_token(token) is None
+
+
+async def test_a_write_applied_twice_is_kept_once(store: CallStore) -> None:
+    """A commit whose answer was lost is retried: the retry must not double the call."""
+    call_id = new_call_id()
+    recorder = await store.open_call(call_id=call_id, user_id=None, scenario="send-info",
+                                     difficulty="normal")
+    record = await asyncio.to_thread(store.calls.get, call_id)
+    assert record is not None
+    events = [StoredEvent(0, 0.0, {"type": "ready"}), StoredEvent(1, 0.5, {"type": "backchannel"})]
+    for _ in range(2):  # as the retry after a lost commit acknowledgement would
+        InsertCall(record).apply(store.calls)
+        AddEvents(call_id, events).apply(store.calls)
+    AddEvents(call_id, [*events, StoredEvent(2, 0.9, {"type": "transcript"})]).apply(store.calls)
+    await recorder.finish(None, CallStatus.COMPLETE)
+    kept = await asyncio.to_thread(store.calls.events, call_id)
+    assert [(e.seq, e.data["type"]) for e in kept] == \
+        [(0, "ready"), (1, "backchannel"), (2, "transcript")]
+    found, total = await asyncio.to_thread(store.calls.search, CallFilter(limit=10))
+    assert total == 1

@@ -85,9 +85,13 @@ class CallRepository:
         self._engine = engine
 
     # --- writing (the recorder) --------------------------------------------------------------
+    # Each write may be tried again after a connection error that came after its commit (the
+    # database kept it, the answer was lost), so each one is safe to apply twice.
 
     def insert(self, record: CallRecord) -> None:
         with Session(self._engine) as session, session.begin():
+            if session.get(CallRow, record.id) is not None:
+                return
             session.add(CallRow(
                 id=record.id, user_id=record.user_id, scenario=record.scenario,
                 difficulty=record.difficulty, source=record.source,
@@ -100,9 +104,11 @@ class CallRepository:
         if not events:
             return
         with Session(self._engine) as session, session.begin():
+            kept = set(session.scalars(select(EventRow.seq).where(
+                EventRow.call_id == call_id, EventRow.seq.in_([e.seq for e in events]))))
             session.add_all(EventRow(call_id=call_id, seq=e.seq, at=e.at,
                                      type=str(e.data.get("type", ""))[:32], data=e.data)
-                            for e in events)
+                            for e in events if e.seq not in kept)
 
     def set_duration(self, call_id: str, duration: float) -> None:
         with Session(self._engine) as session, session.begin():
