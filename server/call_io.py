@@ -1,15 +1,16 @@
-"""Where a call's output goes: its events and prospect audio (the socket) and its recording."""
+"""Where a call's output goes: events and prospect audio to the rep (the socket, which also
+keeps every event it sends in the call's recording), and both voices to the recording."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 from pydantic import BaseModel
 
 
 class EventSink(Protocol):
-    """Where a call's events and prospect audio go (the WebSocket, in production)."""
+    """Where a call's events and prospect audio go, and its events are kept (the WebSocket)."""
 
     async def send_event(self, event: BaseModel) -> None: ...
 
@@ -17,15 +18,13 @@ class EventSink(Protocol):
 
 
 class Recording(Protocol):
-    """Where a call is kept: both voices on the call clock and every event, as they happen."""
+    """Where a call's audio is kept: both voices on the call clock, as they happen."""
 
     def rep_audio(self, samples: np.ndarray) -> None: ...
 
     def prospect_audio(self, samples: np.ndarray, at: float) -> None: ...
 
     def prospect_cut(self, at: float) -> None: ...
-
-    def event(self, event: dict[str, Any]) -> None: ...
 
 
 class NoRecording:
@@ -38,7 +37,4 @@ class NoRecording:
         pass
 
     def prospect_cut(self, at: float) -> None:
-        pass
-
-    def event(self, event: dict[str, Any]) -> None:
         pass

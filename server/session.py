@@ -189,7 +189,7 @@ class CallSession:
             timeout=self.settings.scorecard_timeout_s,
         )
         self.scorecard = scorecard
-        await self._emit(ScorecardEvent(**scorecard))
+        await self._sink.send_event(ScorecardEvent(**scorecard))
         return scorecard
 
     # --- listener: audio -> frames -> voice activity -> turns ------------------------------
@@ -282,7 +282,7 @@ class CallSession:
             self._murmur_until = start + duration
             self._recording.prospect_audio(resample(pcm16_to_float(pcm), rate, SAMPLE_RATE),
                                            start)
-            await self._emit(BackchannelEvent(text=text, duration=round(duration, 3)))
+            await self._sink.send_event(BackchannelEvent(text=text, duration=round(duration, 3)))
             await self._sink.send_audio(pcm)
 
     def _interrupt(self, now: float) -> None:
@@ -363,15 +363,10 @@ class CallSession:
             _LOGGER.warning("call %s: partial transcription failed: %s", self.call_id, err)
             return
         if result is not None and result.text:
-            await self._emit(PartialEvent(text=result.text))
+            await self._sink.send_event(PartialEvent(text=result.text))
 
     def _send_soon(self, event: BaseModel) -> None:
-        asyncio.get_running_loop().create_task(self._emit(event))
-
-    async def _emit(self, event: BaseModel) -> None:
-        """Send an event to the client and keep it in the recording."""
-        self._recording.event(event.model_dump(mode="json"))
-        await self._sink.send_event(event)
+        asyncio.get_running_loop().create_task(self._sink.send_event(event))
 
     # --- responder: turns -> transcript, score, prospect line, prospect audio --------------
 
@@ -406,7 +401,7 @@ class CallSession:
             else:
                 result, stt_ms = await self._timed_transcribe(audio, offset)
         except SpeechToTextError as err:
-            await self._emit(
+            await self._sink.send_event(
                 ErrorEvent(code=ErrorCode.SPEECH_TO_TEXT_FAILED, message=str(err))
             )
             return None
@@ -420,7 +415,7 @@ class CallSession:
             self._audio_fillers.extend(await asyncio.to_thread(
                 find_audio_fillers, audio, result.words, turn=turn.index, offset=offset,
                 vad=self._engines.vad))
-        await self._emit(
+        await self._sink.send_event(
             TranscriptEvent(
                 turn=turn.index, text=turn.text, start=turn.start, end=turn.end,
                 stt_ms=round(stt_ms, 1),
@@ -428,7 +423,7 @@ class CallSession:
                         "probability": w.probability} for w in turn.words],
             )
         )
-        await self._emit(ScoreEvent(**score_turn(turn)))
+        await self._sink.send_event(ScoreEvent(**score_turn(turn)))
         return turn
 
     async def _timed_transcribe(self, audio: np.ndarray, offset: float) -> _Timed:
@@ -448,7 +443,7 @@ class CallSession:
         start = max(self.clock, self._prospect_until, self._murmur_until)
         turn = Turn(index, Speaker.PROSPECT, line.text, start, start)
         self.turns.append(turn)
-        await self._emit(
+        await self._sink.send_event(
             ProspectEvent(turn=index, text=line.text, state=line.state, ends_call=line.ends_call)
         )
         sent = 0
@@ -473,7 +468,7 @@ class CallSession:
                 if self._interrupted.is_set():
                     break
         except TextToSpeechError as err:
-            await self._emit(
+            await self._sink.send_event(
                 ErrorEvent(code=ErrorCode.TEXT_TO_SPEECH_FAILED, message=str(err))
             )
         finally:
@@ -481,6 +476,6 @@ class CallSession:
         duration = sent / rate
         if not self.turns[index].cut:
             self.turns[index] = Turn(index, Speaker.PROSPECT, line.text, start, start + duration)
-        await self._emit(ProspectAudioEndEvent(
+        await self._sink.send_event(ProspectAudioEndEvent(
             turn=index, duration=round(duration, 3),
             tts_ms=None if tts_ms is None else round(tts_ms, 1)))

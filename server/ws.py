@@ -13,10 +13,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.websockets import WebSocketState
 
 from dialog.scenario import ScenarioCatalog
-from server.catalog import start_problem
-from server.limits import CallRegistry
 from server.auth import authenticate_socket
+from server.catalog import start_problem
 from server.deps import get_catalog, get_engines, get_settings, get_store
+from server.limits import CallRegistry
 from server.protocol import (
     EndMessage,
     ErrorCode,
@@ -45,16 +45,16 @@ class WebSocketSink:
         self.recorder: CallRecorder | None = None  # set once the call is open
 
     async def send_event(self, event: BaseModel) -> None:
+        """Keep the event in the call's recording (even if the peer has left), then send it."""
+        if self.recorder is not None:
+            self.recorder.event(event.model_dump(mode="json"))
         await self._send(text=event.model_dump_json())
 
     async def send_audio(self, pcm: bytes) -> None:
         await self._send(data=pcm)
 
     async def error(self, code: ErrorCode, message: str) -> None:
-        event = ErrorEvent(code=code, message=message)
-        if self.recorder is not None:  # the session records its own events; these are ours
-            self.recorder.event(event.model_dump(mode="json"))
-        await self.send_event(event)
+        await self.send_event(ErrorEvent(code=code, message=message))
 
     async def _send(self, *, text: str | None = None, data: bytes | None = None) -> None:
         if self.closed:
@@ -128,11 +128,8 @@ async def call_socket(
     websocket.app.state.prefetcher.request(session.scenario)
     status = CallStatus.INTERRUPTED
     try:
-        ready = ReadyEvent(call_id=call_id, sample_rate=engines.tts.sample_rate,
-                           scenario=start.scenario, difficulty=start.difficulty)
-        if recorder is not None:
-            recorder.event(ready.model_dump(mode="json"))
-        await sink.send_event(ready)
+        await sink.send_event(ReadyEvent(call_id=call_id, sample_rate=engines.tts.sample_rate,
+                                         scenario=start.scenario, difficulty=start.difficulty))
         if await _serve(websocket, sink, session, settings):
             status = CallStatus.COMPLETE
     finally:
