@@ -107,11 +107,7 @@ class Prospect:
 
     def acknowledgement(self) -> str:
         """A murmur for a pause in the rep's turn ("Mm."); commits the prospect to nothing."""
-        options = self.scenario.acknowledgements
-        last = self._last_line.get("_ack")
-        text = self._ack_rng.choice([a for a in options if a != last] or options)
-        self._last_line["_ack"] = text
-        return text
+        return self._pick_line("_ack", self.scenario.acknowledgements, self._ack_rng)
 
     def respond(self, rep_text: str, at: float) -> ProspectLine:
         """React to one rep turn; `at` is seconds since the call started."""
@@ -241,10 +237,10 @@ class Prospect:
     def _say(self, state: str) -> str:
         return self._render(self._pick_line(state, self.scenario.states[state].lines))
 
-    def _pick_line(self, key: str, lines: list[str]) -> str:
+    def _pick_line(self, key: str, lines: list[str], rng: random.Random | None = None) -> str:
         # Vary the wording, never the same line twice in a row from one state.
         options = [ln for ln in lines if ln != self._last_line.get(key)] or lines
-        line = self._rng.choice(options)
+        line = (rng or self._rng).choice(options)
         self._last_line[key] = line
         return line
 

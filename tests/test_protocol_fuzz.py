@@ -23,7 +23,6 @@ import pytest
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-import websockets
 from websockets.exceptions import ConnectionClosed
 
 from server.app import create_app
@@ -32,7 +31,7 @@ from server.protocol import ErrorCode
 from server.settings import Settings
 from server.storage import CallFilter, CallStatus, CallStore
 from server.threaded import serve_in_thread
-from tests.call_helpers import wav_frames
+from tests.call_helpers import Rep, wav_frames
 from tests.helpers import FIXTURES
 from voices.audio import read_audio
 from voices.engines import Engines
@@ -136,35 +135,21 @@ _endings = st.sampled_from(["end", "close", "end-and-wait"])
 
 async def _play(url: str, frames: list[str | bytes], ending: str) -> tuple[list[str], list[dict[str, Any]]]:
     """Send the frames, then end as drawn; returns the call ids started and the events."""
-    events: list[dict[str, Any]] = []
-    async with websockets.connect(url, max_size=None) as ws:
-
-        async def read() -> None:
-            try:
-                async for frame in ws:
-                    if isinstance(frame, str):
-                        events.append(json.loads(frame))
-            except ConnectionClosed:
-                pass
-
-        reader = asyncio.create_task(read())
-        try:
-            for frame in frames:
-                await ws.send(frame)
-                STATS["frames"] += 1
-                await asyncio.sleep(0)
-            if ending.startswith("end"):
-                await ws.send(json.dumps({"type": "end"}))
-            if ending == "end-and-wait" and any(e["type"] == "ready" for e in events):
-                async with asyncio.timeout(60):
-                    while not any(e["type"] == "scorecard" for e in events):
-                        await asyncio.sleep(0.05)
-        except ConnectionClosed:
-            pass  # the server may close first (too many bad frames, a scorecard)
-        finally:
-            await ws.close()
-            await asyncio.wait_for(reader, 10)
-    return [e["call_id"] for e in events if e["type"] == "ready"], events
+    rep = await Rep.connect(url)
+    try:
+        for frame in frames:
+            await rep.ws.send(frame)
+            STATS["frames"] += 1
+            await asyncio.sleep(0)
+        if ending.startswith("end"):
+            await rep.end()
+        if ending == "end-and-wait" and rep.of("ready"):
+            await rep.until("scorecard", timeout=60)
+    except ConnectionClosed:
+        pass  # the server may close first (too many bad frames, a scorecard)
+    finally:
+        await rep.close()
+    return [e["call_id"] for e in rep.of("ready")], rep.events
 
 
 async def _settled(server: Server) -> None:

@@ -61,11 +61,7 @@ class PiperTTS:
     async def synthesize(self, text: str) -> AsyncIterator[bytes]:
         """Yield PCM16 audio one sentence at a time."""
         for sentence in split_sentences(text):
-            cached = self._cache.get(sentence)
-            if cached is None:
-                cached = await asyncio.to_thread(self.synthesize_sync, sentence)
-                self._remember(sentence, cached)
-            yield cached
+            yield await self._sentence(sentence)
 
     async def prefetch(self, texts: Iterable[str]) -> int:
         """Synthesise every uncached sentence of `texts`, one at a time; returns how many."""
@@ -73,9 +69,17 @@ class PiperTTS:
         for text in texts:
             for sentence in split_sentences(text):
                 if sentence not in self._cache:
-                    self._remember(sentence, await asyncio.to_thread(self.synthesize_sync, sentence))
+                    await self._sentence(sentence)
                     done += 1
         return done
+
+    async def _sentence(self, sentence: str) -> bytes:
+        """One sentence's audio, from the cache or synthesised (in a thread) and cached."""
+        cached = self._cache.get(sentence)
+        if cached is None:
+            cached = await asyncio.to_thread(self.synthesize_sync, sentence)
+            self._remember(sentence, cached)
+        return cached
 
     def synthesize_sync(self, text: str) -> bytes:
         """Blocking synthesis of one piece of text to PCM16 bytes."""
