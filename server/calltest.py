@@ -9,11 +9,10 @@ the others.
 from __future__ import annotations
 
 import asyncio
-import logging
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,18 +158,6 @@ class CallTester:
                             duration_s=time.monotonic() - started)
 
 
-@contextmanager
-def quiet_setup_hint() -> Iterator[None]:
-    """Sign-in is off on a private server: its "create the first manager" warning is noise."""
-    log = logging.getLogger("server.auth")
-    level = log.level
-    log.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        log.setLevel(level)
-
-
 def local_settings(data_dir: Path, scenario_dir: Path | None = None, *,
                    partials: bool = True) -> Any:
     """Settings for a private in-process server: no sign-in, throwaway storage.
@@ -205,7 +192,7 @@ async def call_tester(
     from server.app import create_app
     from server.inprocess import serve_in_process
 
-    with quiet_setup_hint(), tempfile.TemporaryDirectory(prefix="walkaway-test-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="walkaway-test-") as tmp:
         fast = options is None or options.fast
         app = create_app(local_settings(Path(tmp), scenario_dir, partials=not fast), engines)
         async with serve_in_process(app) as base:

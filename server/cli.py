@@ -178,8 +178,9 @@ def bench(
     """Measure voice-to-voice latency, speech timings, CPU and memory under N calls."""
     from server.bench_cli import run_bench_command
 
-    report = run_bench_command(calls=calls, rounds=rounds, turns=turn, scenario=scenario, url=url, token=token,
-                               fast=fast, warmup=warmup, progress_console=_ERR)
+    report = run_bench_command(calls=calls, rounds=rounds, turns=turn, scenario=scenario,
+                               url=url, token=token, fast=fast, warmup=warmup,
+                               progress_console=_ERR)
     if as_json:
         print(json.dumps(report.to_dict()))
     else:

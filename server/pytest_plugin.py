@@ -48,11 +48,11 @@ def walkaway_url(request: pytest.FixtureRequest) -> Iterator[str]:
         yield url
         return
     from server.app import create_app
-    from server.calltest import local_settings, quiet_setup_hint
+    from server.calltest import local_settings
     from server.threaded import serve_in_thread
 
     scenario_dir = request.config.getoption("walkaway_scenario_dir")
-    with quiet_setup_hint(), tempfile.TemporaryDirectory(prefix="walkaway-pytest-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="walkaway-pytest-") as tmp:
         real_time = request.config.getoption("walkaway_real_time")
         app = create_app(local_settings(Path(tmp), scenario_dir, partials=real_time))
         with serve_in_thread(app) as base:

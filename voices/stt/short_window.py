@@ -3,7 +3,7 @@
 faster-whisper pads every segment to Whisper's 30 s window, so a 4 s rep turn pays for 30 s of
 encoder work, most of the cost of a turn on a CPU. Whisper's encoder takes shorter inputs;
 cutting the window to the audio plus a short pad measured about 4x faster on the labelled set
-at a WER within a point (docs/bench.md). This module does that for one utterance, reusing
+at a WER within a point (bench/README.md). This module does that for one utterance, reusing
 faster-whisper's own prompt building, suppression list and word alignment.
 """
 
