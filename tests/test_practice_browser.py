@@ -48,6 +48,7 @@ async def test_rep_talks_to_the_prospect_and_sees_a_scorecard(live_url: str, tmp
         await page.click("#hangup")
         await page.wait_for_selector("#scorecard:not([hidden])", timeout=30_000)
         assert "/100" in await page.inner_text("#scorecard")
+        assert not await page.is_visible("#hangup")  # the call is over: no hang-up button
         await page.screenshot(path=str(artifact("practice-scorecard.png")), full_page=True)
         played = await page.evaluate("window.walkaway.playedSamples")
         assert played / 22050 >= 0.5

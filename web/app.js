@@ -128,6 +128,7 @@ async function startCall() {
   $("partial").textContent = "";
   $("picker").hidden = true;
   $("scorecard").hidden = true;
+  $("hangup").hidden = false;
   $("call-view").hidden = false;
   setStatus("connecting", "connecting…");
 
@@ -278,6 +279,7 @@ function showScorecard(card) {
     body.append(link);
   }
   $("scorecard").hidden = false;
+  $("hangup").hidden = true; // nothing left to hang up
   setStatus("ended", "call ended");
 }
 
