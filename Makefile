@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 export MALLOC_ARENA_MAX ?= 2
 APT_PACKAGES := espeak-ng ffmpeg sox chromium
 
-.PHONY: run test deps system-deps fixtures lint clean
+.PHONY: run test eval deps system-deps fixtures lint clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ run: $(STAMP)
 
 test: system-deps $(TEST_STAMP)
 	$(PY) -m pytest
+
+# Full evaluations: figures for docs/ (docs/transcripts.md); `make test` runs a sample.
+eval: system-deps $(TEST_STAMP)
+	$(PY) scripts/make_stt_corpus.py --part tune
+	$(PY) scripts/eval_stt.py --part test --path live --path accurate --json build/stt_eval/test.json
+	$(PY) scripts/eval_stt.py --part tune --json build/stt_eval/tune.json
 
 fixtures: $(STAMP)
 	$(PY) scripts/make_fixtures.py

@@ -35,6 +35,7 @@ class TurnSpec(_Strict):
 
     audio: str | None = None
     text: str | None = Field(default=None, min_length=1)
+    says: str | None = Field(default=None, min_length=1)  # what an audio turn says (docs/ci.md)
     pause_before_s: float = Field(default=0.0, ge=0.0, le=30.0)
 
     @model_validator(mode="after")
@@ -79,6 +80,7 @@ class ExpectSpec(_Strict):
     min_overall: float | None = Field(default=None, ge=0, le=100)
     prospect_says: list[ProspectLineRule] = Field(default_factory=list)
     rep_says: list[str] = Field(default_factory=list)
+    max_turn_wer: float = Field(default=0.25, ge=0.0)  # per rep turn, against what it says
 
     @field_validator("outcome", mode="before")
     @classmethod
@@ -127,6 +129,9 @@ class Expectations:
     min_overall: float | None = None
     prospect_says: tuple[tuple[int, str], ...] = ()
     rep_says: tuple[str, ...] = ()
+    max_turn_wer: float = 0.25
+    # what each rep turn says (its text, or an audio turn's `says`); None: not checked
+    rep_references: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,7 @@ def _field(loc: tuple[int | str, ...]) -> str:
     return out or "(top level)"
 
 
-def _expectations(spec: ExpectSpec) -> Expectations:
+def _expectations(spec: ExpectSpec, references: tuple[str | None, ...]) -> Expectations:
     outcomes = tuple(str(o) for o in spec.outcome or ())
     rules = spec.concessions or ConcessionRules()
     return Expectations(
@@ -163,6 +168,8 @@ def _expectations(spec: ExpectSpec) -> Expectations:
         min_overall=spec.min_overall,
         prospect_says=tuple((r.turn, r.matches) for r in spec.prospect_says),
         rep_says=tuple(spec.rep_says),
+        max_turn_wer=spec.max_turn_wer,
+        rep_references=references,
     )
 
 
@@ -191,5 +198,5 @@ def load_call_script(path: Path | str) -> CallScript:
     return CallScript(
         path=path, name=spec.name or path.stem, scenario=spec.scenario,
         difficulty=spec.difficulty, seed=spec.seed, turns=tuple(turns),
-        expect=_expectations(spec.expect),
+        expect=_expectations(spec.expect, tuple(t.says or t.text for t in spec.turns)),
     )

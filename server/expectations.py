@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from server.callscript import Expectations
+from voices.evalset import turn_errors
 
 _NOT_WORD = re.compile(r"[^a-z0-9']+")
 _QUOTE_CHARS = 80
@@ -55,6 +56,7 @@ def check_call(
     failures += _numbers(expect, scorecard)
     failures += _prospect(expect, prospect_lines(events))
     failures += _rep(expect, rep_transcript(scorecard, events))
+    failures += _heard_as_said(expect, events)
     return tuple(failures)
 
 
@@ -120,3 +122,18 @@ def _rep(expect: Expectations, transcript: str) -> list[str]:
         return []
     names = ", ".join(repr(w) for w in missing)
     return [f"the rep never said {names}; heard: {quote(transcript, 160)}"]
+
+
+def _heard_as_said(expect: Expectations, events: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Each rep turn's live transcript against what the turn says (docs/ci.md)."""
+    refs = expect.rep_references
+    if all(r is None for r in refs):
+        return []
+    heard = " ".join(str(e.get("text", "")) for e in events if e.get("type") == "transcript")
+    out = []
+    for k, errors in enumerate(turn_errors(refs, heard)):
+        if refs[k] is not None and errors.reached and errors.wer > expect.max_turn_wer:
+            out.append(f"rep turn {k} was heard wrong (word error rate {errors.wer:.2f}, at most "
+                       f"{expect.max_turn_wer:g}): said {quote(errors.reference)}, heard "
+                       f"{quote(errors.heard)}")
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ from scoring.turns import Speaker, Turn
 from voices.audio import SAMPLE_RATE, AudioDecodeError, read_audio
 from voices.fillers_audio import find_audio_fillers
 from voices.stt.base import SpeechToTextError, Transcription
-from voices.stt.whisper import WhisperOptions, WhisperSTT
+from voices.stt.accurate import AccurateTranscriber
+from voices.stt.whisper import ACCURATE_OPTIONS
 from voices.vad.base import VoiceActivityModel
 from voices.vad.silero import SileroVAD
 
@@ -45,7 +47,7 @@ def score_transcription(
 
 
 def score_file(
-    stt: WhisperSTT, path: Path, vad: VoiceActivityModel | None = None,
+    stt: AccurateTranscriber, path: Path, vad: VoiceActivityModel | None = None,
     audio_fillers: bool = False,
 ) -> dict[str, Any]:
     """Decode, transcribe and score one file; raises AudioDecodeError or SpeechToTextError."""
@@ -57,11 +59,13 @@ def score_file(
 def score_files(
     paths: Sequence[Path],
     progress_console: Console,
-    model: str = "tiny.en",
+    model: str = ACCURATE_OPTIONS.model,
     audio_fillers: bool = False,
 ) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """Score each file in turn; an unreadable file yields {'error': ...} and the rest go on."""
-    stt = WhisperSTT(WhisperOptions(model=model)).load()
+    """Score each file in turn; an unreadable file yields {'error': ...} and the rest go on.
+
+    Transcribed by the scorecard's accurate pass (docs/transcripts.md)."""
+    stt = AccurateTranscriber(replace(ACCURATE_OPTIONS, model=model, cpu_threads=2))
     vad = SileroVAD().load() if audio_fillers else None
     with Progress(console=progress_console, transient=True,
                   disable=len(paths) < 2) as progress:

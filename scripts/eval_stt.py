@@ -1,0 +1,79 @@
+"""Measure a decode path over a part of the speech-to-text corpus (docs/transcripts.md).
+
+Prints, per recording condition, word error rate, clips that loop, clips with words timed
+outside the audio, filler recall/precision (the scorer's rules over the transcript) and the
+real-time factor; `--json` keeps the figures. Run (after `make_stt_corpus.py --part tune`):
+  .venv/bin/python scripts/eval_stt.py --part test --path live --path accurate
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from voices.audio import SAMPLE_RATE, read_audio
+from voices.stt.corpus import (
+    TABLE_HEAD,
+    TEST_MANIFEST,
+    TUNE_DIR,
+    ClipResult,
+    by_condition,
+    load_corpus,
+)
+from voices.stt.whisper import ACCURATE_OPTIONS, LIVE_OPTIONS, WhisperOptions, WhisperSTT
+
+PATHS = {
+    "live": LIVE_OPTIONS,
+    "accurate": ACCURATE_OPTIONS,
+    "base-greedy": replace(ACCURATE_OPTIONS, beam_size=1),
+    "tiny-beam5": replace(LIVE_OPTIONS, beam_size=5),
+}
+
+
+def run(name: str, options: WhisperOptions, manifest: Path) -> dict:
+    """Decode every clip with one path; print and return its per-condition figures."""
+    clips = load_corpus(manifest)
+    stt = WhisperSTT(options).load()
+    results = []
+    for clip in clips:
+        audio = read_audio(clip.path)
+        began = time.perf_counter()
+        out = stt.transcribe_sync(audio)
+        results.append(ClipResult(clip, out.text, out.words, len(audio) / SAMPLE_RATE,
+                                  time.perf_counter() - began))
+    figures = by_condition(results)
+    print(f"\n{name} ({options.model}, {options.cpu_threads} threads) on {manifest.name}")
+    print(TABLE_HEAD)
+    for cond, rep in figures.items():
+        print(rep.row(cond))
+    stats = stt.stats
+    print(f"loop guard: {stats.fallbacks}/{stats.decodes} decodes fell back "
+          f"({stats.fallback_s:.1f} s in all), {stats.trimmed} trimmed")
+    return {"path": name, "options": asdict(options), "guard": asdict(stats),
+            "conditions": {c: {**asdict(r), "fillers": {"recall": r.fillers.recall,
+                                                         "precision": r.fillers.precision,
+                                                         **asdict(r.fillers)}}
+                           for c, r in figures.items()},
+            "transcripts": {r.clip.id: r.text for r in results}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--part", choices=("test", "tune"), default="test")
+    parser.add_argument("--path", action="append", choices=sorted(PATHS),
+                        help="decode paths to run (default: all)")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    args = parser.parse_args()
+    manifest = TEST_MANIFEST if args.part == "test" else TUNE_DIR.with_suffix(".yaml")
+    out = [run(name, PATHS[name], manifest) for name in args.path or sorted(PATHS)]
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()

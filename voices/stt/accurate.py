@@ -1,0 +1,131 @@
+"""The scorecard's transcript: each rep turn decoded again by the accurate model.
+
+The live pass (tiny.en) answers the rep fast; this pass re-transcribes each finished rep turn
+with Whisper base in the background while the prospect speaks, on one low-priority thread so
+the live call keeps the CPU first. At hang-up `SecondPass.collect` waits a bounded time for
+what is still running and keeps the live transcript for any turn not done (docs/transcripts.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from voices.stt.base import SpeechToTextError, Transcription
+from voices.stt.whisper import ACCURATE_OPTIONS, GuardStats, WhisperOptions, WhisperSTT
+
+_LOGGER = logging.getLogger(__name__)
+_BACKGROUND_NICE = 10  # below the live call's threads, which stay at the process's priority
+
+
+def _lower_priority() -> None:
+    # Linux threads are tasks with their own nice value; CTranslate2's threads, created from
+    # this one when the model loads here, inherit it.
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _BACKGROUND_NICE)
+
+
+class AccurateTranscriber:
+    """Whisper base, loaded on first use on its own low-priority worker thread."""
+
+    def __init__(self, options: WhisperOptions = ACCURATE_OPTIONS) -> None:
+        self._stt = WhisperSTT(options)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accurate-stt",
+                                            initializer=_lower_priority)
+        self._loaded = False
+        self.in_flight = 0
+
+    @property
+    def stats(self) -> GuardStats:
+        """The loop guard's counters for this pass."""
+        return self._stt.stats
+
+    def _ensure_loaded(self) -> WhisperSTT:
+        if not self._loaded:
+            self._stt.load()
+            self._loaded = True
+        return self._stt
+
+    async def warm(self) -> None:
+        """Load the model now (on the worker), so the first turn does not pay for it."""
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._ensure_loaded)
+
+    def transcribe_sync(self, audio: np.ndarray, offset: float = 0.0) -> Transcription:
+        """Blocking accurate transcription (`walkaway score`, the evaluation)."""
+        return self._ensure_loaded().transcribe_sync(audio, offset)
+
+    async def retranscribe(self, audio: np.ndarray, offset: float = 0.0) -> Transcription:
+        """One rep turn (mono float32 16 kHz, starting at `offset` call seconds), accurately.
+
+        Cancelling the awaiting task drops a turn still queued; one already decoding
+        finishes on the worker and its result is discarded.
+        """
+        self.in_flight += 1
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._executor, self.transcribe_sync, audio,
+                                              offset)
+        finally:
+            self.in_flight -= 1
+
+    async def transcribe(self, audio: np.ndarray, offset: float = 0.0) -> Transcription:
+        """The SpeechToText interface (uploads): the same as `retranscribe`."""
+        return await self.retranscribe(audio, offset)
+
+    async def preview(self, audio: np.ndarray) -> Transcription | None:
+        """Never: live captions come from the live pass."""
+        return None
+
+
+class SecondPass:
+    """One call's background re-transcriptions, by rep turn index."""
+
+    def __init__(self, accurate: AccurateTranscriber) -> None:
+        self._accurate = accurate
+        self._tasks: dict[int, asyncio.Task[Transcription]] = {}
+
+    def submit(self, turn: int, audio: np.ndarray, offset: float) -> None:
+        """Start re-transcribing rep turn `turn`; a newer submission for it replaces the old."""
+        if (old := self._tasks.pop(turn, None)) is not None:
+            old.cancel()
+        self._tasks[turn] = asyncio.create_task(self._accurate.retranscribe(audio, offset),
+                                                name=f"second-pass-{turn}")
+
+    async def collect(self, timeout_s: float) -> dict[int, Transcription]:
+        """The finished accurate transcripts, waiting at most `timeout_s` for the rest.
+
+        Turns not done by then, or that failed, are left out (the live transcript stands)
+        and their tasks cancelled.
+        """
+        pending = [t for t in self._tasks.values() if not t.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=timeout_s)
+        out: dict[int, Transcription] = {}
+        for turn, task in self._tasks.items():
+            if not task.done():
+                task.cancel()
+                _LOGGER.info("second pass: turn %d not done in %.1f s; live transcript kept",
+                             turn, timeout_s)
+            elif task.cancelled():
+                continue
+            elif isinstance(err := task.exception(), SpeechToTextError):
+                _LOGGER.warning("second pass: turn %d failed (%s); live transcript kept",
+                                turn, err)
+            elif err is not None:
+                raise err
+            else:
+                out[turn] = task.result()
+        self._tasks.clear()
+        return out
+
+    def cancel(self) -> None:
+        """Drop everything (the call was abandoned)."""
+        for task in self._tasks.values():
+            task.cancel()
+        self._tasks.clear()
