@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from scoring.rep_moves import MoveKind
 from dialog.outcomes import Outcome
 from scoring.concessions import ConcessionKind
+from scoring.coaching import CoachingLines, parse_coaching
 
 DIFFICULTIES = ("easy", "normal", "hard")
 # Transition keys besides move kinds: "firm" (any of the scenario's firm_moves) and "default".
@@ -139,6 +140,19 @@ class Scenario(_Model):
     )
     impatient_lines: list[str] = Field(min_length=1)  # after too many unproductive turns
     limit_lines: list[str] = Field(min_length=1)  # out of turns or time
+    # firm lines the scorecard suggests instead of a give-away, by kind and tactic
+    # (docs/coaching.md); kinds or tactics left out fall back to the rubric's generic lines
+    coaching: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+
+    @field_validator("coaching")
+    @classmethod
+    def _coaching_valid(cls, v: dict[str, dict[str, list[str]]]) -> dict:
+        parse_coaching(v)  # CoachingError names the kind, tactic and line
+        return v
+
+    def coaching_lines(self) -> CoachingLines:
+        """The scenario's coaching block, ready for `build_scorecard(coaching=...)`."""
+        return parse_coaching(self.coaching)
 
     def difficulty(self, name: str) -> Difficulty:
         """The knobs for `name`; ValueError for an unknown difficulty."""

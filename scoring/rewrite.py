@@ -1,58 +1,159 @@
 """Coaching rewrites: a rep's sentence said again without its fillers and hedges.
 
 Spans are (start, end) seconds; tokens fully inside a span are dropped, using the same
-tokenizer timings the detectors used, so text-only turns line up too.
+tokenizer timings the detectors used, so text-only turns line up too. A rewrite is offered
+only when it reads as a sentence; when the cleaned sentence turns out to give something away
+("Okay, I can do 10% off."), it carries the give-away instead, for a firm line (docs/coaching.md).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from scoring.coaching import GiveAway, sentence_problem
 from scoring.fillers import FillerEvent
-from scoring.hedges import detect_hedges
+from scoring.hedges import HedgeKind, detect_hedges
+from scoring.rep_moves import MoveKind, classify
 from scoring.tokens import Token, sentences, tokenize_turn
-from scoring.turns import Speaker, Turn
+from scoring.turns import Speaker, Turn, Word
 
 Span = tuple[float, float]
+
+# Hedges that can leave a sentence without breaking it; "might", "try to" or "I'm not sure"
+# carry the verb or the meaning, so deleting them would leave a broken sentence.
+DROPPABLE_HEDGES = frozenset({
+    "i think", "i guess", "i suppose", "i feel like", "i'd say", "maybe", "perhaps", "probably",
+    "possibly", "hopefully", "sort of", "kind of", "sorta", "kinda", "just", "somewhat",
+    "fairly", "pretty much", "more or less", "or something", "or whatever", "if that's okay",
+    "if that's ok", "if that's alright", "if that's all right", "if it's okay", "if it's ok",
+    "if you don't mind", "if that works for you", "if it's not too much trouble",
+})
+# Words that keep their comma when an aside after them is dropped ("Okay, um, so" -> "Okay, so").
+_INTERJECTIONS = frozenset(
+    "okay ok so well yes yeah no look right sure honestly alright now listen frankly".split()
+)
+_QUESTION_OPENERS = frozenset(
+    "what why how when where who which can could would will do does did is are should shall "
+    "have has".split()
+)
+_TRAIL = re.compile(r"^(.*?)([,;:.!?\u2026]*)$", re.DOTALL)
 
 
 @dataclass(frozen=True)
 class Rewrite:
-    """A sentence as said (`quote`, with its turn and times) and said better."""
+    """A sentence as said (`quote`, with its turn and times) and said better.
+
+    `gives` is set when the cleaned sentence is a give-away: it needs a firm line, not a
+    cleaner copy, and `better` is then empty until the rubric fills it.
+    """
 
     turn: int
     quote: str
     start: float
     end: float
     better: str
+    gives: GiveAway | None = None
+
+
+def said_turn(turn: Turn) -> Turn:
+    """The turn with punctuation-only words ("%", ",") joined to the word before them.
+
+    The recogniser can time "%" as a word of its own; joined, quotes read "10% off".
+    """
+    merged: list[Word] = []
+    for w in turn.words:
+        if merged and not any(ch.isalnum() for ch in w.text):
+            last = merged[-1]
+            merged[-1] = replace(last, text=last.text + w.text.strip(), end=max(last.end, w.end))
+        else:
+            merged.append(w)
+    return replace(turn, words=tuple(merged)) if len(merged) != len(turn.words) else turn
+
+
+def _split(raw: str) -> tuple[str, str]:
+    m = _TRAIL.match(raw)
+    return (m.group(1), m.group(2)) if m else (raw, "")
 
 
 def cleaned(tokens: Sequence[Token], drop: Sequence[Span]) -> str:
-    """The sentence with the tokens inside `drop` spans removed, tidied up."""
+    """The sentence with the tokens inside `drop` spans removed, re-punctuated."""
 
     def dropped(t: Token) -> bool:
         return any(t.start >= s - 1e-6 and t.end <= e + 1e-6 for s, e in drop)
 
-    keep = [t for t in tokens if not dropped(t)]
-    text = " ".join(t.raw for t in keep)
-    text = re.sub(r"([,;:])(\s*[,;:])+", r"\1", text)
-    text = re.sub(r"^[\s,;:.\-]+", "", text)
-    text = re.sub(r"[,;:\s]+$", ".", text) if text else text
-    if text and text[-1] not in ".?!":
-        text += "."
+    keep = [not dropped(t) for t in tokens]
+    # A word said twice in a row ("I, I can") is a stumble too.
+    kept_at = [i for i, k in enumerate(keep) if k]
+    for a, b in itertools.pairwise(kept_at):
+        if b == a + 1 and tokens[a].norm == tokens[b].norm:
+            keep[a] = False
+    pieces: list[list[str]] = []  # [body, trail] of kept words
+    run_trail: str | None = None  # trailing punctuation of the dropped run just passed
+    for tok, k in zip(tokens, keep):
+        body, trail = _split(tok.raw)
+        if not k:
+            run_trail = trail
+            continue
+        if run_trail is not None and pieces:
+            before = pieces[-1]
+            opener = len(pieces) == 1 and before[0].lower() in _INTERJECTIONS
+            if before[1] == "," and "," in run_trail and not opener:
+                before[1] = ""  # the commas belonged to the aside
+        run_trail = None
+        pieces.append([body, trail])
+    if not pieces:
+        return ""
+    last_kept = keep[-1]
+    end = _split(tokens[-1].raw)[1]
+    if not last_kept:
+        question = "?" in end and pieces[0][0].lower() in _QUESTION_OPENERS
+        end = "?" if question else "."
+    pieces[-1][1] = end if any(p in end for p in ".?!") else "."
+    text = " ".join(body + trail for body, trail in pieces)
     return text[:1].upper() + text[1:]
 
 
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z0-9%$]+", "", text.lower())
+
+
+def quote_moment(turn: Turn, quote: str) -> tuple[str, float, float]:
+    """The sentence of `turn` that holds `quote`, as said, with its times (else the turn)."""
+    want = _letters(quote)
+    parts = [(" ".join(tok.raw for tok in sent), sent[0].start, sent[-1].end)
+             for sent in sentences(tokenize_turn(said_turn(turn)))]
+    holding = [p for p in parts if want and want in _letters(p[0])]
+    inside = [p for p in parts if want and _letters(p[0]) and _letters(p[0]) in want]
+    if holding or inside:
+        shortest = min(holding, key=lambda p: len(p[0])) if holding else None
+        return shortest or max(inside, key=lambda p: len(p[0]))
+    return quote.strip() or turn.text.strip(), turn.start, turn.end
+
+
 def delivery_spans(fillers: Sequence[FillerEvent]) -> Callable[[Turn], list[Span]]:
-    """Fillers and hedges of a turn: both come out of a rewritten line."""
+    """Fillers and the hedges that can go: both come out of a rewritten line."""
 
     def spans(t: Turn) -> list[Span]:
         found = [(e.start, e.end) for e in fillers if e.turn == t.index]
-        return found + [(h.start, h.end) for h in detect_hedges(t)]
+        return found + [
+            (h.start, h.end) for h in detect_hedges(t)
+            if h.phrase in DROPPABLE_HEDGES or h.kind == HedgeKind.TAG_QUESTION
+        ]
 
     return spans
+
+
+def _give_away(text: str, turn: int, quote: str, needed_minutes: float) -> GiveAway | None:
+    for move in classify(text, needed_minutes=needed_minutes):
+        if move.kind == MoveKind.CONCEDE:
+            c = move.concession
+            if c is None:
+                return GiveAway("price", None, None, turn, quote)
+            return GiveAway(str(c.kind), c.amount, c.unit, turn, quote)
+    return None
 
 
 def sentence_rewrites(
@@ -60,6 +161,7 @@ def sentence_rewrites(
     spans_of: Callable[[Turn], list[Span]],
     drop_of: Callable[[Turn], list[Span]],
     limit: int = 3,
+    needed_minutes: float = 45,
 ) -> list[Rewrite]:
     """The `limit` rep sentences with most `spans_of` marks, rewritten without `drop_of`."""
     found: list[tuple[int, Rewrite]] = []
@@ -70,16 +172,18 @@ def sentence_rewrites(
         if not spans:
             continue
         drop = drop_of(t)
-        for sent in sentences(tokenize_turn(t)):
+        for sent in sentences(tokenize_turn(said_turn(t))):
             lo, hi = sent[0].start - 1e-6, sent[-1].end + 1e-6
             inside = [(s, e) for s, e in spans if lo <= s and e <= hi]
             if not inside:
                 continue
-            better = cleaned(sent, [(s, e) for s, e in drop if lo <= s and e <= hi])
-            if len(better.split()) < 2:
-                continue
             quote = " ".join(tok.raw for tok in sent)
-            rewrite = Rewrite(t.index, quote, sent[0].start, sent[-1].end, better)
+            better = cleaned(sent, [(s, e) for s, e in drop if lo <= s and e <= hi])
+            if better == quote or sentence_problem(better) is not None:
+                continue
+            gives = _give_away(better, t.index, quote, needed_minutes)
+            rewrite = Rewrite(t.index, quote, sent[0].start, sent[-1].end,
+                              "" if gives else better, gives)
             found.append((len(inside), rewrite))
     found.sort(key=lambda x: (-x[0], x[1].start))
     return sorted((r for _, r in found[:limit]), key=lambda r: r.start)

@@ -14,12 +14,13 @@ from typing import Any
 
 import yaml
 
+from scoring.coaching import Coach, GiveAway, Tactic
 from scoring.confidence import Confidence
 from scoring.fillers import FillerSummary
-from scoring.metrics import ConversationMetrics
 from scoring.hedges import detect_hedges
+from scoring.metrics import ConversationMetrics
 from scoring.moves import Mark, TurnConcession, prospect_pressure
-from scoring.rewrite import Rewrite, Span, delivery_spans, sentence_rewrites
+from scoring.rewrite import Rewrite, Span, delivery_spans, quote_moment, sentence_rewrites
 from scoring.turns import Speaker, Turn
 
 
@@ -57,6 +58,8 @@ class CallEvidence:
     refusals: tuple[Mark, ...]
     next_steps: tuple[Mark, ...]
     value_statements: tuple[Mark, ...]
+    # picks the firm lines for this call's give-aways, each one once (docs/coaching.md)
+    coach: Coach = field(default_factory=Coach)
 
     @property
     def has_dialog(self) -> bool:
@@ -197,12 +200,31 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
 def _rewrites(
     ev: CallEvidence, spans_of: Callable[[Turn], list[Span]]
 ) -> tuple[Quote, ...]:
-    found: list[Rewrite] = sentence_rewrites(ev.turns, spans_of, delivery_spans(ev.fillers.events))
-    return tuple(Quote(r.turn, r.quote, r.start, r.end, r.better) for r in found)
+    """Sentences to say again: cleaned, or a firm line where the cleaned one gives in."""
+    found: list[Rewrite] = sentence_rewrites(ev.turns, spans_of, delivery_spans(ev.fillers.events),
+                                             needed_minutes=ev.coach.needed_minutes)
+    out = []
+    for r in found:
+        if r.gives is not None:
+            line = ev.coach.firm_line(r.gives, Tactic.HOLD)
+            better = None if line is None else line.text
+        elif ev.coach.usable(r.better):
+            ev.coach.take(r.better)
+            better = r.better
+        else:
+            better = None
+        out.append(Quote(r.turn, r.quote, r.start, r.end, better or ""))
+    return tuple(out)
 
 
-def _concession_quote(c: TurnConcession) -> Quote:
-    return Quote(c.turn, c.quote, c.start, c.end)
+def _concession_quote(ev: CallEvidence, c: TurnConcession, tactic: Tactic | None = None) -> Quote:
+    """A concession as said, at its sentence; with a firm line to say instead for a `tactic`."""
+    turn = ev.turn(c.turn)
+    said, start, end = quote_moment(turn, c.quote) if turn else (c.quote, c.start, c.end)
+    if tactic is None:
+        return Quote(c.turn, said, start, end)
+    line = ev.coach.firm_line(GiveAway(c.kind, c.amount, c.unit, c.turn, c.quote), tactic)
+    return Quote(c.turn, said, start, end, "" if line is None else line.text)
 
 
 def _mark_quote(m: Mark) -> Quote:
@@ -240,11 +262,12 @@ def _held(kind: str, what: str) -> Callable[[CriterionSpec, CallEvidence], _Outc
             return None
         free = [c for c in given if not c.conditional]
         traded = [c for c in given if c.conditional]
-        evidence = tuple(map(_mark_quote, ev.refusals)) + tuple(map(_concession_quote, traded))
+        evidence = tuple(map(_mark_quote, ev.refusals)) + tuple(
+            _concession_quote(ev, c) for c in traded)
         if free:
             return _Outcome(0.0, f"gave away {what} without a trade", evidence,
-                            tuple(map(_concession_quote, free)))
-        return _Outcome(1.0, f"no free {what} concession", evidence)
+                            tuple(_concession_quote(ev, c, Tactic.HOLD) for c in free))
+        return _Outcome(1.0, f"held the {what} under pressure", evidence)
 
     return check
 
@@ -255,7 +278,7 @@ def _check_next_step(spec: CriterionSpec, ev: CallEvidence) -> _Outcome | None:
         return None
     free = [c for c in info if not c.conditional]
     evidence = tuple(map(_mark_quote, ev.next_steps))
-    misses = tuple(map(_concession_quote, free))
+    misses = tuple(_concession_quote(ev, c, Tactic.ASK) for c in free)
     if ev.next_steps:
         result = 0.6 if free else 1.0
         return _Outcome(result, "next step proposed" + (", but info sent anyway" if free else ""),
@@ -274,14 +297,12 @@ def _check_traded(spec: CriterionSpec, ev: CallEvidence) -> _Outcome | None:
         return None
     traded = [c for c in ev.concessions if c.conditional]
     free = [c for c in ev.concessions if not c.conditional]
-    by_kind = spec.params.get("better_by_kind") or {}
-    misses = tuple(
-        Quote(c.turn, c.quote, c.start, c.end, by_kind.get(c.kind)) for c in free
-    )
+    misses = tuple(_concession_quote(ev, c, Tactic.TRADE) for c in free)
+    n = len(ev.concessions)
     return _Outcome(
-        len(traded) / len(ev.concessions),
-        f"{len(traded)} of {len(ev.concessions)} concessions were trades",
-        tuple(map(_concession_quote, traded)),
+        len(traded) / n,
+        f"{len(traded)} of {n} concession{'s' if n != 1 else ''} traded for a commitment",
+        tuple(_concession_quote(ev, c) for c in traded),
         misses,
     )
 
@@ -295,8 +316,9 @@ def _check_held_position(spec: CriterionSpec, ev: CallEvidence) -> _Outcome | No
         if later is None:
             held += 1
         else:
-            misses.append(_concession_quote(later))
-    return _Outcome(held / len(ev.refusals), f"held {held} of {len(ev.refusals)} refusals",
+            misses.append(_concession_quote(ev, later, Tactic.HOLD))
+    n = len(ev.refusals)
+    return _Outcome(held / n, f"kept {held} of {n} no{'s' if n != 1 else ''} after saying it",
                     tuple(map(_mark_quote, ev.refusals)), tuple(misses))
 
 
@@ -321,7 +343,7 @@ def _check_questions(spec: CriterionSpec, ev: CallEvidence) -> _Outcome | None:
     if len(qs) < target and (m := ev.metrics.longest_monologue) is not None:
         t = ev.turn(m.turns[0])
         misses = (Quote(t.index, t.text.strip(), t.start, t.end),) if t else ()
-    detail = f"{len(qs)} questions ({ev.metrics.open_questions} open)"
+    detail = f"{len(qs)} question{'' if len(qs) == 1 else 's'} ({ev.metrics.open_questions} open)"
     return _Outcome(min(1.0, len(qs) / target), detail, evidence, misses)
 
 
@@ -357,7 +379,7 @@ def _check_confidence(spec: CriterionSpec, ev: CallEvidence) -> _Outcome | None:
         return None
     weak = sorted(c.signals, key=lambda s: s.score)[:2]
     detail = f"confidence {c.score:.0f}/100; weakest: " + ", ".join(
-        f"{s.name} ({s.score:.0f})" for s in weak
+        f"{s.name.replace('_wpm', '').replace('_', ' ')} ({s.score:.0f})" for s in weak
     )
 
     def spans(t: Turn) -> list[Span]:
@@ -381,6 +403,16 @@ CHECKS: dict[str, Callable[[CriterionSpec, CallEvidence], _Outcome | None]] = {
 }
 
 
+def _spec_line(spec: CriterionSpec, k: int, coach: Coach) -> str:
+    """The criterion's k-th better line, or the next one not shown yet this call."""
+    for j in range(len(spec.better)):
+        line = spec.better[(k + j) % len(spec.better)]
+        if coach.usable(line):
+            coach.take(line)
+            return line
+    return ""
+
+
 def evaluate_rubric(rubric: Rubric, ev: CallEvidence) -> RubricResult:
     """Run every criterion; overall is the weighted mean over those that apply, 0-100."""
     results: list[CriterionResult] = []
@@ -392,7 +424,7 @@ def evaluate_rubric(rubric: Rubric, ev: CallEvidence) -> RubricResult:
             continue
         misses = tuple(
             m if m.better is not None or not spec.better
-            else Quote(m.turn, m.quote, m.start, m.end, spec.better[k % len(spec.better)])
+            else Quote(m.turn, m.quote, m.start, m.end, _spec_line(spec, k, ev.coach))
             for k, m in enumerate(out.misses)
         )
         result = max(0.0, min(1.0, out.result))

@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from scoring.coaching import Coach, CoachingLines
 from scoring.confidence import assess_confidence
 from scoring.fillers import FillerEvent, detect_fillers, summarize_fillers
 from scoring.hedges import detect_hedges
@@ -23,8 +24,10 @@ from scoring.moves import (
     value_statements,
 )
 from scoring.rubric import CallEvidence, evaluate_rubric, load_rubric
+from scoring.timeline import markers
 from scoring.tokens import tokenize_turn
 from scoring.turns import Speaker, Turn
+from scoring.view import build_view
 
 SCORECARD_VERSION = 1
 
@@ -88,11 +91,16 @@ def build_scorecard(
     rep_audio: np.ndarray | None = None,
     sample_rate: int = 16000,
     audio_fillers: Sequence[FillerEvent] = (),
+    coaching: CoachingLines | None = None,
+    needed_minutes: float = 45,
+    prospect_states: Mapping[int, str] | None = None,
 ) -> dict:
     """The whole-call scorecard. `rep_audio` is the rep's mic track on the call clock.
 
     `audio_fillers` are filler sounds found in the audio that no word covers; they are
-    merged with the transcript's fillers (overlaps dropped).
+    merged with the transcript's fillers (overlaps dropped). `coaching` is the scenario's
+    lines (`Scenario.coaching_lines()`), `prospect_states` the dialog state each prospect
+    turn was said in; both feed the `coaching` view (docs/coaching.md).
     """
     ordered = sorted(turns, key=lambda t: (t.start, t.index))
     fillers = summarize_fillers(ordered, audio_fillers)
@@ -109,8 +117,16 @@ def build_scorecard(
         refusals=tuple(refusals(ordered)),
         next_steps=tuple(next_steps(ordered)),
         value_statements=tuple(value_statements(ordered)),
+        coach=Coach(coaching, needed_minutes=needed_minutes),
     )
     rubric = evaluate_rubric(load_rubric(), evidence)
+    view = build_view(
+        scenario=scenario, outcome=outcome, rubric=rubric, confidence=confidence,
+        fillers=fillers, concessions=concessions, turns=ordered,
+        markers=markers(ordered, concessions, fillers.events, metrics.interruptions,
+                        rep_audio, sample_rate),
+        prospect_states=prospect_states,
+    )
     rep_lines = [t.text.strip() for t in ordered if t.speaker == Speaker.REP]
     rep_text = " ".join(line for line in rep_lines if line)
     first = min((t.start for t in ordered), default=0.0)
@@ -131,4 +147,5 @@ def build_scorecard(
         "metrics": metrics.to_dict(),
         "rubric": rubric.to_dict(),
         "overall": rubric.overall,
+        "coaching": view.to_dict(),
     }

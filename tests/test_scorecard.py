@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from scoring.rep_moves import MoveKind, classify
 from scoring.rubric import RubricError, load_rubric, parse_rubric
 from scoring.scorecard import build_scorecard, score_turn
 from scoring.turns import Speaker, Turn, Word
@@ -45,7 +46,8 @@ HELD = [
 def test_contract_fields_and_json_ready() -> None:
     card = build_scorecard(call_id="c1", scenario="price-pressure", outcome="lost", turns=CAVED)
     for key in ("call_id", "scenario", "outcome", "turns", "fillers", "concessions",
-                "confidence", "overall", "metrics", "rubric", "transcript", "duration"):
+                "confidence", "overall", "metrics", "rubric", "transcript", "duration",
+                "coaching"):
         assert key in card
     assert (card["call_id"], card["scenario"], card["outcome"]) == ("c1", "price-pressure", "lost")
     assert set(card["fillers"]) >= {"total", "per_minute", "counts", "events"}
@@ -97,6 +99,9 @@ def test_misses_carry_quotes_and_better_lines() -> None:
     assert "I think" not in better and "if that's okay" not in better
     for c in card["rubric"]["criteria"]:
         assert c["tip"]
+    # The caved discount gets a firm line back, not the discount said more cleanly.
+    held = crit["held_price"]["misses"][0]["better"]
+    assert held and MoveKind.CONCEDE not in {m.kind for m in classify(held)}, held
 
 
 def test_overall_is_weighted_mean_of_applicable_criteria() -> None:

@@ -1,5 +1,6 @@
 // The practice page: pick a prospect, talk to it over /ws/call, read the scorecard.
 import { Player } from "/static/player.js";
+import { renderCoaching, withState } from "/static/replay-scorecard.js";
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -9,6 +10,8 @@ const state = {
   player: null,
   ended: false,
   lines: new Map(), // turn -> <li>
+  prospectStates: new Map(), // prospect turn -> dialog state, from the "prospect" events
+  practice: null, // {state, line, prospect_turn}: the moment a practice call opens on
 };
 // What the page did, for people debugging and for the browser tests.
 window.walkaway = { events: [], playedSamples: 0, sentFrames: 0, stoppedAudio: 0, stopLatencyMs: null,
@@ -54,8 +57,21 @@ async function loadScenarios() {
     item.onclick = () => select(s.id);
     list.append(item);
   }
-  const wanted = new URLSearchParams(location.search).get("scenario");
+  const params = new URLSearchParams(location.search);
+  const wanted = params.get("scenario");
   select(wanted && scenarios.some((s) => s.id === wanted) ? wanted : scenarios[0]?.id);
+  if (params.get("practice_line") && state.scenario === wanted) {
+    choosePractice({ scenario: wanted, state: params.get("practice_state"),
+      line: params.get("practice_line"), prospect_turn: Number(params.get("practice_turn")) });
+  }
+}
+
+// "Try this moment again": the next call opens on the prospect line answered badly.
+function choosePractice(practice) {
+  state.practice = { state: practice.state || null, line: practice.line,
+    prospect_turn: practice.prospect_turn };
+  select(practice.scenario);
+  notice(`Practising one moment: the prospect opens with “${practice.line}”`);
 }
 
 function select(id) {
@@ -124,6 +140,7 @@ async function startCall() {
   state.player.onIdle = () => { if (!state.ended) setStatus("listening", "listening"); };
   state.ended = false;
   state.lines.clear();
+  state.prospectStates.clear();
   $("transcript").replaceChildren();
   $("partial").textContent = "";
   $("picker").hidden = true;
@@ -139,6 +156,7 @@ async function startCall() {
   ws.onopen = () => ws.send(JSON.stringify({
     type: "start", scenario: state.scenario, sample_rate: 16000,
     difficulty: $("difficulty").value,
+    ...(state.practice ? { practice: state.practice } : {}),
   }));
   ws.onmessage = (msg) => {
     if (msg.data instanceof ArrayBuffer) {
@@ -184,6 +202,7 @@ function onEvent(event) {
       setStatus("thinking", "prospect is thinking");
       break;
     case "prospect":
+      state.prospectStates.set(event.turn, event.state);
       addLine("prospect", event.text, event.turn);
       break;
     case "backchannel":
@@ -222,56 +241,21 @@ function hangUp() {
   setStatus("thinking", "scoring your call…");
 }
 
-function cell(label, value) {
-  const div = document.createElement("div");
-  div.innerHTML = "<strong></strong><span></span>";
-  div.querySelector("strong").textContent = value;
-  div.querySelector("span").textContent = label;
-  return div;
-}
-
 function showScorecard(card) {
   state.ended = true;
   window.walkaway.playedSamples = state.player ? state.player.playedSamples : 0;
   closeMic();
   if (state.ws) state.ws.close();
   const body = $("scorecard-body");
-  body.replaceChildren();
-  const head = document.createElement("div");
-  head.className = "score-head";
-  head.append(
-    cell("overall", `${Math.round(card.overall ?? 0)}/100`),
-    cell("outcome", (card.outcome || "-").replaceAll("_", " ")),
-    cell("confidence", Math.round(card.confidence?.score ?? 0)),
-    cell("fillers / min", (card.fillers?.per_minute ?? 0).toFixed(1)),
-    cell("concessions", (card.concessions || []).length),
-  );
-  body.append(head);
-  const list = document.createElement("ul");
-  list.className = "criteria";
-  for (const c of card.concessions || []) {
-    const li = document.createElement("li");
-    li.className = "miss";
-    li.textContent = `Concession (${c.kind}${c.conditional ? ", traded" : ""}): “${c.quote}”`;
-    list.append(li);
-  }
-  for (const criterion of card.rubric?.criteria || []) {
-    if (!criterion.applicable) continue;
-    const li = document.createElement("li");
-    li.className = criterion.passed ? "pass" : "fail";
-    li.textContent = `${criterion.passed ? "✓" : "✗"} ${criterion.title} — `
-      + `${Math.round((criterion.result ?? 0) * 100)}%`;
-    if (criterion.detail) li.title = criterion.detail;
-    for (const miss of criterion.misses || []) {
-      const detail = document.createElement("div");
-      detail.innerHTML = '<span class="miss"></span> <span class="better"></span>';
-      detail.querySelector(".miss").textContent = miss.quote ? `“${miss.quote}”` : "";
-      detail.querySelector(".better").textContent = miss.better ? `Try: ${miss.better}` : "";
-      li.append(detail);
-    }
-    list.append(li);
-  }
-  body.append(list);
+  const states = new Map(state.prospectStates);
+  renderCoaching(body, card, {
+    href: card.call_id ? (start) => `/calls/${encodeURIComponent(card.call_id)}?t=${start}` : null,
+    onPractice: (practice) => {
+      choosePractice(withState(practice, states));
+      $("scorecard").hidden = true;
+      startCall();
+    },
+  });
   if (card.call_id) {
     const link = document.createElement("p");
     link.innerHTML = '<a href="">Replay this call with its markers</a>';
@@ -286,6 +270,8 @@ function showScorecard(card) {
 $("call").onclick = startCall;
 $("hangup").onclick = hangUp;
 $("again").onclick = () => {
+  state.practice = null;
+  $("notice").hidden = true;
   $("scorecard").hidden = true;
   $("call-view").hidden = true;
   $("picker").hidden = false;

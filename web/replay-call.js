@@ -1,5 +1,6 @@
 // One stored call: audio, waveform, markers, transcript with the playing word lit, scorecard.
 import { api, clock, el, notice } from "./replay-api.js";
+import { renderCoaching, withState } from "./replay-scorecard.js";
 
 const PAST_WORD_S = 0.6; // a word stays lit this long after it ends (covers short gaps)
 
@@ -11,7 +12,7 @@ export async function showCall(callId, me) {
   document.getElementById("call-title").textContent = `${call.scenario} · ${call.rep_name ?? "no rep"}`;
   document.getElementById("call-meta").textContent =
     `${new Date(call.started_at).toLocaleString()} · ${call.status}` +
-    (call.outcome ? ` · ${call.outcome}` : "");
+    (call.outcome ? ` · ${call.outcome.replaceAll("_", " ")}` : "");
   const exportLink = document.getElementById("export-link");
   exportLink.href = `/api/calls/${callId}/export`;
   if (me.role === "manager") setUpDelete(callId);
@@ -20,7 +21,20 @@ export async function showCall(callId, me) {
   audio.src = `/api/calls/${callId}/audio`;
   const player = new Player(audio, detail, call.duration || 0);
   window.walkawayReplay = player; // lets tests and curious users reach the player
-  renderScorecard(detail.scorecard);
+  const states = new Map(detail.events.filter((e) => e.event?.type === "prospect")
+    .map((e) => [e.event.turn, e.event.state]));
+  renderCoaching(document.getElementById("replay-scorecard"), detail.scorecard, {
+    href: (start) => `?t=${start}`,
+    onMoment: (start) => player.seek(start),
+    onPractice: (practice) => {
+      const p = withState(practice, states);
+      const query = new URLSearchParams({ scenario: p.scenario, practice_line: p.line,
+        practice_turn: p.prospect_turn, ...(p.state ? { practice_state: p.state } : {}) });
+      location.assign(`/?${query}`);
+    },
+  });
+  const at = Number(new URLSearchParams(location.search).get("t"));
+  if (at > 0) player.seek(at);
   const canvas = document.getElementById("waveform");
   const buckets = Math.max(200, Math.round(canvas.parentElement.clientWidth * (devicePixelRatio || 1)));
   api(`/api/calls/${callId}/peaks?buckets=${buckets}`)
@@ -45,7 +59,8 @@ class Player {
     this.peaks = null;
     this.items = this.renderTranscript(detail.turns);
     this.current = null;
-    this.renderMarkers(detail.markers);
+    // the scorecard's own marker list when it has one (docs/coaching.md), else the server's
+    this.renderMarkers(detail.scorecard?.coaching?.markers ?? detail.markers);
     this.timeline = document.getElementById("timeline");
     this.playhead = document.getElementById("playhead");
     this.clockText = document.getElementById("clock");
@@ -99,6 +114,9 @@ class Player {
       const words = turn.words?.length ? turn.words
         : [{ text: turn.text, start: turn.start, end: turn.end }];
       for (const word of words) {
+        if (!/[\p{L}\p{N}]/u.test(word.text) && li.lastChild?.previousSibling?.classList?.contains("word")) {
+          li.lastChild.remove(); // "10" then "%" reads "10%", as said
+        }
         const span = el("span", {
           class: "word", dataset: { start: word.start, end: word.end },
           onclick: () => this.seek(word.start),
@@ -184,27 +202,4 @@ class Player {
     }
     this.placeMarkers();
   }
-}
-
-// --- scorecard ---------------------------------------------------------------------------------
-
-function renderScorecard(card) {
-  const root = document.getElementById("replay-scorecard");
-  if (!card) {
-    root.replaceChildren(el("p", { class: "muted" }, "No scorecard: the call did not finish."));
-    return;
-  }
-  const fillers = card.fillers || {};
-  const head = el("div", { class: "score-head" },
-    el("div", {}, el("strong", {}, card.overall ?? "—"), "overall"),
-    el("div", {}, el("strong", {}, card.confidence?.score ?? "—"), "confidence"),
-    el("div", {}, el("strong", {}, fillers.total ?? 0), `fillers (${fillers.per_minute ?? 0}/min)`),
-    el("div", {}, el("strong", {}, (card.concessions || []).length), "concessions"));
-  const concessions = el("ul", { class: "concessions" }, ...(card.concessions || []).map((c) =>
-    el("li", {}, `${c.kind}${c.conditional ? " (traded)" : ""}: “${c.quote}”`)));
-  const criteria = el("ul", { class: "criteria" }, ...((card.rubric || {}).criteria || [])
-    .filter((c) => c.applicable)
-    .map((c) => el("li", { class: c.passed ? "" : "miss" }, `${c.passed ? "✓" : "✗"} ${c.title}`,
-      c.tip && !c.passed ? el("div", { class: "better" }, c.tip) : "")));
-  root.replaceChildren(head, el("p", {}, `Outcome: ${card.outcome ?? "—"}`), concessions, criteria);
 }

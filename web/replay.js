@@ -64,7 +64,7 @@ async function loadRows(query) {
     el("td", {}, el("a", { href: `/calls/${c.id}` }, when(c.started_at))),
     el("td", {}, c.rep_id ? el("a", { href: `/reps/${c.rep_id}` }, c.rep_name) : "—"),
     el("td", {}, c.scenario),
-    el("td", {}, c.outcome ?? "—"),
+    el("td", {}, c.outcome ? c.outcome.replaceAll("_", " ") : "—"),
     el("td", { class: "num" }, c.overall == null ? "—" : Math.round(c.overall)),
     el("td", { class: "num" }, c.duration == null ? "—" : clock(c.duration)),
     el("td", {}, c.status),

@@ -1,0 +1,246 @@
+"""The scorecard as a rep and a manager read it: one view model, built once here and drawn by
+both the live page and the replay page, so both show the same words and numbers.
+
+Shape and meaning: docs/coaching.md. No enum names reach the page; every quote is the
+sentence as said, with the moment it belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scoring.confidence import Confidence
+from scoring.fillers import FillerSummary
+from scoring.moves import TurnConcession
+from scoring.rubric import CriterionResult, Quote, RubricResult
+from scoring.timeline import Marker
+from scoring.turns import Speaker, Turn
+
+VIEW_VERSION = 1
+MAX_QUOTES = 2
+# Criteria whose lines are general advice, not written for the moment: a moment that also has
+# a firm line for its give-away, or its own sentence cleaned, shows that one instead.
+GENERAL_LINES = frozenset({"explained_value", "asked_questions", "talk_ratio"})
+
+
+def outcome_label(outcome: str | None) -> str:
+    """How an outcome reads on the page ("no decision", never "no_decision"); the call list
+    spells it the same way (web/replay.js)."""
+    return outcome.replace("_", " ") if outcome else "not finished"
+
+
+def clock(seconds: float | None) -> str:
+    """m:ss, the moment's time as both pages print it."""
+    s = max(0, round(seconds or 0.0))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 3)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number at the top of the scorecard."""
+
+    id: str
+    label: str
+    text: str
+    value: float | int | str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "text": self.text, "value": self.value}
+
+
+@dataclass(frozen=True)
+class Practice:
+    """What a short practice call needs to replay one moment: the prospect line the rep
+    answered, and the dialog state it was said in (None when the call did not record it)."""
+
+    scenario: str
+    state: str | None
+    line: str
+    prospect_turn: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"scenario": self.scenario, "state": self.state, "line": self.line,
+                "prospect_turn": self.prospect_turn}
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    text: str
+    turn: int | None
+    start: float | None
+    end: float | None
+    tone: str  # "miss" (red) or "good"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "turn": self.turn, "start": _r(self.start), "end": _r(self.end),
+                "at": clock(self.start), "tone": self.tone}
+
+
+@dataclass(frozen=True)
+class CriterionView:
+    id: str
+    title: str
+    passed: bool
+    score: int  # 0-100
+    cost: float  # points of the overall score this criterion lost
+    why: str
+    tip: str
+    quotes: tuple[QuoteView, ...]
+    practice: Practice | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "passed": self.passed,
+            "status": "pass" if self.passed else "miss", "score": self.score,
+            "cost": round(self.cost, 1), "why": self.why, "tip": "" if self.passed else self.tip,
+            "quotes": [q.to_dict() for q in self.quotes],
+            "practice": None if self.practice is None else self.practice.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class SayInstead:
+    turn: int | None
+    start: float | None
+    end: float | None
+    said: str
+    say: str
+    criterion: str
+    label: str
+    practice: Practice | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "turn": self.turn, "start": _r(self.start), "end": _r(self.end),
+            "at": clock(self.start), "said": self.said, "say": self.say, "criterion": self.criterion, "label": self.label,
+            "practice": None if self.practice is None else self.practice.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class CoachingView:
+    figures: tuple[Figure, ...]
+    say_instead: tuple[SayInstead, ...]
+    criteria: tuple[CriterionView, ...]
+    markers: tuple[Marker, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": VIEW_VERSION,
+            "figures": [f.to_dict() for f in self.figures],
+            "say_instead": [s.to_dict() for s in self.say_instead],
+            "criteria": [c.to_dict() for c in self.criteria],
+            "markers": [m.to_dict() for m in self.markers],
+        }
+
+
+def _figures(overall: int, outcome: str | None, confidence: Confidence, fillers: FillerSummary,
+             concessions: Sequence[TurnConcession]) -> tuple[Figure, ...]:
+    traded = sum(c.conditional for c in concessions)
+    given = len(concessions) - traded
+    parts = [f"{given} given away"] if given else []
+    parts += [f"{traded} traded"] if traded else []
+    conf = round(confidence.score)
+    return (
+        Figure("overall", "Overall", f"{overall}/100", overall),
+        Figure("outcome", "Outcome", outcome_label(outcome), outcome),
+        Figure("confidence", "Confidence", f"{conf}/100", conf),
+        Figure("fillers", "Fillers", f"{fillers.total} ({fillers.per_minute:.1f} a minute)",
+               fillers.total),
+        Figure("concessions", "Concessions", ", ".join(parts) or "none", len(concessions)),
+    )
+
+
+class _Moments:
+    """Finds the prospect line a rep moment answered, for "try this moment again"."""
+
+    def __init__(self, scenario: str | None, turns: Sequence[Turn],
+                 states: Mapping[int, str]) -> None:
+        self.scenario = scenario
+        self.ordered = sorted(turns, key=lambda t: (t.start, t.index))
+        self.states = states
+
+    def practice(self, turn: int | None) -> Practice | None:
+        if self.scenario is None or turn is None:
+            return None
+        prospect: Turn | None = None
+        for t in self.ordered:
+            if t.index == turn:
+                break
+            if t.speaker == Speaker.PROSPECT and t.text.strip():
+                prospect = t
+        if prospect is None:
+            return None
+        return Practice(self.scenario, self.states.get(prospect.index), prospect.text.strip(),
+                        prospect.index)
+
+
+def _key(q: Quote) -> tuple[int | None, float | None]:
+    """One miss per rep turn: a turn's sentences are one moment to the reader."""
+    return (q.turn, None) if q.turn is not None else (None, q.start)
+
+
+def _quote(q: Quote, tone: str) -> QuoteView:
+    return QuoteView(q.quote, q.turn, q.start, q.end, tone)
+
+
+def build_view(
+    *,
+    scenario: str | None,
+    outcome: str | None,
+    rubric: RubricResult,
+    confidence: Confidence,
+    fillers: FillerSummary,
+    concessions: Sequence[TurnConcession],
+    turns: Sequence[Turn],
+    markers: Sequence[Marker],
+    prospect_states: Mapping[int, str] | None = None,
+) -> CoachingView:
+    """The view model of one scorecard: misses first by what they cost, each moment once."""
+    moments = _Moments(scenario, turns, prospect_states or {})
+    applied = [c for c in rubric.criteria if c.applicable and c.weight > 0]
+    total = sum(c.weight for c in applied)
+
+    def cost(c: CriterionResult) -> float:
+        return 100.0 * c.weight * (1.0 - c.result) / total if total > 0 else 0.0
+
+    ordered = sorted(applied, key=lambda c: (c.passed, -cost(c)))
+    shown: set[tuple[int | None, float | None]] = set()  # red quotes already listed
+    said: set[tuple[int | None, float | None]] = set()  # moments with a line already
+    lines: set[str] = set()
+    criteria: list[CriterionView] = []
+    say: list[SayInstead] = []
+    candidates: list[tuple[bool, CriterionResult, Quote]] = []
+    for c in ordered:
+        if c.passed:
+            quotes = tuple(_quote(q, "good") for q in c.evidence[:MAX_QUOTES])
+            criteria.append(CriterionView(c.id, c.title, True, round(100 * c.result), cost(c),
+                                          c.detail, c.tip, quotes, None))
+            continue
+        fresh = [q for q in c.misses if _key(q) not in shown]
+        quotes = tuple(_quote(q, "miss") for q in fresh[:MAX_QUOTES])
+        shown.update(_key(q) for q in fresh[:MAX_QUOTES])
+        first = c.misses[0].turn if c.misses else None
+        criteria.append(CriterionView(c.id, c.title, False, round(100 * c.result), cost(c),
+                                      c.detail, c.tip, quotes, moments.practice(first)))
+        candidates += [(c.id in GENERAL_LINES, c, q) for q in c.misses if q.better]
+    for _, c, q in sorted(candidates, key=lambda x: x[0]):  # stable: costliest first in a tier
+        if _key(q) in said or q.better in lines:
+            continue
+        said.add(_key(q))
+        lines.add(q.better or "")
+        say.append(SayInstead(q.turn, q.start, q.end, q.quote, q.better or "", c.id, c.title,
+                              moments.practice(q.turn)))
+    say.sort(key=lambda s: (s.start is None, s.start or 0.0))
+    return CoachingView(
+        figures=_figures(rubric.overall, outcome, confidence, fillers, concessions),
+        say_instead=tuple(say),
+        criteria=tuple(criteria),
+        markers=tuple(markers),
+    )
