@@ -108,13 +108,15 @@ expect:
         "no prospect line 4: the prospect spoke 2 line(s)",
         "the rep never said 'discount', 'ten percent'; heard: 'Okay, fine. I can give you 10% "
         "off.'",
+        "rep turn 0 was heard wrong (word error rate 9.00, at most 0.25): said 'hi', heard "
+        "'okay fine i can give you 10 percent off'",
     )
 
 
 def test_matching_expectations_pass(tmp_path: Path) -> None:
     path = _script(tmp_path, """
 scenario: price-pressure
-turns: [{text: hi}]
+turns: [{text: "Okay, fine. I can give you ten percent off."}]
 expect:
   outcome: won_with_concessions
   concessions: {allowed: [price], min: 1, max: 1}
