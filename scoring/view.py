@@ -8,7 +8,7 @@ sentence as said, with the moment it belongs to.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scoring.confidence import Confidence
@@ -21,7 +21,8 @@ from scoring.turns import Speaker, Turn
 VIEW_VERSION = 1
 MAX_QUOTES = 2
 # Criteria whose lines are general advice, not written for the moment: a moment that also has
-# a firm line for its give-away, or its own sentence cleaned, shows that one instead.
+# a firm line for its give-away, or its own sentence cleaned, shows that one instead. Their
+# quote is where to add the line, not a mistake: it is shown as context, not in red.
 GENERAL_LINES = frozenset({"explained_value", "asked_questions", "talk_ratio"})
 
 
@@ -75,7 +76,7 @@ class QuoteView:
     turn: int | None
     start: float | None
     end: float | None
-    tone: str  # "miss" (red) or "good"
+    tone: str  # "miss" (red), "good" (green) or "context" (where a miss happened)
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "turn": self.turn, "start": _r(self.start), "end": _r(self.end),
@@ -106,6 +107,9 @@ class CriterionView:
 
 @dataclass(frozen=True)
 class SayInstead:
+    """A line for one moment: said `instead` of the quote, or to `add` after it."""
+
+    kind: str  # "instead" | "add"
     turn: int | None
     start: float | None
     end: float | None
@@ -117,8 +121,9 @@ class SayInstead:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "turn": self.turn, "start": _r(self.start), "end": _r(self.end),
-            "at": clock(self.start), "said": self.said, "say": self.say, "criterion": self.criterion, "label": self.label,
+            "kind": self.kind, "turn": self.turn, "start": _r(self.start), "end": _r(self.end),
+            "at": clock(self.start), "said": self.said, "say": self.say,
+            "criterion": self.criterion, "label": self.label,
             "practice": None if self.practice is None else self.practice.to_dict(),
         }
 
@@ -211,7 +216,7 @@ def build_view(
         return 100.0 * c.weight * (1.0 - c.result) / total if total > 0 else 0.0
 
     ordered = sorted(applied, key=lambda c: (c.passed, -cost(c)))
-    shown: set[tuple[int | None, float | None]] = set()  # red quotes already listed
+    shown: set[tuple[int | None, float | None]] = set()  # turns already quoted
     said: set[tuple[int | None, float | None]] = set()  # moments with a line already
     lines: set[str] = set()
     criteria: list[CriterionView] = []
@@ -219,28 +224,49 @@ def build_view(
     candidates: list[tuple[bool, CriterionResult, Quote]] = []
     for c in ordered:
         if c.passed:
-            quotes = tuple(_quote(q, "good") for q in c.evidence[:MAX_QUOTES])
+            fresh = [q for q in c.evidence if _key(q) not in shown][:MAX_QUOTES]
+            shown.update(_key(q) for q in fresh)
+            quotes = tuple(_quote(q, "good") for q in fresh)
             criteria.append(CriterionView(c.id, c.title, True, round(100 * c.result), cost(c),
                                           c.detail, c.tip, quotes, None))
             continue
-        fresh = [q for q in c.misses if _key(q) not in shown]
-        quotes = tuple(_quote(q, "miss") for q in fresh[:MAX_QUOTES])
-        shown.update(_key(q) for q in fresh[:MAX_QUOTES])
+        fresh = [q for q in c.misses if _key(q) not in shown][:MAX_QUOTES]
+        tone = "context" if c.id in GENERAL_LINES else "miss"
+        quotes = tuple(_quote(q, tone) for q in fresh)
+        if tone == "miss":  # context is where a line goes, and may still be praised
+            shown.update(_key(q) for q in fresh)
         first = c.misses[0].turn if c.misses else None
         criteria.append(CriterionView(c.id, c.title, False, round(100 * c.result), cost(c),
                                       c.detail, c.tip, quotes, moments.practice(first)))
         candidates += [(c.id in GENERAL_LINES, c, q) for q in c.misses if q.better]
-    for _, c, q in sorted(candidates, key=lambda x: x[0]):  # stable: costliest first in a tier
+    for general, c, q in sorted(candidates, key=lambda x: x[0]):  # stable: costliest first
         if _key(q) in said or q.better in lines:
             continue
         said.add(_key(q))
         lines.add(q.better or "")
-        say.append(SayInstead(q.turn, q.start, q.end, q.quote, q.better or "", c.id, c.title,
-                              moments.practice(q.turn)))
+        say.append(SayInstead("add" if general else "instead", q.turn, q.start, q.end, q.quote,
+                              q.better or "", c.id, c.title, moments.practice(q.turn)))
     say.sort(key=lambda s: (s.start is None, s.start or 0.0))
     return CoachingView(
         figures=_figures(rubric.overall, outcome, confidence, fillers, concessions),
         say_instead=tuple(say),
-        criteria=tuple(criteria),
+        criteria=_one_practice_per_moment(criteria, say),
         markers=tuple(markers),
     )
+
+
+def _one_practice_per_moment(
+    criteria: Sequence[CriterionView], say: Sequence[SayInstead]
+) -> tuple[CriterionView, ...]:
+    """A moment offers "try this moment again" once: on its say-instead line if it has one,
+    else on the first missed criterion that quotes it."""
+    offered = {s.practice.prospect_turn for s in say if s.practice is not None}
+    out = []
+    for c in criteria:
+        p = c.practice
+        if p is not None and (not c.quotes or p.prospect_turn in offered):
+            c = replace(c, practice=None)
+        elif p is not None:
+            offered.add(p.prospect_turn)
+        out.append(c)
+    return tuple(out)

@@ -76,8 +76,8 @@ def test_criteria_pass_or_miss_with_at_most_two_quotes_misses_first(scenario_id:
     assert statuses == sorted(statuses, key=lambda s: s != "miss"), "misses come first"
     misses = [c for c in criteria if c["status"] == "miss"]
     assert [c["cost"] for c in misses] == sorted((c["cost"] for c in misses), reverse=True)
-    red = [(q["turn"]) for c in criteria for q in c["quotes"] if q["tone"] == "miss"]
-    assert len(red) == len(set(red)), "the same miss quoted under two criteria"
+    quoted = [q["turn"] for c in criteria for q in c["quotes"] if q["tone"] != "context"]
+    assert len(quoted) == len(set(quoted)), "the same moment quoted under two criteria"
     for c in criteria:
         assert len(c["quotes"]) <= 2 and c["why"]
         if c["passed"]:
@@ -109,6 +109,14 @@ def test_try_this_moment_again_opens_on_the_line_answered_badly(scenario_id: str
         answered = 0 if item["turn"] == 1 else 2
         assert practice == {"scenario": scenario_id, "state": card_state(scenario_id, answered),
                             "line": turns[answered]["text"], "prospect_turn": answered}
+
+
+def test_each_moment_is_offered_for_practice_once() -> None:
+    for scenario_id in CAVES:
+        view = card_for(scenario_id)["coaching"]
+        offered = [s["practice"]["prospect_turn"] for s in view["say_instead"]]
+        offered += [c["practice"]["prospect_turn"] for c in view["criteria"] if c["practice"]]
+        assert offered and len(offered) == len(set(offered))
 
 
 def card_state(scenario_id: str, turn: int) -> str:
@@ -158,6 +166,9 @@ def test_a_clean_call_has_nothing_to_say_instead_and_stays_json() -> None:
     card = build_scorecard(call_id="c", scenario="price-pressure", outcome="won", turns=turns)
     view = card["coaching"]
     assert not [m for m in view["markers"] if m["kind"] == "concession"]
+    # nothing was wrong with what the rep said: a line to add, never one said in red
+    assert all(s["kind"] == "add" for s in view["say_instead"])
+    assert not [q for c in view["criteria"] for q in c["quotes"] if q["tone"] == "miss"]
     held = next(c for c in view["criteria"] if c["id"] == "held_price")
     assert held["passed"] and held["quotes"] and all(q["tone"] == "good" for q in held["quotes"])
     json.dumps(card)

@@ -45,8 +45,9 @@ function sayInstead(items, opts) {
   return [el("h3", {}, "Say this instead"), el("ol", { class: "say-instead" }, ...items.map((s) =>
     el("li", { dataset: { turn: s.turn ?? "" } },
       moment(s.start, s.at, opts),
-      el("div", { class: "said" }, "You said ", el("q", {}, s.said)),
-      el("div", { class: "say" }, "Try ", el("q", {}, s.say)),
+      el("div", { class: `said ${s.kind}` }, s.kind === "add" ? "After " : "You said ",
+        el("q", {}, s.said)),
+      el("div", { class: "say" }, s.kind === "add" ? "Add " : "Try ", el("q", {}, s.say)),
       practiceButton(s.practice, opts))))];
 }
 

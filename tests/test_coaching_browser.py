@@ -1,0 +1,87 @@
+"""The coaching view in a real browser: a rep caves on a live call; the live scorecard and the
+replay page of that call show the same figures, criteria and lines (read from the pages), the
+replay marks the concession, and "Try this moment again" brings the rep back to the practice
+page with that prospect line. Leaves screenshots of both pages in test-artifacts/."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest_asyncio
+
+from server.app import create_app
+from server.inprocess import serve_in_process
+from server.settings import Settings
+from server.storage import Role
+from tests.browser import artifact, chromium
+from tests.test_practice_browser import fake_mic_file, mic_args
+from voices.engines import Engines
+
+# What a person reads in a scorecard, from whichever page shows it.
+_READ = """(root) => ({
+  figures: [...root.querySelectorAll('.score-head > div')].map((d) => d.innerText),
+  say: [...root.querySelectorAll('.say-instead li')].map((li) =>
+    [...li.querySelectorAll('.moment, q')].map((n) => n.innerText).join(' | ')),
+  criteria: [...root.querySelectorAll('.criteria > li')].map((li) =>
+    li.querySelector('.title').innerText),
+  quotes: [...root.querySelectorAll('.criteria .quote')].map((q) => q.innerText),
+})"""
+
+
+@pytest_asyncio.fixture(scope="module")
+async def site(engines: Engines, tmp_path_factory) -> AsyncIterator[str]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("coaching"), partial_interval_s=1.0)
+    app = create_app(settings, engines)
+    async with serve_in_process(app) as base:
+        app.state.store.accounts.create("riley", Role.REP, "riley-password")
+        yield base
+
+
+async def test_live_and_replay_scorecards_agree_and_a_moment_can_be_practised(
+    site: str, tmp_path: Path
+) -> None:
+    mic = fake_mic_file(tmp_path, lead_s=7.0, fixture="price_cave_piper", tail_s=30.0)
+    async with chromium(mic_args(mic)) as browser:
+        page = await browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda err: errors.append(str(err)))
+        await page.goto(f"{site}/login?next=/%3Fscenario%3Dprice-pressure")
+        await page.fill("#name", "riley")
+        await page.fill("#password", "riley-password")
+        await page.click("#login-submit")
+        await page.wait_for_selector(".scenarios li[aria-selected=true]")
+        await page.click("#call")
+        await page.wait_for_selector(".transcript li.rep", timeout=60_000)
+        await page.wait_for_function(
+            "document.querySelectorAll('.transcript li.prospect').length >= 2", timeout=30_000)
+        await page.click("#hangup")
+        await page.wait_for_selector("#scorecard:not([hidden]) .score-head", timeout=30_000)
+        live = await page.eval_on_selector("#scorecard-body", _READ)
+        await page.screenshot(path=str(artifact("coaching-live.png")), full_page=True)
+        call_id = await page.evaluate(
+            "window.walkaway.events.find((e) => e.type === 'ready').call_id")
+        card = await page.evaluate(
+            "window.walkaway.events.find((e) => e.type === 'scorecard')")
+
+        assert card["concessions"], "the rep gave a discount on this call"
+        assert live["figures"][0].startswith(f"{card['overall']}/100")
+        assert live["say"] and any("10%" in s for s in live["say"]), live["say"]
+        assert not any("_" in text for text in live["figures"] + live["criteria"])
+
+        await page.goto(f"{site}/calls/{call_id}")
+        await page.wait_for_selector("#replay-scorecard .score-head")
+        replay = await page.eval_on_selector("#replay-scorecard", _READ)
+        assert replay == live
+        markers = await page.locator(".marker.concession").count()
+        assert markers == len(card["concessions"])
+        assert "nothing flagged" not in await page.inner_text("#marker-list")
+        await page.screenshot(path=str(artifact("coaching-replay.png")), full_page=True)
+
+        practice = page.locator("#replay-scorecard button.practice").first
+        await practice.click()
+        await page.wait_for_url("**/?scenario=price-pressure&practice_line=*")
+        notice = await page.inner_text("#notice")
+        prospect_lines = [t["text"] for t in card["turns"] if t["speaker"] == "prospect"]
+        assert any(line in notice for line in prospect_lines), notice
+        assert not errors, errors
