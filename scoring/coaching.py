@@ -179,6 +179,7 @@ def sentence_problem(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def line_problem(text: str, *, needed_minutes: float = 45) -> str | None:
     """Why a suggested line must not be shown: not a sentence, a filler or hedge, a give-away."""
     if (problem := sentence_problem(text)) is not None:
@@ -246,7 +247,7 @@ class Coach:
             return False
         problem = line_problem(text, needed_minutes=self.needed_minutes)
         if problem is not None:
-            _LOGGER.info("coaching line skipped (%s): %s", problem, text)
+            _LOGGER.debug("coaching line skipped (%s): %s", problem, text)
         return problem is None
 
     def take(self, text: str) -> None:
@@ -257,10 +258,7 @@ class Coach:
         key = (give.turn, give.quote, tactic)
         if key in self._chosen:
             return self._chosen[key]
-        try:
-            kind = ConcessionKind(give.kind)
-        except ValueError:
-            kind = ConcessionKind.PRICE
+        kind = ConcessionKind(give.kind)
         earlier = self._seen_kinds.setdefault(kind.value, [])
         if (give.turn, give.quote) not in earlier:
             earlier.append((give.turn, give.quote))

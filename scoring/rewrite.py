@@ -8,10 +8,10 @@ only when it reads as a sentence; when the cleaned sentence turns out to give so
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from scoring.coaching import GiveAway, sentence_problem
 from scoring.fillers import FillerEvent
@@ -87,12 +87,12 @@ def cleaned(tokens: Sequence[Token], drop: Sequence[Span]) -> str:
     keep = [not dropped(t) for t in tokens]
     # A word said twice in a row ("I, I can") is a stumble too.
     kept_at = [i for i, k in enumerate(keep) if k]
-    for a, b in itertools.pairwise(kept_at):
+    for a, b in pairwise(kept_at):
         if b == a + 1 and tokens[a].norm == tokens[b].norm:
             keep[a] = False
     pieces: list[list[str]] = []  # [body, trail] of kept words
     run_trail: str | None = None  # trailing punctuation of the dropped run just passed
-    for tok, k in zip(tokens, keep):
+    for tok, k in zip(tokens, keep, strict=True):
         body, trail = _split(tok.raw)
         if not k:
             run_trail = trail
@@ -146,14 +146,13 @@ def delivery_spans(fillers: Sequence[FillerEvent]) -> Callable[[Turn], list[Span
     return spans
 
 
-def _give_away(text: str, turn: int, quote: str, needed_minutes: float) -> GiveAway | None:
+def _give_away(text: str, turn: int, quote: str, needed_minutes: float) -> GiveAway | bool:
+    """What `text` gives away; True for a bare "okay, fine" (a give-away of no known kind)."""
     for move in classify(text, needed_minutes=needed_minutes):
         if move.kind == MoveKind.CONCEDE:
             c = move.concession
-            if c is None:
-                return GiveAway("price", None, None, turn, quote)
-            return GiveAway(str(c.kind), c.amount, c.unit, turn, quote)
-    return None
+            return True if c is None else GiveAway(str(c.kind), c.amount, c.unit, turn, quote)
+    return False
 
 
 def sentence_rewrites(
@@ -182,8 +181,10 @@ def sentence_rewrites(
             if better == quote or sentence_problem(better) is not None:
                 continue
             gives = _give_away(better, t.index, quote, needed_minutes)
+            if gives is True:
+                continue  # saying "okay" more cleanly is no better; nor is any firm line known
             rewrite = Rewrite(t.index, quote, sent[0].start, sent[-1].end,
-                              "" if gives else better, gives)
+                              "" if gives else better, gives or None)
             found.append((len(inside), rewrite))
     found.sort(key=lambda x: (-x[0], x[1].start))
     return sorted((r for _, r in found[:limit]), key=lambda r: r.start)

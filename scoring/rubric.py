@@ -318,7 +318,7 @@ def _check_held_position(spec: CriterionSpec, ev: CallEvidence) -> _Outcome | No
         else:
             misses.append(_concession_quote(ev, later, Tactic.HOLD))
     n = len(ev.refusals)
-    return _Outcome(held / n, f"kept {held} of {n} no{'s' if n != 1 else ''} after saying it",
+    return _Outcome(held / n, f"stood by {held} of {n} refusal{'s' if n != 1 else ''}",
                     tuple(map(_mark_quote, ev.refusals)), tuple(misses))
 
 

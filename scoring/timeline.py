@@ -4,10 +4,10 @@ scorecard counts, in time order, with labels a manager reads at a glance (docs/c
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -101,7 +101,7 @@ def _audio_pauses(
 
 
 def _word_pauses(rep: Sequence[Turn]) -> list[tuple[int, float, float]]:
-    return [(t.index, a.end, b.start) for t in rep for a, b in zip(t.words, t.words[1:])
+    return [(t.index, a.end, b.start) for t in rep for a, b in pairwise(t.words)
             if b.start - a.end >= prosody.LONG_PAUSE_S]
 
 
@@ -115,7 +115,7 @@ def pause_markers(turns: Sequence[Turn], rep_audio: np.ndarray | None = None,
              if rep_audio is not None and sample_rate > 0 else _word_pauses(rep))
     out = [Marker(MarkerKind.PAUSE, s, e, f"{e - s:.1f} s pause mid-answer", i)
            for i, s, e in inner]
-    for before, turn in itertools.pairwise(ordered):
+    for before, turn in pairwise(ordered):
         gap = turn.start - before.end
         answer = before.speaker == Speaker.PROSPECT and turn.speaker == Speaker.REP
         if answer and gap >= SLOW_ANSWER_S:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -40,7 +40,7 @@ def assert_sayable(line: str, needed_minutes: float = 45) -> None:
         assert sentence[0].isupper() or sentence[0].isdigit() or sentence[0] == "$", line
     assert line.rstrip()[-1] in ".?!", line
     words = re.findall(r"[a-z0-9']+", line.lower())
-    assert not [a for a, b in itertools.pairwise(words) if a == b], f"doubled word: {line}"
+    assert not [a for a, b in pairwise(words) if a == b], f"doubled word: {line}"
     assert sentence_problem(line) is None, sentence_problem(line)  # has a verb, no stray commas
     turn = Turn(0, Speaker.REP, line, 0.0, 6.0)
     assert detect_fillers(turn) == [], line
