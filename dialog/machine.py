@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from scoring.rep_moves import Move, MoveKind, classify
 from dialog.outcomes import Outcome
 from dialog.scenario import Difficulty, Scenario, Transition
-from dialog.speech import say_number
+from dialog.speech import AudioQuality, say_number
+from scoring.canonical import strip_fillers
 from scoring.concessions import Concession
-from scoring.numbers import find_quantities
+from scoring.restated import is_restated
 
-__all__ = ["CallOverError", "Outcome", "Prospect", "ProspectLine"]
+__all__ = ["AudioQuality", "CallOverError", "Outcome", "Prospect", "ProspectLine", "heard_phrase"]
 
 # Which move decides the transition when a turn has several: giving something away outweighs
 # the firm words around it ("I can't go lower, but I'll throw in training" is a cave).
@@ -28,6 +29,15 @@ _PRIMARY_ORDER = (
     MoveKind.UNCLEAR,
 )
 _STALL_MOVES = {MoveKind.SMALL_TALK, MoveKind.APOLOGISE}
+
+
+def heard_phrase(rep_text: str, words: int = 5) -> str:
+    """The last few words the rep said, fillers dropped, for "'{heard}'? Meaning what?"."""
+    last = [s for s in re.split(r"[.!?]+", strip_fillers(rep_text.lower())) if s.strip()]
+    if not last:
+        return ""
+    tokens = re.findall(r"[\w'%$-]+", last[-1])
+    return " ".join(tokens[-words:])
 
 
 class CallOverError(RuntimeError):
@@ -109,24 +119,32 @@ class Prospect:
         """A murmur for a pause in the rep's turn ("Mm."); commits the prospect to nothing."""
         return self._pick_line("_ack", self.scenario.acknowledgements, self._ack_rng)
 
-    def respond(self, rep_text: str, at: float) -> ProspectLine:
-        """React to one rep turn; `at` is seconds since the call started."""
+    def respond(
+        self, rep_text: str, at: float, *, audio: AudioQuality | None = None
+    ) -> ProspectLine:
+        """React to one rep turn; `at` is seconds since the call started.
+
+        `audio` is how the turn sounded (measured by the caller): only a poor one makes the
+        prospect say it could not hear ("you cut out"); a clear turn it cannot place gets a
+        buyer's "what do you mean?" that keeps the pressure on.
+        """
         self._check_open()
         self._silences = 0
-        moves = tuple(classify(rep_text, needed_minutes=self.scenario.needed_minutes))
+        if audio is not None and audio.poor:
+            return self._stall((Move(MoveKind.UNCLEAR),), self.scenario.poor_audio_lines, rep_text)
+        fair = self.scenario.states[self._state].fair_offer
+        # Saying yes to what the rep asked for is no cave; a real give-away still is.
+        asked = None if fair else self.scenario.demand.kind
+        moves = tuple(classify(rep_text, needed_minutes=self.scenario.needed_minutes, asked=asked))
         found = {m.kind for m in moves}
         if found == {MoveKind.UNCLEAR}:
-            return self._stall(moves, self.scenario.unclear_lines)
+            return self._stall(moves, self.scenario.unclear_lines, rep_text)
         self._turns += 1
         primary = next(k for k in _PRIMARY_ORDER if k in found)
         concede = [m for m in moves if m.kind is MoveKind.CONCEDE]
-        if self.scenario.states[self._state].fair_offer:
-            # Saying yes to what the rep asked for is no cave; a real give-away still is.
-            caves = [m for m in concede if m.concession is not None]
-        else:
-            caves = concede
+        caves = [m for m in concede if m.concession is not None] if fair else concede
         if caves:
-            self._record_cave(caves, rep_text)
+            self._record_cave(caves)
         elif not concede and primary in self.scenario.firm_moves:
             self._firm += 1
         if primary in _STALL_MOVES and not concede:
@@ -160,31 +178,36 @@ class Prospect:
         if self.finished:
             raise CallOverError(f"the call ended with outcome {self._outcome}")
 
-    def _stall(self, moves: tuple[Move, ...], lines: list[str]) -> ProspectLine:
+    def _stall(self, moves: tuple[Move, ...], lines: list[str], rep_text: str) -> ProspectLine:
         # Not understood: ask again without moving, but a prospect's patience is finite.
         self._stalls += 1
         if self._stalls >= self._knobs.patience + 1:
             return self._end_with(self.scenario.impatient_lines, Outcome.NO_DECISION, moves)
-        return ProspectLine(self._pick_line("_unclear", lines), self._state, False, moves)
+        line = self._pick_line("_unclear", self._usable(lines, rep_text))
+        return ProspectLine(self._render(line, rep_text), self._state, False, moves)
 
-    def _record_cave(self, concede: list[Move], rep_text: str) -> None:
-        self._caves += 1
+    def _usable(self, lines: list[str], rep_text: str) -> list[str]:
+        """Lines whose placeholders have something to fill in right now."""
+        empty = {"heard"} if not heard_phrase(rep_text) else set()
+        if self._demand is None:
+            empty.add("demand")
+        if self._offered is None:
+            empty.add("offered")
+        keep = [ln for ln in lines if not any("{" + name + "}" in ln for name in empty)]
+        return keep or lines
+
+    def _record_cave(self, concede: list[Move]) -> None:
         demand = self.scenario.demand
+        # Giving in again counts as a cave; the same give-away said again is not a second
+        # concession (scoring/restated.py).
+        self._caves += 1
         given = [m.concession for m in concede if m.concession is not None]
-        for c in given:
-            self._concessions.append(c)
+        self._concessions.extend(c for c in given if not is_restated(c, self._concessions))
         same_kind = [c for c in given if c.kind is demand.kind]
-        if not given:
-            # A bare "okay" gives in to whatever is on the table; "fine, fifteen" to fifteen.
-            numbers = [q.value for q in find_quantities(rep_text)]
-            amount = numbers[0] if numbers and self._demand is not None else self._demand
-            given = [Concession(demand.kind, False, amount, demand.unit, rep_text.strip())]
-            self._concessions.extend(given)
-            same_kind = given
-        if same_kind and same_kind[0].amount is not None:
-            self._offered = same_kind[0].amount
-        elif same_kind:
-            self._offered = self._demand
+        if same_kind:
+            # "Okay, deal" names no figure: it gives in to what was on the table.
+            amount = same_kind[0].amount
+            self._offered = amount if amount is not None else self._demand
         if self._offered is not None and self._demand is not None:
             step = self._knobs.escalation_step
             nxt = self._offered + step if demand.direction == "up" else self._offered - step
@@ -244,13 +267,14 @@ class Prospect:
         self._last_line[key] = line
         return line
 
-    def _render(self, line: str) -> str:
+    def _render(self, line: str, rep_text: str = "") -> str:
         p = self.scenario.persona
         values = {
             "name": p.name, "role": p.role, "company": p.company,
             "demand": say_number(self._demand) if self._demand is not None else "",
             "offered": say_number(self._offered) if self._offered is not None else "",
             "need": say_number(self.scenario.needed_minutes),
+            "heard": heard_phrase(rep_text),
         }
         text = line.format_map(values)
         # A sentence may start with a placeholder ("{offered} percent?"); speech wants a capital.

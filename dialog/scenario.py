@@ -24,7 +24,8 @@ DIFFICULTIES = ("easy", "normal", "hard")
 # Transition keys besides move kinds: "firm" (any of the scenario's firm_moves) and "default".
 GROUP_KEYS = ("firm", "default")
 # Placeholders a prospect line may use; the machine fills them in (numbers as words).
-LINE_FIELDS = frozenset({"name", "role", "company", "demand", "offered", "need"})
+# {heard} is the last few words the rep said, for a prospect who did not follow them.
+LINE_FIELDS = frozenset({"name", "role", "company", "demand", "offered", "need", "heard"})
 
 
 class ScenarioFileError(Exception):
@@ -131,7 +132,13 @@ class Scenario(_Model):
     difficulties: dict[Literal["easy", "normal", "hard"], Difficulty]
     start: str = "opening"
     states: dict[str, State] = Field(min_length=1)
+    # a clear turn the prospect could not place: a buyer's "what do you mean?" (docs/moves.md)
     unclear_lines: list[str] = Field(min_length=1)
+    # only when the caller says the audio was poor (too short, quiet or uncertain)
+    poor_audio_lines: list[str] = Field(
+        default_factory=lambda: ["Sorry, you cut out there. Say that again?",
+                                 "The line broke up. What did you say?"], min_length=1
+    )
     silence_lines: list[str] = Field(min_length=1)
     hangup_lines: list[str] = Field(min_length=1)  # after too many silences
     # what the prospect murmurs into the rep's pauses; non-committal, since the rep may go on
@@ -203,7 +210,8 @@ def _check_references(s: Scenario, path: Path) -> None:
 def _check_lines(s: Scenario, path: Path) -> None:
     groups: list[tuple[str, list[str]]] = [(f"states.{n}.lines", st.lines) for n, st in s.states.items()]
     groups += [(f, getattr(s, f)) for f in (
-        "unclear_lines", "silence_lines", "hangup_lines", "impatient_lines", "limit_lines")]
+        "unclear_lines", "poor_audio_lines", "silence_lines", "hangup_lines", "impatient_lines",
+        "limit_lines")]
     for where, lines in groups:
         for i, line in enumerate(lines):
             try:

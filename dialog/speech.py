@@ -1,6 +1,45 @@
-"""Numbers as words for prospect lines, since every line is synthesised to speech."""
+"""The line between rep and prospect: numbers as words for the prospect's lines (every line
+is synthesised to speech), and how well the rep's turn was heard."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Below these the prospect cannot have heard the rep: "you cut out" (docs/moves.md).
+MIN_SPEECH_S = 0.35
+MIN_LEVEL_DBFS = -50.0
+MIN_WORD_PROBABILITY = 0.45
+
+
+@dataclass(frozen=True)
+class AudioQuality:
+    """How the rep's turn sounded, measured by the caller (the server) on the rep's audio.
+
+    `duration_s`: seconds of speech in the turn; `level_dbfs`: its RMS level in dBFS;
+    `word_probability`: the recogniser's mean word probability (None when unknown).
+    """
+
+    duration_s: float
+    level_dbfs: float | None = None
+    word_probability: float | None = None
+
+    @property
+    def poor(self) -> bool:
+        """Too short, too quiet or too uncertain to have been understood."""
+        return (
+            self.duration_s < MIN_SPEECH_S
+            or (self.level_dbfs is not None and self.level_dbfs < MIN_LEVEL_DBFS)
+            or (self.word_probability is not None and self.word_probability < MIN_WORD_PROBABILITY)
+        )
+
+    @classmethod
+    def from_words(
+        cls, duration_s: float, level_dbfs: float | None, probabilities: Sequence[float]
+    ) -> AudioQuality:
+        """From the turn's timed words: their mean probability (None when there are none)."""
+        mean = sum(probabilities) / len(probabilities) if probabilities else None
+        return cls(duration_s, level_dbfs, mean)
 
 _ONES = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "

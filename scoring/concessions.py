@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from scoring.numbers import canonical_quantities
+from scoring.canonical import canonical
 
 
 class ConcessionKind(StrEnum):
@@ -57,40 +57,10 @@ class ConcessionCue:
         return not self.negated and not self.question
 
 
-# --- canonical text ---------------------------------------------------------------------------
-
-_DISFLUENCY = re.compile(r"\b(?:u+m+|u+h+|e+r+m*|a+h+|h+m+|m+h*m+)\b[,.]?\s*")
-_CONTRACTIONS = [
-    (r"\bcan't\b", "can not"), (r"\bcannot\b", "can not"), (r"\bwon't\b", "will not"),
-    (r"\bshan't\b", "shall not"), (r"\b(\w+)n't\b", r"\1 not"), (r"\blet's\b", "let us"),
-    (r"\b(i|we|you|they|he|she|it|that|there)'ll\b", r"\1 will"), (r"\bi'm\b", "i am"),
-    (r"\b(we|you|they)'re\b", r"\1 are"), (r"\b(i|we|you|they)'ve\b", r"\1 have"),
-    (r"\b(i|we|you|they|he|she|that|it)'d\b", r"\1 would"),
-    (r"\b(it|that|what|there|here|price|which|who|this)'s\b", r"\1 is"),
-]
-
-
-# Speech-to-text homophones that change what a rep gave away ("wave the setup fee").
-_HOMOPHONES = ((re.compile(r"\bwav(e|es|ed|ing)\b(?=(?: \w+){0,3} (?:fee|fees|charge|charges|cost)\b)"),
-                r"waiv\1"),)
-
-
-def canonical(text: str) -> str:
-    """Lower-case text with fillers dropped, contractions expanded and numbers as digits."""
-    t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    t = _DISFLUENCY.sub("", t)
-    for pattern, replacement in _HOMOPHONES:
-        t = pattern.sub(replacement, t)
-    t = canonical_quantities(t)
-    for pat, rep in _CONTRACTIONS:
-        t = re.sub(pat, rep, t)
-    return re.sub(r"\s+", " ", t).strip()
-
-
 # --- shared vocabulary ------------------------------------------------------------------------
 
 _N = r"(\d+(?:\.\d+)?)(?!\.?\d)"
-_ME = r"\b(?:i|we|us|let us|let me|me|our|my)\b"
+_ME = r"\b(?:i|we|us|let us|let me|me|our|my|happy to|glad to|consider it)\b"
 # A third party or the prospect as the subject before the cue: "they discount", "you want 10%".
 _OTHER = (
     r"\b(?:they|he|she|their|competitor|competitors|them)\b"
@@ -100,7 +70,13 @@ _OTHER = (
 _ACCEPT = r"(?:ok|okay|sure|fine|alright|all right|deal|done|yes|yeah|yep|absolutely|great|perfect)"
 _NEGATION = re.compile(
     r"\b(?:not|no|never|nothing|none|nor|neither|without|unable|refuse|refusing|rather than"
-    r"|instead of|no way|hardly)\b"
+    r"|instead of|no way|hardly|rather|push back)\b"
+)
+# A refusal after the offer in the same sentence: "I could send a deck, but I won't".
+_LATER_REFUSAL = re.compile(
+    r"\b(?:i|we) (?:will|would|can|am|are) not(?: (?:going|willing|prepared|about) to)?"
+    r"(?: do (?:that|it|this|so)(?: to you)?)?(?:\W*$|,)|\bnot (?:something|what) (?:i|we) (?:will|would"
+    r"|can|are going to|am going to)\b|\bnot (?:a chance|happening|on the table)\b"
 )
 # Phrases that contain a negation word but agree ("no problem, I'll match it").
 _FALSE_NEGATIONS = re.compile(
@@ -123,16 +99,29 @@ _OFFER_QUESTION = re.compile(
     r"|what is (?:your|the best) email|if (?:i|we) (?:can |could |were to )?(?:give|gave|take"
     r"|took|knock|knocked|throw|threw|match|matched|do|did|waive|waived|offer|offered|include"
     r"|included|extend|extended|drop|dropped|cut|lower|lowered))\b"
-    r"|^would " + _N + r" (?:percent|dollars|minutes)\b"
+    r"|^(?:so )?would (?:a |an )?(?:" + _N + r" (?:percent|dollars|minutes|months)|(?:quick|short"
+    r"|shorter|free)\b)"
+    r"|\b(?:could|can|shall|should) (?:i|we) (?:just )?(?:do|send|email|make it|keep it|give"
+    r"|throw|knock|take|match|waive|extend)\b"
+    # "Would ten percent get this done?", "Could you live with five?": offers put as questions;
+    # "Do you want...", "Would you need..." explore the demand instead.
+    r"|^(?:so |and |okay |ok |well |then )?(?:would|could|can|will|does|might)"
+    r" (?!you (?:need|want|really|actually|expect|think|have|like|be|mind|say)\b)"
+    r"|\bif (?:i|we) (?:\w+ )?(?:could|can|were to|did|went|came|threw|knocked|matched|gave)\b"
 )
-_CONDITION = re.compile(
-    r"\bif you\b(?! (?:want|like|would like|insist|need|prefer|wish|ask|are asking|are interested"
+CONDITION = re.compile(
+    r"\bif (?:you|your \w+)\b(?! (?:want|like|would like|insist|need|prefer|wish|ask|are asking|are interested"
     r"|have any|have questions|think))|\bas long as\b|\bso long as\b|\bprovided\b|\bproviding\b"
     r"|\bin exchange\b|\bin return\b|\bon (?:the )?condition\b|\bonly if\b|\bassuming you\b"
     r"|(?<!see )(?<!check )\bif (?:we|i) (?:can|could) (?:lock|sign|get (?:a |an |your |you to )?"
     r"(?:commitment|signature|signed|sign|commit|\d+|annual|multi))\b"
     r"|\bwould you (?:sign|commit|agree|buy|move forward|go ahead|switch|renew|stay|extend)\b"
     r"|\byou (?:sign|commit|agree|prepay|pay|renew)\b[^.]*\band (?:i|we) (?:will|can)\b"
+    r"|^(?:tell you what,? |look,? |okay,? |ok,? )?(?:sign|commit|give me|put pen to paper|promise"
+    r"|get me|agree|introduce me|bring|book|prepay|pay|renew|lock in|take the)\b[^.?!]*\band (?:i|we)"
+    r"(?: will| would| can| could| am| are)?\b"
+    r"|\bfor (?:a|an) (?:\d+ months|multi-year|annual|longer|two-year|three-year) (?:term|deal"
+    r"|contract|commitment|agreement)\b|\bin return for\b|\bin exchange for\b"
 )
 _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|tomorrow|next week|this week)"
 # A concrete next step on the calendar: sending information with one is not a concession,
@@ -177,52 +166,88 @@ _PATTERNS: tuple[_Pattern, ...] = (
        r"(?: \w+){0,2}? " + _N + r" (?:percent|dollars)\b"),
     _p(_K.PRICE, _N + r" (?:percent|dollars) off\b"),
     _p(_K.PRICE, r"\b(?:price[- ]match\w*|match\w*(?: \w+){0,2} (?:price|prices|quote|offer"
-       r"|number|rate|deal|pricing)|match (?:it|that|them|this|what they)|match (?:the |that |their )?" + _N + r" (?:percent|dollars)|beat (?:their|that|the)"
+       r"|number|rate|deal|pricing)|match(?:ed|ing)? (?:it|that|them|this|what they)|match (?:the |that |their )?" + _N + r" (?:percent|dollars)|beat (?:their|that|the)"
        r" (?:price|quote|offer|number))\b"),
-    _p(_K.PRICE, r"\b(?:come|go|bring (?:it|the price)) down\b|\b(?:lower|reduce|drop|cut|adjust)"
-       r" (?:the |our |my |your )?(?:price|rate|fee|cost|quote)\b"),
+    _p(_K.PRICE, r"\b(?:come|go|bring (?:it|the price)) down\b|\b(?:lower|reduc|drop|cut|adjust"
+       r"|touch|budg|mov|chang)\w* (?:the |our |my |your |on )?(?:price|rate|fee|cost|quote"
+       r"|pricing|number)\b"),
+    _p(_K.PRICE, r"\bhono(?:u)?r (?:their|the|that|your|the other) (?:price|rate|quote|number"
+       r"|pricing|offer)\b|\bmeet (?:them|their price|you) (?:halfway|in the middle)\b"
+       r"|\bwiggle room\b|\bcome in (?:under|below|at)\b|\bsharpen\b[^.]*\bpencil\b"),
+    _p(_K.PRICE, r"\b(?:see what (?:i|we) can do|flexib\w*|figure something out|work something out"
+       r"|some room|sort something out) (?:on|with|about|around) (?:the )?(?:price|pricing|number"
+       r"|cost|rate|figure|quote)\b|\blet us not let (?:a |the )?(?:few |couple of )?(?:points"
+       r"|percent|\d+ percent|price|money)\b", needs_me=False),
+    _p(_K.PRICE, r"\b(?:their|the) (?:quote|price|number|pricing) (?:will not|would not|should not|is not"
+       r"|does not) (?:be )?(?:a|an) (?:problem|issue|obstacle)\b", needs_me=False, neg=True),
     _p(_K.PRICE, r"\b(?:meet you in the middle|meet (?:you )?halfway|split the difference"
        r"|sharpen (?:the|my|our) pencil|call it \d+|(?:better|special|lower|best|reduced|discounted)"
        r" (?:price|rate|deal|number)|something on (?:the )?price|flexible on (?:the )?price)\b"),
     _p(_K.PRICE, _N + r" (?:percent|dollars)(?: off)?(?: \w+){0,2}? (?:is fine|is ok|is okay"
-       r"|works|it is|then|sounds (?:fair|good|fine)|is doable|is no problem|is a deal|deal)\b",
-       needs_me=False),
+       r"|works|it is|then|sounds (?:fair|good|fine)|is doable|is no problem|is a deal|deal"
+       r"|get (?:this|it|us|you|the deal)|help|make (?:it|this|the)|is something i|close"
+       r"|(?:should|would|will) not (?:be|stand)|consider it)\b", needs_me=False),
     # time
     _p(_K.TIME, _N + r" minutes(?: [\w']+){0,5}? (?:fine|ok|okay|good|great|perfect|plenty"
-       r"|enough|all i need|no problem|doable|works|work|it is|then|will do)\b", needs_me=False),
+       r"|enough|all i need|no problem|doable|works|work|it is|then|will do|help|helps|easier"
+       r"|suit|suits)\b", needs_me=False),
+    _p(_K.TIME, r"\b(?:shorter|quick|short|brief|condensed|shortened|compressed|quicker|tighter)"
+       r" (?:slot|call|meeting|version|session|chat|one|window|intro|overview)\b[^.?!]*\b(?:work"
+       r"|works|fine|okay|ok|do|fit|fits|make sense|manage)\b|\b(?:whatever|any) (?:time|window"
+       r"|slot)\b|\bas short as you\b|\btake what you\b|\bhit the highlights\b"
+       r"|\bmake it work\b|\bwork something out on the timing\b|\bflexib\w* on (?:how long|the"
+       r" time|timing|the length)\b|\b(?:a|the) (?:quick|short|shorter) version\b"
+       r"|\bkeep it (?:short|brief|tight|quick)\b|\bmake it (?:quick|fast|short)\b"
+       r"|\blet us not let (?:a |the )?(?:few |couple of )?(?:\d+ )?minutes\b", needs_me=False),
     _p(_K.TIME, r"^" + _ACCEPT + r"\b[,.!]? (?:that is |then )?" + _N + r" minutes\b",
        needs_me=False),
     _p(_K.TIME, r"\b(?:take|do|make|fit|squeeze|get|cover|manage|keep|cut|trim|work with"
        r"|make do with|settle for|go with|accept|condense|compress|shorten)\b(?: [\w']+){0,4}?"
-       r" (?:in |into |to |within |with |down to |for )?(?:the |your |those |just )?" + _MIN
+       r" (?:in |into |to |within |with |down to |for )?(?:the |your |those |just )?(?<!at )" + _MIN
        + r"\b(?! (?:percent|dollars|months|days|am|pm))"),
     _p(_K.TIME, r"\b(?:be quick|be brief|keep it (?:short|brief|quick|tight)|make it (?:quick"
        r"|fast|short)|rush through|speed through|go fast|talk fast|skip the (?:demo|details"
        r"|discovery)|whatever time you have|work with whatever|squeeze (?:it|me|us) in)\b"),
     # info
-    _p(_K.INFO, r"\bget (?:it|that|this|something|them|some \w+) (?:over|across|sent)\b"),
+    _p(_K.INFO, r"\bget (?:it|that|this|something|them|some \w+|(?:that|the|this|a|an|our) \w+)"
+       r" (?:over|across|sent)\b|\bget you (?:some stuff|something|some (?:info|information"
+       r"|materials|details|numbers)|a few things)\b(?! (?:free|extra|off))|\bpull (?:something|a few things"
+       r"|some \w+) together\b|\bput together (?:a|an|some|something)\b"
+       r"|\bin touch with (?:some )?(?:materials|info|information|details)\b|\bpdf do the\b"),
+    _p(_K.INFO, r"\bcheck your (?:inbox|email)\b|\byou will have (?:it|them|that|everything|the \w+) (?:by|in|this|today|tonight"
+       r"|tomorrow|before)\b", needs_me=False),
     _p(_K.INFO, r"\b(?:send|email|e-mail|forward|mail)\w*\b(?: [\w-]+){0,4}? (?:over|across"
        r"|along|through)\b"),
-    _p(_K.INFO, r"\b(?:send|email|e-mail|forward|shoot|drop|mail)\b(?: (?:you|it|that|them"
-       r"|this|over|across|along|through|out|some|a|an|the|our|my|few|couple|of|to|just))*"
-       r" ?(?:info|information|brochure|deck|details|materials?|overview|pdf|one[- ]pager"
+    _p(_K.INFO, r"\b(?:send|email|e-mail|forward|shoot|drop|mail)(?:ing)?\b(?: (?:you|it|that|them"
+       r"|this|over|across|along|through|out|some|a|an|the|our|my|few|couple|of|to|just|whole"
+       r"|full|entire))*"
+       r" ?(?:all )?(?:\d+ )?(?:info|information|brochure|deck|details|materials?|overview|pdf|one[- ]pager"
        r"|case stud(?:y|ies)|pricing|price list|proposal|link|something|stuff|literature|summary"
        r"|an email|email|pack|package|everything|documents|docs|paperwork|references|it over|that over|it across|you (?:some|a|an|the|our|something|it|that)"
        r"|it|that|them)\b"),
     _p(_K.INFO, r"\b(?:what is (?:your|the best) email|(?:where|what) (?:should|can|do) (?:i|we)"
        r" send)", needs_me=False),
     # scope
-    _p(_K.SCOPE, r"\bthr[eo]w\w* in\b|\bon the house\b|(?<!that is )(?<!that was )(?<!this is )\bon us\b|\bfor free\b|\bfree of charge\b"
+    _p(_K.SCOPE, r"\bthr[eo]w\w* in\b|\bon the house\b|(?<!that is )(?<!that was )(?<!this is )(?<!was )\bon us\b|\bfor free\b|\bfree of charge\b"
        r"|\bcomplimentary\b|\bwaiv\w+\b", needs_me=False),
     _p(_K.SCOPE, r"\b(?:at no|no|without any|without) (?:extra |additional )?(?:cost|charge"
        r"|setup fee|set-up fee|onboarding fee|implementation fee|fee)\b", needs_me=False,
        neg=True),
     _p(_K.SCOPE, r"\b(?:will not|not going to|do not need to|would not|do not|not) (?:charge|bill"
        r"|invoice)\b|\byou (?:will not|do not (?:have|need) to) pay for\b", neg=True),
+    _p(_K.SCOPE, r"\b(?:will not|would not|does not|do not|is not going to) cost (?:you )?(?:anything"
+       r"|a thing|a penny|a cent|extra|a dime)\b", needs_me=False, neg=True),
     _p(_K.SCOPE, r"\bfree (?:month|months|onboarding|training|implementation|setup|set-up"
        r"|support|upgrade|seats?|licen[cs]es?|users?|trial|installation|consulting|hours"
        r"|migration|add-on|module|premium)\b|" + _N + r" (?:months|days)(?: \w+)? (?:free|on us)\b"
        r"|\bfirst (?:month|year|\d+ months) (?:free|on us)\b", needs_me=False),
+    _p(_K.SCOPE, r"\b(?:cover|take care of|handle|sort out|absorb|eat)\b[^.?!]*\b(?:onboarding"
+       r"|setup|training|implementation|migration|the cost)\b|\b(?:onboarding|setup|training"
+       r"|implementation)(?: side)? (?:handled|covered|taken care of|sorted)\b|\bsweeten\w*\b"
+       r"|\b(?:look at|do|give you|offer|throw in|add) (?:a |an )?" + _N + r" months free\b"
+       r"|\b(?:onboarding|setup|training)\b[^.?!]*\b(?:cover|handle|take care of|absorb) (?:that"
+       r"|it)\b|\bsee what (?:i|we) can do (?:on|with|about) (?:the )?renewal\b|\broom to make the"
+       r" renewal\b|\blet us not let (?:the )?(?:\d+ )?months\b", needs_me=False),
     _p(_K.SCOPE, r"\bextend\w* (?:the |your |that )?(?:free )?(?:trial|pilot)\b|\b(?:give|add"
        r"|include|offer)\w*(?: you)? (?:an? )?(?:extra |additional |bonus )?" + _N
        + r" (?:extra |additional |bonus |free )?(?:months|days)\b|\b(?:upgrade|bump) you\b"
@@ -274,7 +299,8 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 # "I can do ten percent, if that's okay?" is an offer with a tag asking permission, not a
 # question: a sentence that opens with the rep as subject stays a statement despite its "?".
 _STATEMENT_START = re.compile(
-    r"^(?:(?:ok|okay|so|well|look|alright|all right|fine|sure|yes|yeah),? )*(?:i|we)"
+    r"^(?:(?:ok|okay|so|well|look|alright|all right|fine|sure|yes|yeah|maybe|perhaps|i think"
+    r"|i guess|i suppose|honestly),? )*(?:i|we)"
     r" (?!wonder\b)(?:can|could|will|would|am|are|have|shall|\w+ly )"
 )
 
@@ -315,6 +341,11 @@ def _amount(kind: ConcessionKind, span: str, topic_unit: str | None) -> tuple[fl
     return value, unit
 
 
+def concession_amount(kind: ConcessionKind, canon: str) -> tuple[float | None, str | None]:
+    """The amount and unit of a `kind` concession in canonical text ("fine, 15 then" -> 15 %)."""
+    return _amount(kind, canon, None)
+
+
 def scan_cues(text: str, *, needed_minutes: float = 45) -> list[ConcessionCue]:
     """Every concession cue in `text`, judged but not filtered (see module docstring)."""
     sents = _sentences(text)
@@ -327,7 +358,7 @@ def scan_cues(text: str, *, needed_minutes: float = 45) -> list[ConcessionCue]:
         t = sent.text
         offer_q = bool(_OFFER_QUESTION.search(t))
         question = _is_question(sent) and not offer_q
-        conditional = bool(_CONDITION.search(t))
+        conditional = bool(CONDITION.search(t))
         seen: dict[ConcessionKind, int] = {}
         for pat in _PATTERNS:
             for m in pat.regex.finditer(t):
@@ -336,19 +367,22 @@ def scan_cues(text: str, *, needed_minutes: float = 45) -> list[ConcessionCue]:
                 if re.search(_OTHER, before) and not re.search(r"\b(?:i|we) (?:will|can)\b", before):
                     continue
                 prev = t[:lo]
-                if pat.needs_me and not offer_q and not (
-                    re.search(_ME, before) or re.search(r"\b" + _ACCEPT + r"\W*$", prev)
-                    or re.match(_ACCEPT + r"\b", before)
-                ):
-                    continue
                 clause = t[lo:hi]
                 if pat.intrinsic_negation:
                     clause = clause.replace(m.group(0), " ")
                 clause = _FALSE_NEGATIONS.sub(" ", clause)
-                negated = bool(_NEGATION.search(clause))
+                # "...and I won't do that" later in the sentence takes the offer back.
+                negated = bool(_NEGATION.search(clause) or _LATER_REFUSAL.search(t[hi:]))
+                mine = re.search(_ME, before) or re.search(r"\b" + _ACCEPT + r"\W*$", prev) or (
+                    re.match(_ACCEPT + r"\b", before))
+                if pat.needs_me and not offer_q and not mine and not negated:
+                    continue  # a refusal needs no speaker: "a discount isn't on the table"
                 amount, unit = _amount(pat.kind, m.group(0), topic_unit)
-                if amount is None and pat.kind in (ConcessionKind.SCOPE, ConcessionKind.PRICE):
+                if amount is None and pat.kind is not ConcessionKind.INFO:
                     amount, unit = _amount(pat.kind, clause, topic_unit)
+                if amount is None and pat.kind is ConcessionKind.TIME:
+                    said = re.search(_N + r" minutes", t)  # "twenty minutes, I'll make it work"
+                    amount, unit = (float(said.group(1)), "minutes") if said else (None, None)
                 if pat.kind is ConcessionKind.TIME and amount is not None and amount >= needed_minutes:
                     continue  # accepting the time the rep needs is no concession
                 if pat.kind is ConcessionKind.INFO and not negated and (

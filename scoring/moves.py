@@ -12,7 +12,8 @@ from typing import Any
 
 from scoring.turns import Speaker, Turn
 
-from scoring.concessions import ConcessionKind, detect_concessions
+from scoring.concessions import ConcessionKind
+from scoring.restated import distinct
 from scoring.rep_moves import MoveKind, classify
 
 
@@ -52,29 +53,54 @@ def _with_rounded_times(fields: dict[str, Any]) -> dict[str, Any]:
     return {**fields, "start": round(fields["start"], 3), "end": round(fields["end"], 3)}
 
 
-def turn_concessions(turn: Turn) -> list[TurnConcession]:
-    """Concessions in one rep turn; empty for prospect turns or without the detector."""
+def turn_concessions(
+    turn: Turn, *, asked: ConcessionKind | None = None, needed_minutes: float = 45
+) -> list[TurnConcession]:
+    """Concessions in one rep turn (empty for prospect turns); `asked` is what the prospect
+    had just pushed for, so a bare "okay, deal" gives that away."""
     if turn.speaker != Speaker.REP or not turn.text.strip():
         return []
-    out = []
-    for c in detect_concessions(turn.text):
-        out.append(
-            TurnConcession(
-                turn=turn.index,
-                kind=str(getattr(c.kind, "value", c.kind)),
-                conditional=bool(c.conditional),
-                amount=None if c.amount is None else float(c.amount),
-                unit=c.unit,
-                quote=c.quote,
-                start=turn.start,
-                end=turn.end,
-            )
+    moves = classify(turn.text, needed_minutes=needed_minutes, asked=asked)
+    return [
+        TurnConcession(
+            turn=turn.index,
+            kind=str(c.kind),
+            conditional=bool(c.conditional),
+            amount=None if c.amount is None else float(c.amount),
+            unit=c.unit,
+            quote=c.quote,
+            start=turn.start,
+            end=turn.end,
         )
-    return out
+        for c in (m.concession for m in moves)
+        if c is not None
+    ]
 
 
-def call_concessions(turns: Sequence[Turn]) -> list[TurnConcession]:
-    return [c for t in turns for c in turn_concessions(t)]
+def call_concessions(
+    turns: Sequence[Turn], *, needed_minutes: float = 45
+) -> list[TurnConcession]:
+    """Each concession of the call once: a restatement later in the call is not counted
+    again, a bigger one is (scoring/restated.py)."""
+    found: list[TurnConcession] = []
+    asked: ConcessionKind | None = None
+    for t in turns:
+        if t.speaker == Speaker.PROSPECT:
+            asked = last_pushed(t.text)
+            continue
+        found.extend(turn_concessions(t, asked=asked, needed_minutes=needed_minutes))
+    return distinct(found)
+
+
+def last_pushed(line: str) -> ConcessionKind | None:
+    """The concession kind a prospect line pushes for last ("I'm busy. Just send me
+    something." -> info), or None when it pushes for nothing."""
+    best: tuple[int, ConcessionKind] | None = None
+    for kind, pattern in _PRESSURE.items():
+        for m in pattern.finditer(line):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), ConcessionKind(kind))
+    return None if best is None else best[1]
 
 
 def _compile(phrases: dict[str, Sequence[str]]) -> dict[str, re.Pattern[str]]:

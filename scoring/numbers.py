@@ -86,7 +86,7 @@ def _parse_words(toks: list[_Tok], i: int) -> tuple[float, int] | None:
             current += _SMALL[w]
         elif w in _TENS:
             current += _TENS[w]
-        elif w in _SCALES and w not in ("k", "grand") and (seen or w == "hundred"):
+        elif w in _SCALES and w not in ("k", "grand") and (seen or w == "hundred" or current):
             current = max(current, 1) * _SCALES[w]
             if _SCALES[w] >= 1000:
                 total += current
@@ -218,17 +218,20 @@ def words_to_number(text: str) -> float | None:
     return parsed[0]
 
 
-def canonical_quantities(text: str) -> str:
+def canonical_quantities(text: str, *, keep_free: bool = False) -> str:
     """`text` with every quantity rewritten as digits plus canonical unit.
 
     "Half an hour is fine" -> "30 minutes is fine"; "$1,500" -> "1500 dollars". Pattern
-    matchers downstream then only need to know one spelling of each number.
+    matchers downstream then only need to know one spelling of each number. `keep_free`
+    keeps a "free" said inside a quantity, after it: "two free months" -> "2 months free".
     """
     parts: list[str] = []
     pos = 0
     for q in find_quantities(text):
         parts.append(text[pos:q.start])
-        parts.append(f"{q.value:g}" + (f" {q.unit}" if q.unit else ""))
+        inside = text[q.start:q.end]
+        free = " free" if keep_free and q.unit and re.search(r"\bfree\b", inside, re.I) else ""
+        parts.append(f"{q.value:g}" + (f" {q.unit}" if q.unit else "") + free)
         pos = q.end
     parts.append(text[pos:])
     return "".join(parts)

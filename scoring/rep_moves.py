@@ -11,7 +11,11 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from scoring.concessions import NEXT_STEP, Concession, ConcessionKind, canonical, scan_cues
+from scoring.concessions import (
+    CONDITION as _CONDITION, NEXT_STEP, Concession, ConcessionKind, canonical, concession_amount,
+    scan_cues,
+)
+from scoring.move_model import KINDS, MoveModel, default_model, feature_slots
 
 
 class MoveKind(StrEnum):
@@ -48,6 +52,17 @@ _HOLD = re.compile(
     r"|\bwe do not (?:negotiate|do free)\b|\bnot (?:going to )?(?:go|come) (?:any )?(?:lower|below)\b"
     r"|\b(?:rather than|instead of) (?:cut|lower|drop|discount|match|knock|send)\w*\b"
     r"|\bnot how we (?:work|do business)\b|\b(?:time|a time) when you have (?:4[5-9]|[5-9]\d) minutes\b"
+    r"|\b(?:price|pricing|number|rate) is what it is\b|\b(?:price|pricing|number|rate) (?:stays|will"
+    r" stay|remains|is not moving|does not move)\b|\brather not (?:touch|change|move|cut|lower|drop"
+    r"|discount|send|rush|do)\b|\b(?:need|want|require)\b[^.?!]*\b(?:full|whole|the) (?:4[5-9]|[5-9]"
+    r"\d|hour)\b|\bdo(?:es)? (?:it|this|that|you) justice\b|\bshortchange\b|\bnot comfortable\b"
+    r"|\bpush back\b|\bnot (?:going to |willing to )?(?:cut|shorten|trim|squeeze|rush|lower|drop"
+    r"|discount|give away)\b|\b(?:can|could|will|would) not go there\b|\bnot (?:a chance|happening"
+    r"|going to happen|on the table)\b|\bno way\b|\brather (?:talk|walk|go through|meet|show|earn"
+    r"|you pay|find a time)\b|\bnot by giving\b|\bnot one of them\b"
+    r"|\bwill not (?:really )?(?:answer|show|tell)\b|^(?:no|nope)(?:\W*$|,)"
+    r"|\b(?:4[5-9]|[5-9]\d) minutes instead of\b|\bworks? better (?:when|if) we\b|\bwould only be cluttering\b|\bsame for every\b"
+    r"|\bthat is what i am asking for\b|\bis what i need\b|\bnot (?:be )?enough\b"
 )
 _VALUE = re.compile(
     r"\bcost (?:to|of) (?:get|use|own|run|ownership|switching|downtime)\b|\btotal cost\b"
@@ -58,6 +73,13 @@ _VALUE = re.compile(
     r"|\breduce[sd]? (?:your )?(?:risk|cost|costs|churn|downtime|waste)\b|\btrack record\b"
     r"|\bbecause\b|\bwhat (?:we|i) will do is\b|\bcosts? (?:you )?(?:far |much |a lot )?more\b|\bwe (?:help|helped|make sure|guarantee)\b|\bcheaper (?:up front|to buy)\b"
     r"|\bcosts? (?:you|more) (?:in|over|down|to run|to use|to own)\b|\bover (?:the life|\d+ (?:months|years))\b"
+    r"|\bby (?:about |around |nearly |over )?(?:a third|half|\d+ percent)\b|\bpays? for\b|\bfewer\b"
+    r"|\bon-time\b|\bsame-day\b|\bguarantee\b|\bnamed engineer\b|\baccount manager\b"
+    r"|\bfaster\b|\bhours a month\b|\bhold times\b|\bspend(?:ing)? less\b|\bmore than the\b"
+    r"|\bwhat (?:you|people) (?:would see|tend to|are renewing|are getting|get)\b|\bthe point is"
+    r"|\bplugs into\b|\bcustomers? (?:your|of your) size\b|\b(?:group|fleet|team|plant)s? (?:your"
+    r"|of your) size\b|\bmodelled\b|\bremove[sd]? the\b|\bcut (?:their|your|average|the)\b"
+    r"|\bevery (?:single )?(?:week|month|day)\b|\blets us\b|\bcatch(?:es)?\b|\bwaste\b|\brework\b|\bmigration\b|\bretrain\b"
 )
 _WALK = re.compile(
     r"\bwalk away\b|\bwalk from\b|\bnot (?:be )?(?:a|the right) fit\b|\bisn't a fit\b"
@@ -66,16 +88,28 @@ _WALK = re.compile(
     r"|\b(?:should|might|could) (?:go|stick|stay) with (?:them|the competitor|the cheaper)\b"
     r"|\bno hard feelings\b|\bi will pass\b|\bwe will pass\b|\bokay to say no\b"
     r"|\brather lose the (?:deal|business)\b|\bbest of luck with\b"
+    r"|\b(?:better|best) (?:we|if we) (?:do not|not)\b|\bnot (?:be )?the right (?:time|partner|call"
+    r"|fit)\b|\b(?:the )?right call for you\b|\bgo with them\b|\bcan live without\b"
+    r"|\brather (?:not meet|lose|we both move on)\b|\bmove on\b(?! (?:the|that|this|price|pricing|it)\b)|\bwill not chase\b"
+    r"|\bnot right for\b|\bgo to market\b|\bhandover\b|\bnot renewing\b|\bgive (?:me|us) a call"
+    r" when\b|\bcall (?:me|us) when\b|\bwhen there is\b[^.?!]*\b(?:free|time)\b|\bi am here\b"
+    r"|\bif (?:now|this) is not (?:the moment|a priority|the right time)\b|\bfair conclusion\b|\bbest bet\b|\bbetter (?:option|choice|bet)\b|\blet us not (?:book|meet"
+    r"|schedule)\b|\blet (?:this|it) (?:one )?go\b"
 )
 _APOLOGY = re.compile(
-    r"\bsorry\b|\bapologi[sz]\w*\b|\bmy (?:bad|fault|mistake)\b|\b(?:that|this) (?:is|was) on us\b"
+    r"\bsorry\b|\bapolog\w*\b|\bmy (?:bad|fault|mistake)\b|\bwas on us\b|\bwe let you"
+    r" down\b|\bour fault\b|\bnot going to pretend\b|\b(?:bad|rough) quarter\b"
     r"|\bwe (?:dropped|messed up|fumbled)\b"
 )
 _SMALL_TALK = re.compile(
     r"^(?:hi|hello|hey|good (?:morning|afternoon|evening))\b|\bhow are you\b"
     r"|\bhow (?:was|is|were) (?:your|the) (?:day|weekend|week|conference|trip|holiday|vacation"
     r"|summer|game|family)\b|\bnice to (?:meet|talk|speak)\b|\bthanks for (?:taking|having|your time)"
-    r"|\bweather\b|\bhope you (?:are|had|have)\b"
+    r"|\bweather\b|\bhope (?:you|the|your)\b|^(?:morning|ha|good to (?:see|hear))\b"
+    r"|\bhow (?:is|was|did|are|has)\b[^?]*\b(?:week|weekend|conference|launch|opening|team|move"
+    r"|office|trip|holiday|coffee|clinic|going|holding up|family|kids)\b|\bthanks (?:so much )?for"
+    r" (?:the time|your time|picking up|taking)\b|\bi know (?:that feeling|quarter end)\b"
+    r"|\b(?:everybody|everyone)'?s\b|\bby the way\b|\bcongrat|\bbeen a while\b"
 )
 _QUESTION_START = re.compile(
     r"^(?:(?:so|and|but|okay|ok|well|then),? )?(?:(?:would|could|can|do|does|did|is|are|was|have|has"
@@ -86,7 +120,8 @@ _BARE_ACCEPT = re.compile(
     r"^(?:(?:ok|okay|sure|fine|alright|all right|deal|yes|yeah|yep|of course|no problem|absolutely"
     r"|great|perfect|done)[,.! ]*)+(?:\d+(?: percent| minutes| months| days| dollars)?"
     r"(?: then| it is)?[.!]?)?$|\b(?:that|this|it|which) works\b|\bworks (?:for me|great|well)\b|\b(?:that works|sounds good|works for me|happy with that"
-    r"|let us do (?:it|that)|you have got (?:a deal|it)|you got it|we have a deal|it is a deal)\b"
+    r"|let us do (?:it|that)|you have got (?:a deal|it)|you got it|we have a deal|it is a deal"
+    r"|consider it (?:done|handled|sorted))\b"
 )
 _ORDER = list(MoveKind)
 
@@ -102,19 +137,38 @@ def _sentences(text: str) -> list[tuple[str, str]]:
 
 
 def _is_question(raw: str, canon: str) -> bool:
-    return raw.endswith("?") or bool(_QUESTION_START.match(canon))
+    # "What you're getting is..." opens like a question but is a statement.
+    return raw.endswith("?") or bool(
+        _QUESTION_START.match(canon) and not _WH_STATEMENT.match(canon))
 
 
-def classify(text: str, *, needed_minutes: float = 45) -> list[Move]:
-    """The moves in one rep turn, most decisive first; [Move(UNCLEAR)] when nothing is said.
+_WH_STATEMENT = re.compile(r"^(?:what|how|why|when|where|who) (?:you|we|i|they|people|it|he|she)\b")
 
-    `needed_minutes` is the meeting length the rep needs (agreeing to it is not a concession).
-    """
+
+@dataclass(frozen=True)
+class RuleReading:
+    """What the rules found in one turn: their moves and the tags the learned model reads."""
+
+    canon: str
+    question_mark: bool
+    moves: tuple[Move, ...]
+    tags: tuple[str, ...]
+
+
+def read_rules(
+    text: str, *, needed_minutes: float = 45, asked: ConcessionKind | None = None
+) -> RuleReading | None:
+    """The rules' reading of one turn; None when nothing was said."""
     sents = [(r, c) for r, c in _sentences(text) if c]
     if not sents:
-        return [Move(MoveKind.UNCLEAR)]
+        return None
     moves: list[Move] = []
+    tags: list[str] = []
     for cue in scan_cues(text, needed_minutes=needed_minutes):
+        state = "neg" if cue.negated else "ask" if cue.question else "give"
+        tags += [f"cue:{cue.kind}:{state}", f"cue:{state}"]
+        if cue.conditional:
+            tags.append(f"cond:{state}")
         if cue.question:
             continue
         if cue.negated:
@@ -137,14 +191,69 @@ def classify(text: str, *, needed_minutes: float = 45) -> list[Move]:
     # "Okay, sounds good" with nothing firmer in the turn gives in to whatever was asked.
     if not kinds & {MoveKind.CONCEDE, MoveKind.HOLD_FIRM, MoveKind.PROPOSE_NEXT_STEP,
                     MoveKind.WALK_AWAY, MoveKind.STATE_VALUE} and _BARE_ACCEPT.search(whole):
-        moves.append(Move(MoveKind.CONCEDE))
-    if not moves:
-        return [Move(MoveKind.UNCLEAR)]
+        moves.append(Move(MoveKind.CONCEDE, concession=_accepted(asked, whole, text)))
+        tags.append("rule:bare_accept")
+    tags += [f"rule:{m.kind}" for m in moves]
+    if _CONDITION.search(whole):
+        tags.append("cond:any")
+    return RuleReading(whole, text.rstrip().endswith("?"), tuple(_unique(moves)), tuple(tags))
+
+
+def _unique(moves: list[Move]) -> list[Move]:
     unique: list[Move] = []
     for m in moves:
         if m not in unique:
             unique.append(m)
     return sorted(unique, key=lambda m: _ORDER.index(m.kind))
+
+
+def classify(
+    text: str, *, needed_minutes: float = 45, asked: ConcessionKind | None = None
+) -> list[Move]:
+    """The moves in one rep turn, most decisive first; [Move(UNCLEAR)] when nothing is said.
+
+    `needed_minutes` is the meeting length the rep needs (agreeing to it is not a concession).
+    `asked` is what the prospect just pushed for: a bare "okay, deal" then concedes that kind.
+    Rules and the learned model read the turn together (docs/moves.md).
+    """
+    reading = read_rules(text, needed_minutes=needed_minutes, asked=asked)
+    if reading is None:
+        return [Move(MoveKind.UNCLEAR)]
+    model = default_model()
+    if model is None:
+        return list(reading.moves) or [Move(MoveKind.UNCLEAR)]
+    return decide(model, reading, text, asked)
+
+
+def decide(
+    model: MoveModel, reading: RuleReading, text: str, asked: ConcessionKind | None = None
+) -> list[Move]:
+    """The turn's moves: the rules' when they found any; otherwise the model's reading when it
+    is sure enough, else UNCLEAR. Letting the model overrule or add to the rules' moves did no
+    better held out (docs/moves.md)."""
+    if reading.moves:
+        return list(reading.moves)
+    pred = model.predict(feature_slots(reading.canon, reading.question_mark, reading.tags))
+    s = model.settings
+    if pred.move == "concede":
+        if pred.moves["concede"] < s["concede"]:
+            return [Move(MoveKind.UNCLEAR)]
+        kind = asked if asked is not None else ConcessionKind(max(KINDS, key=pred.kinds.__getitem__))
+        amount, unit = concession_amount(kind, reading.canon)
+        conditional = pred.conditional >= s["conditional"]
+        return [Move(MoveKind.CONCEDE, concession=Concession(
+            kind, conditional, amount, unit, text.strip()))]
+    if pred.moves[pred.move] < s["unsure"]:
+        return [Move(MoveKind.UNCLEAR)]
+    return [Move(MoveKind(pred.move))]
+
+
+def _accepted(asked: ConcessionKind | None, canon: str, text: str) -> Concession | None:
+    """What a bare yes gives away: the kind asked for, with any figure said ("fine, fifteen")."""
+    if asked is None:
+        return None
+    amount, unit = concession_amount(asked, canon)
+    return Concession(asked, False, amount, unit, text.strip())
 
 
 def kinds(moves: list[Move] | tuple[Move, ...]) -> set[MoveKind]:

@@ -117,3 +117,77 @@ def test_words_to_number() -> None:
     assert words_to_number("forty five") == 45
     assert words_to_number("fifteen") == 15
     assert words_to_number("soon") is None
+
+
+def _call(*lines: str) -> list:
+    from scoring.turns import Speaker, Turn
+
+    turns = []
+    for i, line in enumerate(lines):
+        speaker = Speaker.PROSPECT if i % 2 == 0 else Speaker.REP
+        turns.append(Turn(i, speaker, line, 5.0 * i, 5.0 * i + 4))
+    return turns
+
+
+def test_a_restated_concession_counts_once_and_a_bigger_one_is_new() -> None:
+    from scoring.moves import call_concessions
+
+    turns = _call(
+        "Match their price. They're ten percent cheaper.",
+        "Okay, I think I can, um, do 10% off.",
+        "Ten? Make it fifteen.",
+        "Like I said, ten percent off is what I can do.",
+        "Fifteen or I walk.",
+        "Alright, fifteen percent then.",
+    )
+    got = [(c.turn, c.kind, c.amount) for c in call_concessions(turns)]
+    assert got == [(1, "price", 10.0), (5, "price", 15.0)]
+
+
+def test_dropping_the_condition_is_a_new_concession() -> None:
+    from scoring.moves import call_concessions
+
+    turns = _call(
+        "Can you match them?",
+        "If you sign by Friday, I can do five percent.",
+        "I can't sign by Friday.",
+        "Fine, five percent anyway.",
+    )
+    got = [(c.turn, c.conditional) for c in call_concessions(turns)]
+    assert got == [(1, True), (3, False)]
+
+
+def test_the_scorecard_lists_each_concession_once() -> None:
+    from scoring.scorecard import build_scorecard
+
+    turns = _call(
+        "The other supplier is ten percent cheaper. Can you match that?",
+        "I guess we can, like, match their price then?",
+        "So you'll match it?",
+        "Yes, we'll match their price.",
+    )
+    card = build_scorecard(call_id="c", scenario="price-pressure", outcome=None, turns=turns)
+    assert [(c["turn"], c["kind"]) for c in card["concessions"]] == [(1, "price")]
+
+
+def test_a_bare_yes_to_the_prospect_ask_is_scored_as_that_concession() -> None:
+    from scoring.moves import call_concessions
+
+    turns = _call("Just send me a brochure and I'll have a look.", "Okay, sure.")
+    [c] = call_concessions(turns)
+    assert (c.turn, c.kind, c.quote) == (1, "info", "Okay, sure.")
+
+
+@pytest.mark.parametrize(
+    ("text", "canon"),
+    [
+        ("Okay, I think I can, um, do 10% off.", "okay, i think i can do 10 percent off."),
+        ("No, um, I can't.", "no, i can not."),
+        ("we can, like, match there price", "we can match their price"),
+        ("Would you like to meet?", "would you like to meet?"),
+    ],
+)
+def test_canonical_text_mends_what_fillers_and_slips_leave(text: str, canon: str) -> None:
+    from scoring.canonical import canonical
+
+    assert canonical(text) == canon

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dialog import CallOverError, Outcome, Prospect, builtin_catalog
+from dialog.speech import AudioQuality
 from scoring.rep_moves import MoveKind
 
 CATALOG = builtin_catalog()
@@ -214,3 +215,135 @@ def test_lines_are_short_enough_to_speak() -> None:
         for state in s.states.values():
             for line in state.lines:
                 assert len(line.split()) <= 30, line
+
+
+# --- three-turn calls, read by the prospect and scored by the scorer (issue: caves caught) ----
+
+HOLD3 = {
+    "price-pressure": [
+        "I'm not going to discount it. The cost to get us is higher, but the cost to use us is lower.",
+        "Customers who switched to us cut their downtime in half, and that pays for the difference.",
+        "We don't match prices, because the difference pays for itself.",
+    ],
+    "time-pressure": [
+        "I appreciate it, but twenty minutes won't be enough. I need forty-five minutes.",
+        "The first meeting runs forty-five minutes because we map your routes, and that's where "
+        "the savings are.",
+        "Thursday at noon works, for the full forty-five minutes.",
+    ],
+    "send-info": [
+        "Happy to, but can I ask what's missing for you right now?",
+        "What would you need to see to make a meeting worth your time?",
+        "Can we book fifteen minutes on Thursday at 10 to go through it together?",
+    ],
+    "renewal-threat": [
+        "I hear you, and the quarter was rough, but I'm not going to give away free months.",
+        "What we will do is put a named engineer on your account, because the outages cost you "
+        "far more than the licence.",
+        "Our price is fair for the value, and we stand by our price.",
+    ],
+}
+# Caves as reps say them: fillers inside, hedges, vague give-aways.
+CAVE3 = {
+    "price-pressure": ["Okay, I think I can, um, do 10% off.",
+                       "I guess we can, like, go to fifteen then?", "Alright, twenty percent."],
+    "time-pressure": ["Sure, um, twenty minutes is fine.", "A shorter slot could work, I suppose.",
+                      "Okay, ten minutes then."],
+    "send-info": ["Sure, I'll just send you some information.",
+                  "No problem, I'll, like, email it all over.", "Okay."],
+    "renewal-threat": ["Okay, I can, uh, throw in free onboarding.",
+                       "Alright, we'll give you three months free.", "Fine, four months."],
+}
+
+
+def _scored_call(scenario_id: str, script: list[str]) -> tuple[Prospect, dict]:
+    from scoring.scorecard import build_scorecard
+    from scoring.turns import Speaker, Turn
+
+    p = Prospect(CATALOG.get(scenario_id), "normal", seed=3)
+    t = 0.0
+    turns = [Turn(0, Speaker.PROSPECT, p.opening().text, t, t + 3)]
+    for text in script:
+        t += 3.5
+        turns.append(Turn(len(turns), Speaker.REP, text, t, t + 4))
+        t += 4.5
+        line = p.respond(text, at=t)
+        turns.append(Turn(len(turns), Speaker.PROSPECT, line.text, t, t + 3))
+        if p.finished:
+            break
+    card = build_scorecard(call_id="t", scenario=scenario_id, outcome=str(p.outcome), turns=turns)
+    return p, card
+
+
+@pytest.mark.parametrize("scenario_id", sorted(CAVES))
+def test_three_turn_holding_and_caving_calls_part_ways(scenario_id: str) -> None:
+    held, held_card = _scored_call(scenario_id, HOLD3[scenario_id])
+    caved, caved_card = _scored_call(scenario_id, CAVE3[scenario_id])
+    assert held.outcome is Outcome.WON and held.concessions == ()
+    assert caved.outcome is CAVE_OUTCOME[scenario_id]
+    assert held_card["overall"] > caved_card["overall"]
+    # the scorer sees the caves the prospect reacted to, each once
+    assert held_card["concessions"] == []
+    kinds = {c["kind"] for c in caved_card["concessions"]}
+    assert kinds == {str(CATALOG.get(scenario_id).demand.kind)}
+    assert 1 <= len(caved_card["concessions"]) <= len(CAVE3[scenario_id])
+
+
+def test_a_discount_with_a_filler_inside_is_squeezed_not_cut_out() -> None:
+    s = CATALOG.get("price-pressure")
+    p = Prospect(s, "normal", seed=4)
+    p.opening()
+    line = p.respond("Okay, I think I can, um, do 10% off.", at=5)
+    assert line.state == "squeeze" and p.demand == 15
+    assert p.concessions[0].amount == 10
+    assert line.text not in s.poor_audio_lines
+
+
+UNPLACEABLE = ["Blue elephants dance sideways on Tuesdays.", "Right, so, the thing about that.",
+               "Hmm, okay, uh, well.", "Purple.", "Um, uh..."]
+
+
+@pytest.mark.parametrize("scenario_id", sorted(CAVES))
+def test_clear_text_never_hears_you_cut_out(scenario_id: str) -> None:
+    s = CATALOG.get(scenario_id)
+    for seed in range(4):
+        p = Prospect(s, "easy", seed=seed)
+        p.opening()
+        for i, text in enumerate(UNPLACEABLE[:3]):
+            if p.finished:
+                break
+            line = p.respond(text, at=float(i))
+            low = line.text.lower()
+            assert "cut out" not in low and "broke up" not in low, line.text
+            assert line.text not in s.poor_audio_lines
+
+
+def test_not_understood_asks_as_a_buyer_and_keeps_the_pressure() -> None:
+    s = CATALOG.get("price-pressure")
+    said = set()
+    for seed in range(12):
+        p = Prospect(s, "normal", seed=seed)
+        p.opening()
+        line = p.respond("Blue elephants dance sideways on Tuesdays.", at=3)
+        assert line.state == "opening" and not line.ends_call and p.turns == 0
+        said.add(line.text)
+    assert any("ten percent" in t for t in said)  # "So is that a yes on the ten percent?"
+    assert any("tuesdays" in t.lower() for t in said)  # fills in what the rep said
+    assert all("{" not in t for t in said)
+
+
+@pytest.mark.parametrize(
+    "audio",
+    [AudioQuality(duration_s=0.2), AudioQuality(duration_s=2.0, level_dbfs=-60.0),
+     AudioQuality(duration_s=2.0, level_dbfs=-20.0, word_probability=0.3)],
+)
+def test_poor_audio_is_the_only_way_to_hear_you_cut_out(audio: AudioQuality) -> None:
+    s = CATALOG.get("price-pressure")
+    p = Prospect(s, "normal", seed=1)
+    p.opening()
+    line = p.respond("I can do ten percent.", at=3, audio=audio)
+    assert line.text in s.poor_audio_lines and line.state == "opening"
+    assert p.concessions == () and p.turns == 0
+    clear = AudioQuality.from_words(2.0, -20.0, [0.9, 0.8, 0.95])
+    assert not clear.poor
+    assert p.respond("I can do ten percent.", at=6, audio=clear).state == "squeeze"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scoring.rep_moves import Move, MoveKind, classify, kinds
+from scoring.rep_moves import Move, MoveKind, classify, kinds, read_rules
 from scoring.concessions import ConcessionKind
 
 ITEMS: list[dict] = yaml.safe_load(
@@ -82,3 +82,72 @@ def test_a_turn_can_hold_and_give() -> None:
 def test_moves_come_in_a_stable_order() -> None:
     moves = classify("Our price is our price. What's driving the request?")
     assert [m.kind for m in moves] == sorted((m.kind for m in moves), key=list(MoveKind).index)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "amount"),
+    [
+        # the issue's own call: a filler's leftover comma must not hide the offer
+        ("Okay, I think I can, um, do 10% off.", ConcessionKind.PRICE, 10),
+        ("I guess we can, like, match their price then?", ConcessionKind.PRICE, None),
+        ("i can, uh, do ten per cent off", ConcessionKind.PRICE, 10),
+        ("There might be some wiggle room on the number.", ConcessionKind.PRICE, None),
+        ("I can probably sharpen the pencil on that.", ConcessionKind.PRICE, None),
+        ("A shorter slot could work, I suppose.", ConcessionKind.TIME, None),
+        ("Fine, we'll honour their rate.", ConcessionKind.PRICE, None),
+        ("I can have someone set it up for you at no cost.", ConcessionKind.SCOPE, None),
+        ("we can wave the on boarding fee", ConcessionKind.SCOPE, None),
+        ("Would one free month keep you with us?", ConcessionKind.SCOPE, 1),
+    ],
+)
+def test_caves_reps_really_make(text: str, kind: ConcessionKind, amount: float | None) -> None:
+    moves = classify(text)
+    given = [m.concession for m in moves if m.concession is not None]
+    assert [c.kind for c in given] == [kind], f"{text!r}: {moves}"
+    assert given[0].amount == amount
+    assert given[0].quote in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cutting the price would mean cutting the service, and I won't do that.",
+        "A ten percent discount isn't something I'm going to offer.",
+        "I could send a deck, but I won't, because it wouldn't tell you anything.",
+        "Is ten percent really what's stopping you?",
+        "Um, no, I, uh, can't really move on the price.",
+    ],
+)
+def test_refusals_and_probes_naming_the_thing_give_nothing(text: str) -> None:
+    moves = classify(text)
+    assert all(m.concession is None for m in moves), moves
+    assert MoveKind.CONCEDE not in kinds(moves)
+
+
+def test_a_refusal_and_a_give_away_in_one_breath_is_a_give_away() -> None:
+    moves = classify("I won't match them. But I'll throw in the first month of support for free.")
+    assert moves[0].kind is MoveKind.CONCEDE
+    assert moves[0].concession is not None and moves[0].concession.kind is ConcessionKind.SCOPE
+
+
+def test_a_bare_yes_gives_what_was_asked() -> None:
+    [move] = classify("Okay, fine, fifteen then.", asked=ConcessionKind.PRICE)
+    assert move.concession is not None
+    assert (move.concession.kind, move.concession.amount, move.concession.unit) == (
+        ConcessionKind.PRICE, 15, "percent")
+    assert classify("Okay, fine.")[0].concession is None  # nothing asked: nothing named
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("Don't worry about the difference, we'll absorb it.", ConcessionKind.PRICE),
+     ("I'll have it in your inbox within the hour.", ConcessionKind.INFO)],
+)
+def test_the_learned_reader_places_what_the_rules_cannot(text: str, kind: ConcessionKind) -> None:
+    # No rule fires on these; the model trained on our tune corpus reads them (docs/moves.md).
+    reading = read_rules(text)
+    assert reading is not None and reading.moves == ()
+    [move] = classify(text, asked=kind)
+    assert move.kind is MoveKind.CONCEDE and move.concession is not None
+    assert move.concession.kind is kind and move.concession.quote == text
+

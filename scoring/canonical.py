@@ -1,0 +1,135 @@
+"""One spelling for what a rep said, so move rules match what was meant, not how it was written.
+
+Speech-to-text writes the same words many ways: "um," inside a clause, "like," and "I mean,"
+set off by commas, dropped apostrophes ("cant", "well do"), homophones ("wave the fee",
+"match there price"), numbers as words or digits. `canonical` lower-cases, drops fillers
+together with the commas they leave behind, repairs common recognition slips, expands
+contractions and writes every quantity as digits plus a canonical unit (scoring/numbers.py).
+See docs/moves.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scoring.numbers import canonical_quantities
+
+_SOUNDS = r"u+m+|u+h+m*|e+r+m*|e+h+|a+h+|h+m+|m+h*m+"
+# Discourse words after which a comma still separates clauses ("No, um, I can't").
+_INTERJECTION = re.compile(
+    r"\b(?:no|nope|yes|yeah|yep|okay|ok|well|so|look|listen|sure|alright|right|fine|honestly"
+    r"|now|see|hey)\s*$"
+)
+# Hesitation sounds: dropped wherever they are, with the comma they leave.
+_SOUND = re.compile(r"(?P<pre>\s*,)?\s*\b(?:" + _SOUNDS + r")\b(?P<post>\s*,)?(?:\s*\.\.\.)?")
+# Verbal fillers and parenthetical hedges: dropped only when set off by a comma on each side
+# (or at the start/end of a clause), since "like" and "I think" carry meaning elsewhere.
+_PAREN_WORDS = (
+    r"like|you know|i mean|sort of|kind of|basically|honestly|actually|literally|to be honest"
+    r"|i guess|i think|i suppose|i would say|probably|maybe|perhaps|possibly|really|just"
+    r"|let me see|let us see|you see|in fact|frankly|look|listen|i don't know|i do not know"
+)
+_PAREN = re.compile(
+    r"(?P<pre>,\s*|^\s*|(?<=[.?!])\s*)\b(?:" + _PAREN_WORDS + r")\b(?P<post>\s*,|\s*(?=[.?!]|$))"
+)
+# "we can like match it": a filler "like" between a modal or subject and a verb.
+_BARE_LIKE = re.compile(
+    r"\b(?P<lead>can|could|will|just|we|i|then|maybe|probably|so)\s+like\s+(?!to\b|you\b|that\b"
+    r"|this\b|it\b|a\b|the\b)"
+)
+# Missing apostrophes, as recognition writes them: "cant", "well do it" is ambiguous, left.
+_NO_APOSTROPHE = (
+    (r"\bcant\b", "can't"), (r"\bwont\b", "won't"), (r"\bdont\b", "don't"),
+    (r"\bdoesnt\b", "doesn't"), (r"\bdidnt\b", "didn't"), (r"\bisnt\b", "isn't"),
+    (r"\barent\b", "aren't"), (r"\bwouldnt\b", "wouldn't"), (r"\bcouldnt\b", "couldn't"),
+    (r"\bshouldnt\b", "shouldn't"), (r"\bim\b", "i'm"), (r"\bive\b", "i've"),
+    (r"\bill\b(?= (?:\w+ )?(?:do|give|send|throw|knock|take|match|get|have|email|waive|make"
+     r"|see|talk|check|put|add|book|go|be|need|let|call|offer|extend|drop|shoot|include))",
+     "i'll"),
+    (r"\bthats\b", "that's"), (r"\blets\b", "let's"), (r"\bweve\b", "we've"),
+    (r"\btheyre\b", "they're"), (r"\byoure\b", "you're"), (r"\bwhats\b", "what's"),
+    (r"\bheres\b", "here's"), (r"\btheres\b", "there's"),
+)
+_CONTRACTIONS = (
+    (r"\bcan't\b", "can not"), (r"\bcannot\b", "can not"), (r"\bwon't\b", "will not"),
+    (r"\bshan't\b", "shall not"), (r"\b(\w+)n't\b", r"\1 not"), (r"\blet's\b", "let us"),
+    (r"\b(i|we|you|they|he|she|it|that|there)'ll\b", r"\1 will"), (r"\bi'm\b", "i am"),
+    (r"\b(we|you|they)'re\b", r"\1 are"), (r"\b(i|we|you|they)'ve\b", r"\1 have"),
+    (r"\b(i|we|you|they|he|she|that|it)'d\b", r"\1 would"),
+    (r"\b(it|that|what|there|here|price|which|who|this|how|where|when|why)'s\b", r"\1 is"),
+)
+# Recognition slips that change what a rep gave away. Each is bounded by its context so the
+# ordinary word stays ("wave goodbye", "ten percent of the budget").
+_HOMOPHONES = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"\bwav(e|es|ed|ing)\b(?=(?: [\w-]+){0,3} (?:fee|fees|charge|charges|cost|costs)\b)", r"waiv\1"),
+        (r"\b(?:there|they are|they're)\b(?= (?:price|prices|rate|rates|quote|number|offer"
+         r"|pricing|deal|discount)\b)", "their"),
+        (r"\bhonor", "honour"),
+        (r"\bmale(?= (?:you|it|that|them|over|the)\b)", "mail"),
+        (r"\b(half an|an|one|a half|an) our\b", r"\1 hour"),
+        (r"\bthrough in\b", "throw in"), (r"\bthrew in\b", "threw in"),
+        (r"\b(?:to|too)\b(?= (?:percent|per cent|%))", "two"),
+        (r"(?<=percent) of\b(?=\s*(?:[,.?!]|$|the (?:price|total|list|quote|bill|invoice"
+         r"|renewal|contract|licen[cs]e)|it\b|that\b))", " off"),
+        (r"\bon boarding\b", "onboarding"), (r"\bset[- ]up\b(?= (?:fee|cost|charge))", "setup"),
+        (r"\be-mail", "email"), (r"\bper cent\b", "percent"),
+        (r"\bfree (?:of|off) charge\b", "free of charge"),
+        (r"\bfor free (months?|weeks?)\b", r"four free \1"),
+    )
+)
+
+
+def _drop_sound(m: re.Match[str]) -> str:
+    pre, post = m.group("pre"), m.group("post")
+    before = m.string[: m.start()]
+    if (pre or post) and _INTERJECTION.search(before):
+        return ", "
+    if pre and not post and m.end() == len(m.string):
+        return ""
+    return " "
+
+
+def _drop_paren(m: re.Match[str]) -> str:
+    pre, post = m.group("pre") or "", m.group("post") or ""
+    before = m.string[: m.start()]
+    at_start = not before.strip() or before.rstrip().endswith((".", "?", "!"))
+    if not at_start and "," not in pre:
+        return m.group(0)  # "I think we can" keeps its words; only set-off fillers go
+    if at_start and "," not in post:
+        return m.group(0)  # "Maybe we can" at a sentence start is the sentence itself
+    if "," in pre and _INTERJECTION.search(before):
+        return ", " if "," in post else pre
+    if post.strip() == "" and "," in pre:
+        return ""  # "..., I suppose." at the end
+    return pre if at_start else " "
+
+
+def strip_fillers(text: str) -> str:
+    """`text` (lower case) without hesitation sounds and set-off fillers or hedges, commas mended."""
+    t = _SOUND.sub(_drop_sound, text)
+    for _ in range(3):  # nested: "so, like, I mean, we can"
+        new = _PAREN.sub(_drop_paren, t)
+        if new == t:
+            break
+        t = new
+    t = _BARE_LIKE.sub(lambda m: m.group("lead") + " ", t)
+    t = re.sub(r"\s+,", ",", t)
+    t = re.sub(r",(\s*,)+", ",", t)
+    return re.sub(r"^\s*,\s*|(?<=[.?!])\s*,\s*", " ", t)
+
+
+def canonical(text: str) -> str:
+    """Lower-case text with fillers dropped, slips repaired, contractions expanded and numbers
+    as digits plus unit ("Okay, I can, um, do ten per cent" -> "okay, i can do 10 percent")."""
+    t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    t = strip_fillers(t)
+    for pat, rep in _NO_APOSTROPHE:
+        t = re.sub(pat, rep, t)
+    for pattern, replacement in _HOMOPHONES:
+        t = pattern.sub(replacement, t)
+    t = canonical_quantities(t, keep_free=True)
+    for pat, rep in _CONTRACTIONS:
+        t = re.sub(pat, rep, t)
+    return re.sub(r"\s+", " ", t).strip()

@@ -1,0 +1,64 @@
+"""The move classifier on the labelled move corpus (docs/moves.md): floors a little under the
+figures measured by scripts/eval_moves.py. The frozen test part and the fresh set were written
+by a writer who never saw the rules and are never tuned on; a fall below a floor is a
+regression, not a reason to tune on them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import eval_moves  # noqa: E402
+
+CORPUS = ROOT / "tests" / "data" / "moves"
+
+# (file, figure) -> (lowest allowed, or highest allowed for the "flagged"/"false" rates).
+FLOORS = {
+    "frozen_test.yaml": {
+        "concession found, right kind": 0.84, "conditional right": 0.95, "amount right": 0.94,
+        "refusals/questions flagged": 0.045, "false concession rate": 0.03,
+        "move accuracy": 0.82,
+    },
+    "fresh_2026-11-29.yaml": {
+        "concession found, right kind": 0.66, "conditional right": 0.9,
+        "refusals/questions flagged": 0.17, "move accuracy": 0.6,
+    },
+    "tune.yaml": {
+        "concession found, right kind": 0.94, "conditional right": 0.97,
+        "refusals/questions flagged": 0.02, "false concession rate": 0.02, "move accuracy": 0.95,
+    },
+}
+_AT_MOST = ("refusals/questions flagged", "false concession rate")
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_corpus_floors(name: str) -> None:
+    items = eval_moves.load_items(CORPUS / name)
+    total, _ = eval_moves.evaluate(items)
+    figures = {k: n / d for k, (n, d) in total.figures().items() if d}
+    print(f"\n{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
+    for figure, bound in FLOORS[name].items():
+        if figure in _AT_MOST:
+            assert figures[figure] <= bound, f"{name}: {figure} {figures[figure]:.3f} > {bound}"
+        else:
+            assert figures[figure] >= bound, f"{name}: {figure} {figures[figure]:.3f} < {bound}"
+
+
+def test_frozen_corpus_is_big_and_labelled() -> None:
+    items = eval_moves.load_items(CORPUS / "frozen_test.yaml")
+    assert len(items) >= 250
+    assert {i["scenario"] for i in items} == set(eval_moves.SCENARIO_DEMAND)
+    assert sum(bool(i["concessions"]) for i in items) >= 80
+
+
+def test_a_bad_corpus_file_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("items:\n  - {text: hello}\n")
+    with pytest.raises(eval_moves.CorpusError, match="bad.yaml: item 0: missing"):
+        eval_moves.load_items(bad)
