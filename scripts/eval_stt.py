@@ -28,6 +28,7 @@ from voices.stt.whisper import ACCURATE_OPTIONS, LIVE_OPTIONS, WhisperOptions, W
 PATHS = {
     "live": LIVE_OPTIONS,
     "accurate": ACCURATE_OPTIONS,
+    "accurate-2-threads": replace(ACCURATE_OPTIONS, cpu_threads=2),
     "base-greedy": replace(ACCURATE_OPTIONS, beam_size=1),
     "tiny-beam5": replace(LIVE_OPTIONS, beam_size=5),
 }

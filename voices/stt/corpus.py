@@ -16,12 +16,12 @@ import yaml
 from scoring.fillers import detect_fillers
 from scoring.turns import Speaker, Turn, Word
 from voices.evalset import REPO, Counts, edit_distance, match_fillers, normalise_words
+from voices.stt.guard import outside
 
 CORPUS_DIR = REPO / "tests" / "data" / "stt"
 TEST_MANIFEST = CORPUS_DIR / "test.yaml"  # the frozen test part; its audio is committed
 TUNE_DIR = REPO / "build" / "stt_corpus" / "tune"  # rendered by `make eval`, not committed
 LOOP_NGRAM = 4  # a repeated run this long is a sentence coming back, not a repeated word
-EDGE_S = 0.05  # timing slack at the audio's edges
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,9 @@ def repeated_ngrams(reference: str, hypothesis: str, n: int = LOOP_NGRAM) -> lis
     return [" ".join(g) for g, k in count_hyp.items() if k > 1 and k > count_ref[g]]
 
 
-def words_outside(words: Sequence[Word], duration: float, offset: float = 0.0) -> list[Word]:
+def words_outside(words: Sequence[Word], duration: float) -> list[Word]:
     """Words timed before the audio, after it, or stamped on its very last instant."""
-    end = offset + duration
-    return [w for w in words
-            if w.start < offset - EDGE_S or w.end > end + EDGE_S or w.start >= end - EDGE_S]
+    return [w for w in words if outside(w, duration)]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scoring.turns import Word
 from voices.audio import SAMPLE_RATE
 from voices.evalset import normalise_words
 
@@ -56,7 +57,7 @@ def voiced_seconds(audio: np.ndarray, floor_db: float) -> float:
     return float(np.count_nonzero(db >= db.max() - floor_db)) * 512 / SAMPLE_RATE
 
 
-def outside(word: TimedWord, duration: float) -> bool:
+def outside(word: TimedWord | Word, duration: float) -> bool:
     """Timed before the audio, after it, or stamped on its very last instant."""
     return word.start < -EDGE_S or word.end > duration + EDGE_S or word.start >= duration - EDGE_S
 
