@@ -7,7 +7,6 @@ is shown: a sentence a person says, no filler or hedge, and not itself a concess
 
 from __future__ import annotations
 
-import itertools
 import logging
 import re
 import string
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 
 import yaml
 
@@ -118,7 +118,7 @@ def default_coaching() -> CoachingLines:
 
 
 def amount_text(amount: float | None, unit: str | None) -> str | None:
-    """The rep's number as a person writes it: "10%", "20 minutes", "$500", "1 month"."""
+    """The rep's number as a person writes it: "10%", "20 minutes", "$500", "a month"."""
     if amount is None:
         return None
     n = f"{amount:g}" if amount != int(amount) else f"{int(amount)}"
@@ -127,7 +127,7 @@ def amount_text(amount: float | None, unit: str | None) -> str | None:
     if unit == "dollars":
         return f"${int(amount):,}" if amount == int(amount) else f"${amount:,.2f}"
     if unit in ("minutes", "months", "days", "weeks", "hours", "years"):
-        return f"{n} {unit[:-1] if amount == 1 else unit}"
+        return f"a {unit[:-1]}" if amount == 1 else f"{n} {unit}"
     return None
 
 
@@ -147,7 +147,8 @@ _VERBS = frozenset(
     "fit fits join".split()
 )
 # "I can, do it": a comma between a modal and its verb is a cut, not a pause a person writes.
-_SPLIT_VERB = re.compile(r"\b(?:can|could|will|would|should|must|shall|do|does|did)(?:n't)?, "
+_SPLIT_VERB = re.compile(r"\b(?:can|could|will|would|should|must|shall|do|does|did|\w+'ll|\w+'d)"
+                         r"(?:n't)?, "
                          r"(?!and\b|but\b|or\b|so\b|if\b|because\b|too\b)[a-z]", re.IGNORECASE)
 _CONTRACTION = re.compile(r"\b\w+'(?:s|re|m|ll|ve|d)\b|\b\w+n't\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z0-9$%'-]+")
@@ -170,7 +171,7 @@ def sentence_problem(text: str) -> str | None:
         if _SPLIT_VERB.search(part):
             return f"a comma inside the verb: {part!r}"
         words = [w.lower().strip("'") for w in _WORD.findall(part)]
-        if any(a == b for a, b in itertools.pairwise(words)):
+        if any(a == b or b.startswith(a + "'") for a, b in pairwise(words)):
             return f"a doubled word: {part!r}"
         if len(words) < 2 and words[:1] not in (["no"], ["yes"], ["agreed"]):
             return f"too short: {part!r}"

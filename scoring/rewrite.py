@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from scoring.coaching import GiveAway, sentence_problem
 from scoring.fillers import FillerEvent
-from scoring.hedges import HedgeKind, detect_hedges
+from scoring.hedges import HedgeEvent, HedgeKind, detect_hedges
 from scoring.rep_moves import MoveKind, classify
 from scoring.tokens import Token, sentences, tokenize_turn
 from scoring.turns import Speaker, Turn, Word
@@ -38,6 +38,10 @@ _INTERJECTIONS = frozenset(
 _QUESTION_OPENERS = frozenset(
     "what why how when where who which can could would will do does did is are should shall "
     "have has".split()
+)
+_CLAUSE_OPENERS = frozenset(
+    "what why how when where who which i i'm i'll i've i'd we we're we'll we've you you're "
+    "they it it's that's and but so or because then let's".split()
 )
 _TRAIL = re.compile(r"^(.*?)([,;:.!?\u2026]*)$", re.DOTALL)
 
@@ -88,19 +92,22 @@ def cleaned(tokens: Sequence[Token], drop: Sequence[Span]) -> str:
     # A word said twice in a row ("I, I can") is a stumble too.
     kept_at = [i for i, k in enumerate(keep) if k]
     for a, b in pairwise(kept_at):
-        if b == a + 1 and tokens[a].norm == tokens[b].norm:
+        said_twice = tokens[a].norm == tokens[b].norm or tokens[b].norm.startswith(
+            tokens[a].norm + "'")  # "I, uh, I'm" says "I" twice
+        if said_twice and all(not keep[i] for i in range(a + 1, b)) and b - a <= 3:
             keep[a] = False
     pieces: list[list[str]] = []  # [body, trail] of kept words
     run_trail: str | None = None  # trailing punctuation of the dropped run just passed
     for tok, k in zip(tokens, keep, strict=True):
         body, trail = _split(tok.raw)
         if not k:
-            run_trail = trail
+            run_trail = (run_trail or "") + trail
             continue
         if run_trail is not None and pieces:
             before = pieces[-1]
             opener = len(pieces) == 1 and before[0].lower() in _INTERJECTIONS
-            if before[1] == "," and "," in run_trail and not opener:
+            clause = tok.norm in _CLAUSE_OPENERS  # "the supplier, like, what are they..."
+            if before[1] == "," and "," in run_trail and not (opener or clause):
                 before[1] = ""  # the commas belonged to the aside
         run_trail = None
         pieces.append([body, trail])
@@ -138,21 +145,48 @@ def delivery_spans(fillers: Sequence[FillerEvent]) -> Callable[[Turn], list[Span
 
     def spans(t: Turn) -> list[Span]:
         found = [(e.start, e.end) for e in fillers if e.turn == t.index]
-        return found + [
-            (h.start, h.end) for h in detect_hedges(t)
-            if h.phrase in DROPPABLE_HEDGES or h.kind == HedgeKind.TAG_QUESTION
-        ]
+        tokens = tokenize_turn(t)
+        return found + [(h.start, h.end) for h in detect_hedges(t) if _droppable(h, tokens)]
 
     return spans
 
 
+def _droppable(h: HedgeEvent, tokens: Sequence[Token]) -> bool:
+    """Whether the sentence still says the same without `h`."""
+    if h.phrase not in DROPPABLE_HEDGES and h.kind != HedgeKind.TAG_QUESTION:
+        return False
+    inside = [i for i, t in enumerate(tokens)
+              if t.start >= h.start - 1e-6 and t.end <= h.end + 1e-6]
+    if not inside:
+        return False
+    before = tokens[inside[0] - 1] if inside[0] > 0 else None
+    if h.phrase == "just" and before is not None and (
+            before.norm == "not" or before.norm.endswith("n't")):
+        return False  # "not just price" is not "not price"
+    # "if that's alright with you": the phrase goes only where the clause ends with it
+    return h.kind != HedgeKind.PERMISSION or tokens[inside[-1]].break_after
+
+
+# Moves worth saying again, only more plainly. A sentence the classifier cannot place
+# ("We can do something on the rate.") may be a give-away it missed: no cleaner copy of it.
+_WORTH_REPEATING = frozenset({MoveKind.HOLD_FIRM, MoveKind.STATE_VALUE, MoveKind.PROPOSE_NEXT_STEP,
+                              MoveKind.WALK_AWAY, MoveKind.SMALL_TALK, MoveKind.APOLOGISE})
+_WH = frozenset("what why how who where when which".split())
+
+
 def _give_away(text: str, turn: int, quote: str, needed_minutes: float) -> GiveAway | bool:
-    """What `text` gives away; True for a bare "okay, fine" (a give-away of no known kind)."""
-    for move in classify(text, needed_minutes=needed_minutes):
+    """What `text` gives away; True when it is no line to repeat (a bare "okay, fine", or
+    nothing the classifier can place); False when it is safe to say again."""
+    moves = classify(text, needed_minutes=needed_minutes)
+    for move in moves:
         if move.kind == MoveKind.CONCEDE:
             c = move.concession
             return True if c is None else GiveAway(str(c.kind), c.amount, c.unit, turn, quote)
-    return False
+    kinds = {m.kind for m in moves}
+    # "I could find you a point or two?" is an offer with a question mark, not a question
+    opening = [w for w in re.findall(r"[a-z']+", text.lower()) if w not in _INTERJECTIONS][:1]
+    asks = MoveKind.ASK_QUESTION in kinds and bool(_WH & set(opening))
+    return not (kinds & _WORTH_REPEATING or asks)
 
 
 def sentence_rewrites(
@@ -181,10 +215,9 @@ def sentence_rewrites(
             if better == quote or sentence_problem(better) is not None:
                 continue
             gives = _give_away(better, t.index, quote, needed_minutes)
-            if gives is True:
-                continue  # saying "okay" more cleanly is no better; nor is any firm line known
+            give = gives if isinstance(gives, GiveAway) else None
             rewrite = Rewrite(t.index, quote, sent[0].start, sent[-1].end,
-                              "" if gives else better, gives or None)
+                              "" if gives else better, give)
             found.append((len(inside), rewrite))
     found.sort(key=lambda x: (-x[0], x[1].start))
     return sorted((r for _, r in found[:limit]), key=lambda r: r.start)
