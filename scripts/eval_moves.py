@@ -5,6 +5,7 @@ older checkout: run it with that checkout first on `sys.path` (check the printed
 What each figure counts is written in docs/moves.md.
 
     python scripts/eval_moves.py tests/data/moves/frozen_test.yaml [--markdown out.md]
+    python scripts/eval_moves.py FILES... --doc docs/moves.md   # `make eval`
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import inspect
 import logging
 import sys
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -135,7 +137,7 @@ class Tally:
     clean_flagged: int = 0
     refusal_q: int = 0
     refusal_q_flagged: int = 0
-    misses: list[str] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)  # classify time per turn
 
     def add(self, item: dict, primary: str, found: list[Found]) -> None:
         self.items += 1
@@ -186,7 +188,9 @@ def evaluate(
     total = Tally()
     by_style: dict[str, Tally] = defaultdict(Tally)
     for item in items:
+        started = time.perf_counter()
         primary, found = run_item(item, classify)
+        total.seconds.append(time.perf_counter() - started)
         total.add(item, primary, found)
         by_style[str(item.get("style", "?"))].add(item, primary, found)
     return total, dict(sorted(by_style.items()))
@@ -197,6 +201,9 @@ def markdown(name: str, total: Tally, by_style: dict[str, Tally]) -> str:
     figs = total.figures()
     out = [f"**{name}** ({total.items} items)", "", "| figure | value |", "|---|---|"]
     out += [f"| {k} | {_ratio(v)} |" for k, v in figs.items()]
+    if total.seconds:
+        ms = sorted(1000 * s for s in total.seconds)
+        out.append(f"| ms per turn (median / max) | {ms[len(ms) // 2]:.2f} / {ms[-1]:.2f} |")
     short = ("found", "cond.", "amount", "ref/q flagged", "false conc.", "move acc.")
     out += ["", "| style | n | " + " | ".join(short) + " |", "|---" * (len(short) + 2) + "|"]
     for style, t in by_style.items():
@@ -209,10 +216,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path, nargs="+", help="labelled corpus YAML file(s)")
     parser.add_argument("--markdown", type=Path, help="append the figures as markdown here")
+    parser.add_argument("--doc", type=Path,
+                        help="replace the figures between the markers in this doc (docs/moves.md)")
     parser.add_argument("--misses", action="store_true",
                         help="print wrong items (never on frozen test files)")
     args = parser.parse_args(argv)
     print(f"classifier: {rep_moves.__file__}")
+    run_item({"text": "Okay.", "scenario": "price-pressure"})  # load models and scenarios first
     chunks = []
     for path in args.corpus:
         try:
@@ -229,6 +239,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown:
         with args.markdown.open("a", encoding="utf-8") as f:
             f.write("\n".join(chunks))
+    if args.doc:
+        return _write_doc(args.doc, "\n".join(chunks))
+    return 0
+
+
+_BEGIN, _END = "<!-- eval_moves:begin -->", "<!-- eval_moves:end -->"
+
+
+def _write_doc(doc: Path, tables: str) -> int:
+    """Put `tables` between the markers in `doc`, leaving the prose around them."""
+    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    if _BEGIN not in text or _END not in text:
+        print(f"error: {doc}: no {_BEGIN} ... {_END} markers to write between", file=sys.stderr)
+        return 2
+    head, rest = text.split(_BEGIN, 1)
+    tail = rest.split(_END, 1)[1]
+    doc.write_text(f"{head}{_BEGIN}\n{tables}{_END}{tail}", encoding="utf-8")
+    print(f"wrote figures into {doc}")
     return 0
 
 

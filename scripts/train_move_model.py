@@ -115,8 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                 tuned = mm.MoveModel(model.weights, model.bias, settings)
                 t, _ = eval_moves.evaluate(folds[f], _classifier(tuned))
                 for field in vars(total):
-                    if field != "misses":
-                        setattr(total, field, getattr(total, field) + getattr(t, field))
+                    setattr(total, field, getattr(total, field) + getattr(t, field))
             score = _score(total)
             if best is None or score > best[0]:
                 best = (score, {"l2": l2, **settings})
