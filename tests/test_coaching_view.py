@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 
 from dialog.scenario import builtin_catalog
@@ -172,3 +173,29 @@ def test_a_clean_call_has_nothing_to_say_instead_and_stays_json() -> None:
     held = next(c for c in view["criteria"] if c["id"] == "held_price")
     assert held["passed"] and held["quotes"] and all(q["tone"] == "good" for q in held["quotes"])
     json.dumps(card)
+
+
+def test_pauses_the_confidence_score_counts_are_markers_where_they_happened() -> None:
+    sr = 16000
+    t = np.arange(int(sr * 6.0)) / sr
+    audio = (0.3 * np.sin(2 * np.pi * 140 * t)).astype(np.float32)
+    audio[int(sr * 2.0): int(sr * 3.0)] = 0.0  # a one-second silence inside the rep's turn
+    turns = [Turn(0, Speaker.PROSPECT, "Why should I pay ten percent more?", 0.0, 0.0),
+             Turn(1, Speaker.REP, "We hold the price. It pays for itself within a year.", 0.0, 6.0)]
+    card = build_scorecard(call_id="p", scenario="price-pressure", outcome=None, turns=turns,
+                           rep_audio=audio, sample_rate=sr)
+    pauses = [m for m in card["coaching"]["markers"] if m["kind"] == "pause"]
+    assert len(pauses) == card["confidence"]["signals"]["long_pauses"]["value"] == 1
+    assert pauses[0]["start"] == pytest.approx(2.0, abs=0.1)
+    assert pauses[0]["end"] == pytest.approx(3.0, abs=0.1)
+    assert pauses[0]["label"] == "1.0 s pause mid-answer"
+
+
+def test_without_audio_a_gap_between_words_and_a_slow_answer_are_pauses() -> None:
+    words = (Word("We", 6.0, 6.2), Word("hold", 6.3, 6.6), Word("the", 7.8, 7.9),
+             Word("price.", 8.0, 8.4))
+    turns = [Turn(0, Speaker.PROSPECT, "Match their price.", 0.0, 2.0),
+             Turn(1, Speaker.REP, "We hold the price.", 6.0, 8.4, words)]
+    card = build_scorecard(call_id="p", scenario="price-pressure", outcome=None, turns=turns)
+    labels = [(m["label"], m["start"]) for m in card["coaching"]["markers"]]
+    assert labels == [("4.0 s before answering", 2.0), ("1.2 s pause mid-answer", 6.6)]
