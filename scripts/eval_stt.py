@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -53,12 +54,21 @@ def run(name: str, options: WhisperOptions, manifest: Path) -> dict:
     stats = stt.stats
     print(f"loop guard: {stats.fallbacks}/{stats.decodes} decodes fell back "
           f"({stats.fallback_s:.1f} s in all), {stats.trimmed} trimmed")
+    # what a turn waits for this pass: the second pass must finish while the prospect answers
+    # (3-5 s), and the last turn within 1 s of hang-up (docs/transcripts.md)
+    seconds = sorted(r.seconds for r in results)
+    print(f"per turn: median {statistics.median(seconds):.2f} s, "
+          f"90th percentile {seconds[int(0.9 * (len(seconds) - 1))]:.2f} s, max {seconds[-1]:.2f} s;"
+          f" {sum(s <= 1.0 for s in seconds)}/{len(seconds)} within 1 s, "
+          f"{sum(s <= 3.0 for s in seconds)}/{len(seconds)} within 3 s "
+          f"(turns {statistics.median(r.duration for r in results):.1f} s median)")
     return {"path": name, "options": asdict(options), "guard": asdict(stats),
             "conditions": {c: {**asdict(r), "fillers": {"recall": r.fillers.recall,
                                                          "precision": r.fillers.precision,
                                                          **asdict(r.fillers)}}
                            for c, r in figures.items()},
-            "transcripts": {r.clip.id: r.text for r in results}}
+            "transcripts": {r.clip.id: r.text for r in results},
+            "seconds": {r.clip.id: round(r.seconds, 3) for r in results}}
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from server.calltest import CallTester, call_tester
+from server.calltest import CallTester, ScriptResult, call_tester
 from tests.helpers import FIXTURES
 from voices.engines import Engines
 
@@ -36,12 +36,16 @@ async def tester(engines: Engines, tmp_path: Path) -> AsyncIterator[CallTester]:
         yield t
 
 
+async def _play(tester: CallTester, folder: Path, script: str) -> ScriptResult:
+    path = folder / "script.yaml"
+    path.write_text(script)
+    return await tester.run(path)
+
+
 async def test_a_sentence_said_once_is_one_turn_and_one_concession(
     tester: CallTester, tmp_path: Path
 ) -> None:
-    script = tmp_path / "right.yaml"
-    script.write_text(HEARD_RIGHT)
-    result = await tester.run(script)
+    result = await _play(tester, tmp_path, HEARD_RIGHT)
     result.assert_passed()
     heard = [text for who, text in result.conversation() if who == "rep"]
     assert sum("free month" in t.lower() for t in heard) == 1, heard
@@ -53,9 +57,7 @@ async def test_a_sentence_said_once_is_one_turn_and_one_concession(
 async def test_a_transcript_that_is_not_what_the_audio_says_fails_the_script(
     tester: CallTester, tmp_path: Path
 ) -> None:
-    script = tmp_path / "wrong.yaml"
-    script.write_text(HEARD_WRONG)
-    result = await tester.run(script)
+    result = await _play(tester, tmp_path, HEARD_WRONG)
     assert not result.passed
     assert any(f.startswith("rep turn 0 was heard wrong") and "ten percent" not in f
                and "10 percent off" in f for f in result.failures), result.failures
