@@ -17,9 +17,9 @@ import soundfile as sf
 import websockets
 from fastapi import FastAPI, WebSocket
 
-from server.app import create_app
-from server.auth import SESSION_COOKIE, authenticate_socket
-from server.inprocess import serve_in_process
+from server.http.app import create_app
+from server.http.auth import SESSION_COOKIE, authenticate_socket
+from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import CallStatus, CallStore, Role, TokenKind, User
 from tests.call_helpers import Rep, stored

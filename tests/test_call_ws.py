@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import websockets
 
-from server.app import create_app
-from server.client import ScriptOptions, run_scripted_call
-from server.inprocess import serve_in_process
+from server.http.app import create_app
+from server.calltest.client import ScriptOptions, run_scripted_call
+from server.http.inprocess import serve_in_process
 from server.protocol import ProtocolError, parse_client_message
 from server.settings import Settings
 from tests.call_helpers import next_event

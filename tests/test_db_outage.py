@@ -12,8 +12,8 @@ import pytest
 import pytest_asyncio
 from sqlalchemy.engine import make_url
 
-from server.app import create_app
-from server.inprocess import serve_in_process
+from server.http.app import create_app
+from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import CallStatus, CallStore
 from tests.call_helpers import Rep, stored, wav_frames

@@ -13,8 +13,8 @@ import pytest
 import pytest_asyncio
 from fastapi import FastAPI
 
-from server.app import create_app
-from server.inprocess import serve_in_process
+from server.http.app import create_app
+from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import CallRepository, CallStatus, CallStore
 from server.storage.db import make_engine

@@ -11,8 +11,8 @@ from typing import Any
 import pytest_asyncio
 import websockets
 
-from server.app import create_app
-from server.inprocess import serve_in_process
+from server.http.app import create_app
+from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from tests.call_helpers import next_event
 from voices.engines import Engines

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from server.murmur import murmur_pcm, trim_to_voice
+from server.call.murmur import murmur_pcm, trim_to_voice
 from voices.audio import pcm16_to_float
 from voices.engines import Engines
 

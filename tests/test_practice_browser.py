@@ -66,7 +66,7 @@ async def test_barge_in_stops_the_prospect(
     base = live_url.replace("ws://", "http://").removesuffix("/ws/call")
     # the rep starts talking one second into the prospect's opening line
     mic = fake_mic_file(tmp_path, lead_s=1.0, fixture="price_hold_espeak", tail_s=20.0)
-    caplog.set_level(logging.INFO, logger="server.session")
+    caplog.set_level(logging.INFO, logger="server.call.session")
     async with chromium(mic_args(mic)) as browser:
         page = await browser.new_page()
         await page.goto(f"{base}/?scenario=price-pressure")

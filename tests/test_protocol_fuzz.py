@@ -25,12 +25,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed
 
-from server.app import create_app
-from server.client import ScriptOptions, run_scripted_call
+from server.http.app import create_app
+from server.calltest.client import ScriptOptions, run_scripted_call
 from server.protocol import ErrorCode
 from server.settings import Settings
 from server.storage import CallFilter, CallStatus, CallStore
-from server.threaded import serve_in_thread
+from server.http.threaded import serve_in_thread
 from tests.call_helpers import Rep, wav_frames
 from tests.helpers import FIXTURES
 from voices.audio import read_audio

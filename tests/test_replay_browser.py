@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from server.app import create_app
-from server.inprocess import serve_in_process
+from server.http.app import create_app
+from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import CallStore, Role
 from tests.storage_fixtures import record_demo_call

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from server.app import create_app
-from server.client import ScriptOptions, run_scripted_call
-from server.inprocess import serve_in_process
+from server.http.app import create_app
+from server.calltest.client import ScriptOptions, run_scripted_call
+from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import CallFilter, CallStatus, CallStore
 from tests.helpers import FIXTURES

@@ -10,19 +10,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
-from server.auth import (
+from server.http.auth import (
     CurrentUser,
     Manager,
     check_setup_code,
     end_session,
     start_session,
 )
-from server.deps import get_settings, get_store
+from server.http.state import app_state, get_settings, get_store
 from server.storage import AccountError, CallStore, Role, TokenKind, User
-from server.throttle import SignInThrottle
+from server.http.throttle import SignInThrottle
 
 _LOGGER = logging.getLogger(__name__)
-router = APIRouter(tags=["users"])  # mounted under /api by server.api
+router = APIRouter(tags=["users"])  # mounted under /api by server.http.api
 Store = Annotated[CallStore, Depends(get_store)]
 
 
@@ -78,7 +78,7 @@ def _name_key(name: str) -> str:
 
 
 def _wait_if_throttled(request: Request, keys: dict[str, int]) -> SignInThrottle:
-    throttle: SignInThrottle = request.app.state.signin_throttle
+    throttle = app_state(request).signin_throttle
     wait = math.ceil(throttle.retry_after(keys))
     if wait > 0:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS,
@@ -111,14 +111,14 @@ def logout(request: Request, response: Response) -> None:
 def setup(body: SetupIn, request: Request, response: Response, store: Store) -> UserOut:
     keys = _throttle_keys(request, None)
     throttle = _wait_if_throttled(request, keys)
-    if not check_setup_code(request.app.state, body.code) or store.accounts.count() > 0:
+    if not check_setup_code(app_state(request), body.code) or store.accounts.count() > 0:
         throttle.failed(keys)
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this set-up link is used or wrong")
     try:
         user = store.accounts.create(body.name, Role.MANAGER, body.password)
     except AccountError as err:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(err)) from err
-    request.app.state.setup_code = None
+    app_state(request).setup_code = None
     start_session(request, response, user)
     return UserOut.of(user)
 

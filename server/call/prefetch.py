@@ -7,7 +7,7 @@ import logging
 import time
 
 from dialog.scenario import Scenario
-from server.catalog import fixed_lines
+from server.call.catalog import fixed_lines
 from voices.tts.base import TextToSpeech, TextToSpeechError
 
 _LOGGER = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import websockets
 
-from server.client import CallClientError, CallResult, ScriptOptions, run_scripted_call
+from server.calltest.client import CallClientError, CallResult, ScriptOptions, run_scripted_call
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -115,7 +115,7 @@ def server_process(port: int) -> Iterator[subprocess.Popen[bytes]]:
                "WALKAWAY_DATA_DIR": data, "WALKAWAY_AUTH_REQUIRED": "false",
                "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}  # as `make run`
         env.pop("WALKAWAY_DATABASE_URL", None)  # a throw-away SQLite file, never a real database
-        cmd = [sys.executable, "-m", "server.cli", "serve"]
+        cmd = [sys.executable, "-m", "server.cli.main", "serve"]
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             _wait_healthy(port, proc)

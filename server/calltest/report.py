@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from server.calltest import ScriptResult
+from server.calltest.runner import ScriptResult
 
 
 def print_results(results: Sequence[ScriptResult], console: Console) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from server.callscript import CallScript, ScriptTurn
+from server.calltest.script import CallScript, ScriptTurn
 from voices.audio import (
     SAMPLE_RATE,
     AudioDecodeError,

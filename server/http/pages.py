@@ -9,8 +9,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from server.auth import optional_user
-from server.deps import get_settings
+from server.http.auth import optional_user
+from server.http.state import get_settings
 from server.storage import CALL_ID, User
 
 router = APIRouter(include_in_schema=False)

@@ -1,4 +1,4 @@
-"""`walkaway users ...`: create users and API tokens from the shell (mounted by server.cli)."""
+"""`walkaway users ...`: create users and API tokens from the shell (mounted by server.cli.main)."""
 
 from __future__ import annotations
 

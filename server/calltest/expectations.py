@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from server.callscript import Expectations
+from server.calltest.script import Expectations
 
 _NOT_WORD = re.compile(r"[^a-z0-9']+")
 _QUOTE_CHARS = 80

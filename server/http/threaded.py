@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 from fastapi import FastAPI
 
-from server.inprocess import serve_in_process
+from server.http.inprocess import serve_in_process
 
 
 class ServerThreadError(RuntimeError):

@@ -23,9 +23,9 @@ from dialog.scenario import Scenario
 from scoring.fillers import FillerEvent
 from scoring.scorecard import build_scorecard, score_turn
 from scoring.turns import Speaker, Turn
-from server.bargein import MinSpeechBargeIn
-from server.call_io import EventSink, NoRecording, Recording
-from server.murmur import murmur_pcm
+from server.call.bargein import MinSpeechBargeIn
+from server.call.io import EventSink, NoRecording, Recording
+from server.call.murmur import murmur_pcm
 from server.protocol import (
     BackchannelEvent,
     ErrorCode,
@@ -40,7 +40,7 @@ from server.protocol import (
     TranscriptEvent,
 )
 from server.settings import Settings
-from server.track import AudioTrack
+from server.call.track import AudioTrack
 from voices.audio import SAMPLE_RATE, pcm16_to_float, resample
 from voices.engines import Engines
 from voices.fillers_audio import find_audio_fillers

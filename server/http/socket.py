@@ -13,10 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.websockets import WebSocketState
 
 from dialog.scenario import ScenarioCatalog
-from server.auth import authenticate_socket
-from server.catalog import start_problem
-from server.deps import get_catalog, get_engines, get_settings, get_store
-from server.limits import CallRegistry
+from server.http.auth import authenticate_socket
+from server.call.catalog import start_problem
+from server.http.state import app_state, get_catalog, get_engines, get_settings, get_store
 from server.protocol import (
     EndMessage,
     ErrorCode,
@@ -26,7 +25,7 @@ from server.protocol import (
     StartMessage,
     parse_client_message,
 )
-from server.session import CallSession
+from server.call.session import CallSession
 from server.settings import Settings
 from server.storage import CallRecorder, CallStatus, CallStore, StorageError
 from voices.engines import Engines
@@ -100,7 +99,7 @@ async def call_socket(
         await _close(websocket)
         return
     call_id = uuid.uuid4().hex
-    registry: CallRegistry = websocket.app.state.calls
+    registry = app_state(websocket).calls
     try:
         registry.admit(call_id, user.id if user else None)
     except ProtocolError as err:
@@ -125,7 +124,7 @@ async def call_socket(
     )
     sink.recorder = recorder
     _LOGGER.info("call %s started: %s/%s", call_id, start.scenario, start.difficulty)
-    websocket.app.state.prefetcher.request(session.scenario)
+    app_state(websocket).prefetcher.request(session.scenario)
     status = CallStatus.INTERRUPTED
     try:
         await sink.send_event(ReadyEvent(call_id=call_id, sample_rate=engines.tts.sample_rate,

@@ -11,9 +11,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from server.report import print_scorecard
+from server.cli.report import print_scorecard
 from server.settings import Settings
-from server.users_cli import users_app
+from server.cli.users import users_app
 
 app = typer.Typer(help="walkaway: voice role-play practice for sales reps.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -35,7 +35,7 @@ def serve(
     """Run the app on http://127.0.0.1:8000 (or --host/--port)."""
     import uvicorn
 
-    from server.app import create_app
+    from server.http.app import create_app
 
     settings = Settings()
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
@@ -49,7 +49,7 @@ def serve(
 @app.command()
 def scenarios() -> None:
     """List the scenario ids, their difficulties and a one-line brief."""
-    from server.catalog import load_catalog
+    from server.call.catalog import load_catalog
 
     catalog = load_catalog(Settings().scenario_dir)
     for scenario in catalog:
@@ -71,7 +71,7 @@ def call(
     = None,
 ) -> None:
     """Play a scripted call from audio files through the real WebSocket protocol."""
-    from server.client import CallClientError, ScriptOptions, run_scripted_call
+    from server.calltest.client import CallClientError, ScriptOptions, run_scripted_call
     from voices.audio import AudioDecodeError, read_audio
 
     try:
@@ -93,8 +93,8 @@ def call(
     async def run() -> dict[str, Any] | None:
         if url is not None:
             return (await run_scripted_call(url, audio, options, show)).scorecard
-        from server.app import create_app
-        from server.inprocess import serve_in_process
+        from server.http.app import create_app
+        from server.http.inprocess import serve_in_process
 
         # a local scripted call: nobody to sign in; the call is still stored under data_dir
         async with serve_in_process(create_app(Settings(auth_required=False))) as base:
@@ -156,7 +156,7 @@ def test_scripts(
     scenario_dir: Annotated[Path | None, typer.Option(help="extra scenarios")] = None,
 ) -> None:
     """Run call scripts (rep turns in, expected outcome out); exits 1 on any failure."""
-    from server.calltest_cli import run_call_tests
+    from server.cli.calltest import run_call_tests
 
     raise typer.Exit(run_call_tests(scripts, url=url, token=token, fast=fast, junit=junit,
                                     cache_dir=cache_dir, scenario_dir=scenario_dir,
@@ -176,7 +176,7 @@ def bench(
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
 ) -> None:
     """Measure voice-to-voice latency, speech timings, CPU and memory under N calls."""
-    from server.bench_cli import run_bench_command
+    from server.cli.bench import run_bench_command
 
     report = run_bench_command(calls=calls, rounds=rounds, turns=turn, scenario=scenario,
                                url=url, token=token, fast=fast, warmup=warmup,
@@ -184,7 +184,7 @@ def bench(
     if as_json:
         print(json.dumps(report.to_dict()))
     else:
-        from server.bench_cli import print_report
+        from server.cli.bench import print_report
 
         print_report(report, _OUT)
     if report.completed_calls < report.calls:

@@ -18,8 +18,8 @@ from fastapi import Depends, HTTPException, Request, Response, WebSocket, status
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 
-from server.crossorigin import same_origin
-from server.deps import get_settings, get_store
+from server.http.crossorigin import same_origin
+from server.http.state import AppState, get_settings, get_store
 from server.settings import Settings
 from server.storage import CallStore, TokenKind, User
 
@@ -120,9 +120,10 @@ def end_session(request: Request, response: Response) -> None:
 
 # --- the first manager -------------------------------------------------------------------------
 
-def prepare_setup(request_app_state: object, settings: Settings, store: CallStore) -> str | None:
+def prepare_setup(state: AppState) -> str | None:
     """With no users yet, make a one-time set-up code and print the link that uses it."""
-    if store.accounts.count() > 0:
+    settings = state.settings
+    if state.store.accounts.count() > 0:
         return None
     code = secrets.token_urlsafe(18)
     base = settings.public_url or f"http://{settings.host}:{settings.port}"
@@ -134,10 +135,11 @@ def prepare_setup(request_app_state: object, settings: Settings, store: CallStor
               file=sys.stderr, flush=True)
     else:
         _LOGGER.info("no users yet: add one with `walkaway users add`")
-    setattr(request_app_state, "setup_code", code)
+    state.setup_code = code
     return code
 
 
-def check_setup_code(state: object, code: str) -> bool:
-    expected = getattr(state, "setup_code", None)
+def check_setup_code(state: AppState, code: str) -> bool:
+    """Whether `code` is the one-time set-up code still waiting to be used."""
+    expected = state.setup_code
     return bool(expected) and secrets.compare_digest(str(expected), code)

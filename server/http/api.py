@@ -13,13 +13,13 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from server import api_auth
-from server.auth import CurrentUser, Manager
-from server.deps import get_store
-from server.markers import markers
+from server.http import api_auth
+from server.http.auth import CurrentUser, Manager
+from server.http.state import get_store
+from server.http.markers import markers
 from server.storage import CALL_ID, CallFilter, CallRecord, CallStatus, CallStore, StorageError
 from server.storage.audio_writer import WavFormatError, peaks
-from server.uploads import UploadError, score_upload
+from server.http.uploads import UploadError, score_upload
 
 _LOGGER = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["calls"])

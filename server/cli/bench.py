@@ -10,11 +10,11 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from server.bench import BenchPlan, BenchReport, Percentiles, free_port, run_bench, server_process
+from server.calltest.bench import BenchPlan, BenchReport, Percentiles, free_port, run_bench, server_process
 from voices.audio import read_audio
 
 DEFAULT_TURNS = ("price_hold_piper.wav", "price_hold_espeak.wav")
-_FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+_FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 
 
 def run_bench_command(*, calls: int, rounds: int, turns: Sequence[Path] | None, scenario: str,

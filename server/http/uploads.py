@@ -9,7 +9,7 @@ from pathlib import Path, PurePath
 
 from starlette.requests import ClientDisconnect, Request
 
-from server.deps import get_engines, get_settings
+from server.http.state import get_engines, get_settings
 from server.scoring_files import score_transcription
 from server.storage import CallStore
 from voices.audio import SAMPLE_RATE, AudioDecodeError, read_audio

@@ -20,10 +20,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from websockets.exceptions import ConnectionClosed
 
-from server.callscript import CallScript, CallScriptError, load_call_script
-from server.client import CallClientError, ScriptOptions, run_scripted_call
-from server.expectations import check_call, quote
-from server.turn_audio import TurnAudioError, TurnRenderer
+from server.calltest.script import CallScript, CallScriptError, load_call_script
+from server.calltest.client import CallClientError, ScriptOptions, run_scripted_call
+from server.calltest.expectations import check_call, quote
+from server.calltest.turn_audio import TurnAudioError, TurnRenderer
 from voices.engines import Engines
 
 EventHook = Callable[[dict[str, Any]], None]
@@ -189,8 +189,8 @@ async def call_tester(
     if url is not None:
         yield CallTester(url, options, renderer)
         return
-    from server.app import create_app
-    from server.inprocess import serve_in_process
+    from server.http.app import create_app
+    from server.http.inprocess import serve_in_process
 
     with tempfile.TemporaryDirectory(prefix="walkaway-test-") as tmp:
         fast = options is None or options.fast

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from server.calltest import CallTester, ScriptResult
+    from server.calltest.runner import CallTester, ScriptResult
 
 WalkawayCall = Callable[[str | Path], Awaitable["ScriptResult"]]
 
@@ -47,9 +47,9 @@ def walkaway_url(request: pytest.FixtureRequest) -> Iterator[str]:
     if url:
         yield url
         return
-    from server.app import create_app
-    from server.calltest import local_settings
-    from server.threaded import serve_in_thread
+    from server.http.app import create_app
+    from server.calltest.runner import local_settings
+    from server.http.threaded import serve_in_thread
 
     scenario_dir = request.config.getoption("walkaway_scenario_dir")
     with tempfile.TemporaryDirectory(prefix="walkaway-pytest-") as tmp:
@@ -62,8 +62,8 @@ def walkaway_url(request: pytest.FixtureRequest) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def walkaway_tester(walkaway_url: str, request: pytest.FixtureRequest) -> CallTester:
     """One tester (and one text-to-speech cache) for the session."""
-    from server.calltest import CallTester, RunOptions
-    from server.turn_audio import TurnRenderer
+    from server.calltest.runner import CallTester, RunOptions
+    from server.calltest.turn_audio import TurnRenderer
 
     config = request.config
     token = config.getoption("walkaway_token") or os.environ.get("WALKAWAY_TOKEN")

@@ -115,7 +115,7 @@ class ScriptTurn:
 
 @dataclass(frozen=True)
 class Expectations:
-    """The checks a finished call must pass (see `server.expectations`)."""
+    """The checks a finished call must pass (see `server.calltest.expectations`)."""
 
     outcomes: tuple[str, ...] = ()
     allowed_concessions: frozenset[str] | None = None

@@ -13,17 +13,17 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from dialog.scenario import ScenarioCatalog
-from server.catalog import load_catalog, scenario_summary
-from server.crossorigin import CrossOriginGuard
-from server import api, pages, redact
-from server.auth import prepare_setup
-from server.deps import get_catalog
-from server.limits import CallRegistry
-from server.prefetch import LinePrefetcher
+from server.call.admission import CallRegistry
+from server.call.catalog import load_catalog, scenario_summary
+from server.call.prefetch import LinePrefetcher
+from server.http import api, pages, redact
+from server.http.auth import prepare_setup
+from server.http.crossorigin import CrossOriginGuard
+from server.http.socket import call_socket
+from server.http.state import AppState, get_catalog
+from server.http.throttle import SignInThrottle
 from server.settings import Settings
 from server.storage import CallStore
-from server.throttle import SignInThrottle
-from server.ws import call_socket
 from voices.engines import Engines, load_engines
 from voices.stt.whisper import WhisperOptions
 
@@ -40,26 +40,28 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
         if engines is None:
             options = WhisperOptions(model=settings.stt_model, cpu_threads=settings.stt_threads,
                                      num_workers=settings.stt_workers)
-            app.state.engines = await asyncio.to_thread(load_engines, options)
+            state.engines_ = await asyncio.to_thread(load_engines, options)
         else:
-            app.state.engines = engines
-        app.state.prefetcher = LinePrefetcher(app.state.engines.tts)
-        await store.start()
-        await asyncio.to_thread(prepare_setup, app.state, settings, store)
+            state.engines_ = engines
+        state.prefetcher_ = LinePrefetcher(state.engines.tts)
+        await state.store.start()
+        await asyncio.to_thread(prepare_setup, state)
         try:
             yield
         finally:
-            await app.state.prefetcher.close()
-            await store.close()
+            await state.prefetcher.close()
+            await state.store.close()
 
     app = FastAPI(title="walkaway", version="0.1.0", lifespan=lifespan)
-    app.state.settings = settings
-    app.state.calls = CallRegistry(settings.max_calls, settings.max_calls_per_user)
-    app.state.store = store = CallStore(settings)
-    app.state.setup_code = None
-    app.state.signin_throttle = SignInThrottle(settings.signin_window_s)
-    app.state.catalog = load_catalog(settings.scenario_dir)
-    for error in app.state.catalog.errors:
+    state = AppState(
+        settings=settings,
+        store=CallStore(settings),
+        calls=CallRegistry(settings.max_calls, settings.max_calls_per_user),
+        catalog=load_catalog(settings.scenario_dir),
+        signin_throttle=SignInThrottle(settings.signin_window_s),
+    )
+    app.state = state  # typed, in place of Starlette's attribute bag (server/http/state.py)
+    for error in state.catalog.errors:
         _LOGGER.error("scenario not loaded: %s", error)
 
     app.add_middleware(CrossOriginGuard)
