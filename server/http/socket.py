@@ -118,7 +118,7 @@ async def call_socket(
         start=start,
         scenario=catalog.get(start.scenario),
         engines=engines,
-        settings=settings,
+        settings=settings.call(),
         sink=sink,
         recording=recorder,
     )
