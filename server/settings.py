@@ -8,6 +8,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from server.call.settings import CallSettings, ListenerSettings, VoiceSettings
+from server.storage.settings import StorageSettings
 from voices.vad.endpoint import Sensitivity
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -109,3 +110,8 @@ class Settings(BaseSettings):
             audio_fillers=self.audio_fillers,
             scorecard_timeout_s=self.scorecard_timeout_s,
         )
+
+    def storage(self) -> StorageSettings:
+        """Where calls, users and recordings are kept."""
+        return StorageSettings(data_dir=self.data_dir, database_url=self.database_url,
+                               close_wait_s=self.storage_close_wait_s)

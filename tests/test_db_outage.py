@@ -132,7 +132,7 @@ async def test_writes_still_queued_at_shutdown_are_saved_and_applied_at_the_next
     assert spool.is_file()
 
     await proxy.up()
-    store = CallStore(Settings(data_dir=tmp_path, database_url=pg_url))
+    store = CallStore(Settings(data_dir=tmp_path, database_url=pg_url).storage())
     await asyncio.to_thread(store.start_sync)  # the next start applies them
     try:
         record = await asyncio.to_thread(store.calls.get, call_id)

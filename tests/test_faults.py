@@ -189,7 +189,7 @@ async def test_server_shutdown_mid_call_stores_the_call_as_interrupted(
     await asyncio.gather(streaming, return_exceptions=True)
     await rep.close()
     # read the database as it was left, without the start-up recovery a restart would do
-    engine = make_engine(settings)
+    engine = make_engine(settings.storage())
     try:
         record = CallRepository(engine).get(call_id)
         assert record is not None and record.status is CallStatus.INTERRUPTED

@@ -16,7 +16,7 @@ _ERR = Console(stderr=True)
 
 
 def _store() -> CallStore:
-    store = CallStore(Settings())
+    store = CallStore(Settings().storage())
     store.start_sync()
     return store
 

@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
     app = FastAPI(title="walkaway", version="0.1.0", lifespan=lifespan)
     state = AppState(
         settings=settings,
-        store=CallStore(settings),
+        store=CallStore(settings.storage()),
         calls=CallRegistry(settings.max_calls, settings.max_calls_per_user),
         catalog=load_catalog(settings.scenario_dir),
         signin_throttle=SignInThrottle(settings.signin_window_s),
