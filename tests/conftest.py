@@ -9,7 +9,7 @@ import pytest
 import pytest_asyncio
 import yaml
 
-from tests.helpers import FIXTURES
+from tests.support.helpers import FIXTURES
 from voices.engines import Engines, load_engines
 
 

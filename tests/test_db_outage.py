@@ -16,10 +16,10 @@ from server.http.app import create_app
 from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import CallStatus, CallStore
-from tests.call_helpers import Rep, stored, wav_frames
-from tests.helpers import FIXTURES
-from tests.storage_fixtures import database_url_for
-from tests.tcp_proxy import TcpProxy
+from tests.support.call_helpers import Rep, stored, wav_frames
+from tests.support.helpers import FIXTURES
+from tests.support.storage_fixtures import database_url_for
+from tests.support.tcp_proxy import TcpProxy
 from voices.audio import SAMPLE_RATE, read_audio
 from voices.engines import Engines
 

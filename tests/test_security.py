@@ -31,8 +31,8 @@ from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import CallStatus, CallStore, Role, TokenKind, User
 from server.http.throttle import SignInThrottle
-from tests.call_helpers import START
-from tests.storage_fixtures import new_call_id
+from tests.support.call_helpers import START
+from tests.support.storage_fixtures import new_call_id
 from voices.engines import Engines
 
 # reviewed: what each public route gives a stranger, and why that is fine

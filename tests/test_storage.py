@@ -21,7 +21,7 @@ from server.storage.mixer import StereoMixer
 from server.storage.models import TokenRow
 from server.storage.pending import AddEvents, InsertCall
 from server.storage.repository import StoredEvent
-from tests.storage_fixtures import (
+from tests.support.storage_fixtures import (
     BACKENDS,
     chunks,
     database_url_for,

@@ -14,8 +14,8 @@ from server.calltest.client import ScriptOptions, run_scripted_call
 from server.http.inprocess import serve_in_process
 from server.protocol import ProtocolError, parse_client_message
 from server.settings import Settings
-from tests.call_helpers import next_event
-from tests.helpers import FIXTURES, words_of
+from tests.support.call_helpers import next_event
+from tests.support.helpers import FIXTURES, words_of
 from voices.audio import read_audio
 from voices.engines import Engines
 

@@ -31,8 +31,8 @@ from server.protocol import ErrorCode
 from server.settings import Settings
 from server.storage import CallFilter, CallStatus, CallStore
 from server.http.threaded import serve_in_thread
-from tests.call_helpers import Rep, wav_frames
-from tests.helpers import FIXTURES
+from tests.support.call_helpers import Rep, wav_frames
+from tests.support.helpers import FIXTURES
 from voices.audio import read_audio
 from voices.engines import Engines
 

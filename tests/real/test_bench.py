@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.helpers import FIXTURES
+from tests.support.helpers import FIXTURES
 from tests.test_cli import run_cli
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from scoring.scorecard import build_scorecard
 from scoring.turns import Speaker, Turn
 from server.storage import CallStatus, CallStore
-from tests.helpers import FIXTURES
+from tests.support.helpers import FIXTURES
 from voices.audio import SAMPLE_RATE, read_audio
 from voices.engines import Engines
 

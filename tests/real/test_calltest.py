@@ -18,7 +18,7 @@ import pytest
 import websockets
 
 WALKAWAY = Path(sys.executable).parent / "walkaway"
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "scripts"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scripts"
 
 pytest_plugins = ("pytester",)
 

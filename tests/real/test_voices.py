@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.helpers import FIXTURES, words_of
+from tests.support.helpers import FIXTURES, words_of
 from voices.audio import SAMPLE_RATE, AudioDecodeError, pcm16_to_float, read_audio, resample
 from voices.engines import Engines
 from voices.stt.whisper import ModelNotFoundError, resolve_model_path

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.helpers import FIXTURES, words_of
+from tests.support.helpers import FIXTURES, words_of
 from voices.audio import read_audio, resample
 
 WALKAWAY = Path(sys.executable).parent / "walkaway"
@@ -62,7 +62,7 @@ def test_score_many_files_one_json_line_each(tmp_path: Path) -> None:
 
 
 def test_score_fillers_have_rate_and_timestamps() -> None:
-    flac = Path(__file__).parent / "data" / "audio" / "f01_onboarding.flac"
+    flac = Path(__file__).parents[1] / "data" / "audio" / "f01_onboarding.flac"
     done = subprocess.run([str(WALKAWAY), "score", str(flac), "--json"],
                           capture_output=True, text=True, timeout=240, check=False)
     assert done.returncode == 0, done.stderr

@@ -18,9 +18,9 @@ from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import CallRepository, CallStatus, CallStore
 from server.storage.db import make_engine
-from tests.call_helpers import Rep, stored, wav_frames
-from tests.fault_engines import FailingSpeechToText, FailingTextToSpeech
-from tests.helpers import FIXTURES
+from tests.support.call_helpers import Rep, stored, wav_frames
+from tests.support.fault_engines import FailingSpeechToText, FailingTextToSpeech
+from tests.support.helpers import FIXTURES
 from voices.audio import SAMPLE_RATE, read_audio
 from voices.engines import Engines
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.browser import artifact, chromium
-from tests.helpers import FIXTURES
+from tests.browser.pages import artifact, chromium
+from tests.support.helpers import FIXTURES
 from voices.audio import SAMPLE_RATE, read_audio, write_wav
 
 

@@ -14,7 +14,7 @@ import websockets
 from websockets.exceptions import ConnectionClosed
 
 from server.storage import CallRecord, CallRepository, CallStatus
-from tests.storage_fixtures import chunks
+from tests.support.storage_fixtures import chunks
 from voices.audio import float_to_pcm16
 
 START = {"type": "start", "scenario": "price-pressure", "seed": 0}

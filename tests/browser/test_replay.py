@@ -15,11 +15,11 @@ from server.http.app import create_app
 from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import CallStore, Role
-from tests.storage_fixtures import record_demo_call
+from tests.support.storage_fixtures import record_demo_call
 from voices.engines import Engines
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="no /usr/bin/chromium")
 
 

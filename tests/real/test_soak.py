@@ -20,7 +20,7 @@ from server.calltest.client import ScriptOptions, run_scripted_call
 from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import CallFilter, CallStatus, CallStore
-from tests.helpers import FIXTURES
+from tests.support.helpers import FIXTURES
 from voices.audio import read_audio
 from voices.engines import Engines
 

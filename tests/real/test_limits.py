@@ -14,7 +14,7 @@ import websockets
 from server.http.app import create_app
 from server.http.inprocess import serve_in_process
 from server.settings import Settings
-from tests.call_helpers import next_event
+from tests.support.call_helpers import next_event
 from voices.engines import Engines
 
 
