@@ -1,4 +1,4 @@
-"""The `walkaway` command line (contract 3)."""
+"""The `walkaway` command line (docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A scorecard for people: the terminal view of contract 2."""
+"""A scorecard for people: the terminal view of docs/scorecard.md."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ class StorageError(Exception):
 
 
 def turns_from_scorecard(scorecard: dict[str, Any] | None) -> list[TurnData]:
-    """The scorecard's turns (contract 2) as rows; missing fields get neutral values."""
+    """The scorecard's turns (docs/scorecard.md) as rows; missing fields get neutral values."""
     out: list[TurnData] = []
     for i, turn in enumerate((scorecard or {}).get("turns") or []):
         if not isinstance(turn, dict):
