@@ -10,8 +10,8 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
-from server.calltest.runner import RunOptions, ScriptResult, call_tester
 from server.calltest.report import print_results, write_junit
+from server.calltest.runner import RunOptions, ScriptResult, call_tester
 
 
 def run_call_tests(

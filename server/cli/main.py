@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 
 from server.cli.report import print_scorecard
-from server.settings import Settings
 from server.cli.users import users_app
+from server.settings import Settings
 
 app = typer.Typer(help="walkaway: voice role-play practice for sales reps.", no_args_is_help=True)
 app.add_typer(users_app, name="users")

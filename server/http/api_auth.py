@@ -18,8 +18,8 @@ from server.http.auth import (
     start_session,
 )
 from server.http.state import app_state, get_settings, get_store
-from server.storage import AccountError, CallStore, Role, TokenKind, User
 from server.http.throttle import SignInThrottle
+from server.storage import AccountError, CallStore, Role, TokenKind, User
 
 _LOGGER = logging.getLogger(__name__)
 router = APIRouter(tags=["users"])  # mounted under /api by server.http.api

@@ -13,8 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.websockets import WebSocketState
 
 from dialog.scenario import ScenarioCatalog
-from server.http.auth import authenticate_socket
 from server.call.catalog import start_problem
+from server.call.session import CallSession
+from server.http.auth import authenticate_socket
 from server.http.state import app_state, get_catalog, get_engines, get_settings, get_store
 from server.protocol import (
     EndMessage,
@@ -25,7 +26,6 @@ from server.protocol import (
     StartMessage,
     parse_client_message,
 )
-from server.call.session import CallSession
 from server.settings import Settings
 from server.storage import CallRecorder, CallStatus, CallStore, StorageError
 from voices.engines import Engines

@@ -7,6 +7,7 @@ reader gets a checked type instead of a `getattr`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from starlette.requests import HTTPConnection
 
@@ -17,6 +18,9 @@ from server.http.throttle import SignInThrottle
 from server.settings import Settings
 from server.storage import CallStore
 from voices.engines import Engines
+
+
+_T = TypeVar("_T")
 
 
 class AppNotStartedError(RuntimeError):
@@ -39,16 +43,18 @@ class AppState:
     @property
     def engines(self) -> Engines:
         """The speech engines loaded at start-up."""
-        if self.engines_ is None:
-            raise AppNotStartedError("the speech engines load at app start-up")
-        return self.engines_
+        return _started(self.engines_, "the speech engines")
 
     @property
     def prefetcher(self) -> LinePrefetcher:
         """The voice warm-up started with the engines."""
-        if self.prefetcher_ is None:
-            raise AppNotStartedError("the voice warm-up starts at app start-up")
-        return self.prefetcher_
+        return _started(self.prefetcher_, "the voice warm-up")
+
+
+def _started(value: _T | None, what: str) -> _T:
+    if value is None:
+        raise AppNotStartedError(f"{what} start with the app (its lifespan has not run)")
+    return value
 
 
 def app_state(connection: HTTPConnection) -> AppState:
