@@ -1,1 +1,1 @@
-"""The call runtime: one call's session, its listener and voice, admission. No web or database here."""
+"""The call runtime: a call's session, listener, voice and admission; no web or database."""

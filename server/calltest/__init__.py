@@ -1,1 +1,1 @@
-"""Scripted calls over the socket: the rep client, call scripts, expectations, the pytest plugin, the bench."""
+"""Scripted calls over the socket: rep client, call scripts, expectations, pytest plugin, bench."""

@@ -10,7 +10,14 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from server.calltest.bench import BenchPlan, BenchReport, Percentiles, free_port, run_bench, server_process
+from server.calltest.bench import (
+    BenchPlan,
+    BenchReport,
+    Percentiles,
+    free_port,
+    run_bench,
+    server_process,
+)
 from voices.audio import read_audio
 
 DEFAULT_TURNS = ("price_hold_piper.wav", "price_hold_espeak.wav")
