@@ -17,7 +17,7 @@ from dialog.scenario import builtin_catalog
 from server.call.settings import CallSettings
 from server.call.session import CallSession
 from server.protocol import StartMessage
-from tests.support.engines import FRAME, ScriptedSTT, ScriptedTTS, Utterance, scripted_engines, tone
+from tests.support.engines import FRAME, Utterance, scripted_engines, tone
 from voices.audio import SAMPLE_RATE
 
 _Event = TypeVar("_Event", bound=BaseModel)
@@ -72,8 +72,6 @@ class ScriptedCall:
     def __init__(self, scenario: str = "price-pressure",
                  settings: CallSettings | None = None) -> None:
         engines, self.stt, self.tts = scripted_engines()
-        self.stt: ScriptedSTT
-        self.tts: ScriptedTTS
         self.sink = CollectingSink()
         self.recording = RecordingLog()
         self.session = CallSession(
