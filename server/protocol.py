@@ -1,4 +1,4 @@
-"""Contract 1: the messages of `/ws/call`, defined once for the server and the clients."""
+"""The messages of `/ws/call`, defined once for the server and the clients (docs/protocol.md)."""
 
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ class ScoreEvent(BaseModel):
 
 
 class ScorecardEvent(BaseModel):
-    """Contract 2 scorecard, sent once at the end of the call."""
+    """The scorecard (docs/scorecard.md), sent once at the end of the call."""
 
     model_config = ConfigDict(extra="allow")
     type: Literal["scorecard"] = "scorecard"

@@ -7,13 +7,18 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from server.call.settings import CallSettings, ListenerSettings, VoiceSettings
+from server.storage.settings import StorageSettings
 from voices.vad.endpoint import Sensitivity
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    """Everything an operator may change; defaults serve a laptop."""
+    """Everything an operator may change; defaults serve a laptop.
+
+    The one reader of the environment: components take the small frozen projections below.
+    """
 
     model_config = SettingsConfigDict(env_prefix="WALKAWAY_", env_file=".env", extra="ignore")
 
@@ -87,3 +92,26 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         default=None, description="base URL printed in the first-start set-up link"
     )
+
+    def call(self) -> CallSettings:
+        """What one call session is tuned by."""
+        return CallSettings(
+            listener=ListenerSettings(
+                vad_threshold=self.vad_threshold,
+                turn_silence_s=self.endpoint.silence_seconds,
+                early_transcribe_s=self.early_transcribe_s,
+                question_silence_s=self.question_silence_s,
+                statement_silence_s=self.statement_silence_s,
+                murmur_after_s=self.murmur_after_s,
+                partial_interval_s=self.partial_interval_s,
+                barge_in_min_speech_s=self.barge_in_min_speech_s,
+            ),
+            voice=VoiceSettings(murmur_gap_s=self.murmur_gap_s),
+            audio_fillers=self.audio_fillers,
+            scorecard_timeout_s=self.scorecard_timeout_s,
+        )
+
+    def storage(self) -> StorageSettings:
+        """Where calls, users and recordings are kept."""
+        return StorageSettings(data_dir=self.data_dir, database_url=self.database_url,
+                               close_wait_s=self.storage_close_wait_s)

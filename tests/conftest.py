@@ -9,7 +9,7 @@ import pytest
 import pytest_asyncio
 import yaml
 
-from tests.helpers import FIXTURES
+from tests.support.helpers import FIXTURES
 from voices.engines import Engines, load_engines
 
 
@@ -29,8 +29,8 @@ def manifest() -> dict[str, dict[str, Any]]:
 @pytest_asyncio.fixture(scope="session")
 async def live_url(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
     """ws:// URL of `/ws/call` on a running app (loopback, ephemeral port)."""
-    from server.app import create_app
-    from server.inprocess import serve_in_process
+    from server.http.app import create_app
+    from server.http.inprocess import serve_in_process
     from server.settings import Settings
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("data"), partial_interval_s=1.0,

@@ -17,14 +17,14 @@ import soundfile as sf
 import websockets
 from fastapi import FastAPI, WebSocket
 
-from server.app import create_app
-from server.auth import SESSION_COOKIE, authenticate_socket
-from server.inprocess import serve_in_process
+from server.http.app import create_app
+from server.http.auth import SESSION_COOKIE, authenticate_socket
+from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import CallStatus, CallStore, Role, TokenKind, User
-from tests.call_helpers import Rep, stored
-from tests.helpers import FIXTURES
-from tests.storage_fixtures import BACKENDS, database_url_for, record_demo_call, wav_path
+from tests.support.call_helpers import Rep, stored
+from tests.support.helpers import FIXTURES
+from tests.support.storage_fixtures import BACKENDS, database_url_for, record_demo_call, wav_path
 from voices.audio import SAMPLE_RATE, read_audio
 from voices.engines import Engines
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from server.callscript import CallScriptError, load_call_script
-from server.calltest import CallScriptFailed, ScriptResult, ws_call_url
-from server.calltest_report import write_junit
-from server.expectations import check_call
-from server.turn_audio import TurnRenderer
+from server.calltest.script import CallScriptError, load_call_script
+from server.calltest.runner import CallScriptFailed, ScriptResult, ws_call_url
+from server.calltest.report import write_junit
+from server.calltest.expectations import check_call
+from server.calltest.turn_audio import TurnRenderer
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "scripts"
 SCENARIOS = ("time-pressure", "price-pressure", "send-info", "renewal-threat")

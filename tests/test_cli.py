@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.helpers import FIXTURES, words_of
+from tests.support.helpers import FIXTURES, words_of
 
 WALKAWAY = Path(sys.executable).parent / "walkaway"
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest_asyncio
 
-from server.app import create_app
-from server.inprocess import serve_in_process
+from server.http.app import create_app
+from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import Role
-from tests.browser import artifact, chromium
+from tests.browser.pages import artifact, chromium
 from tests.test_practice_browser import fake_mic_file, mic_args
 from voices.engines import Engines
 

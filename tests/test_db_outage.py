@@ -12,14 +12,14 @@ import pytest
 import pytest_asyncio
 from sqlalchemy.engine import make_url
 
-from server.app import create_app
-from server.inprocess import serve_in_process
+from server.http.app import create_app
+from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import CallStatus, CallStore
-from tests.call_helpers import Rep, stored, wav_frames
-from tests.helpers import FIXTURES
-from tests.storage_fixtures import database_url_for
-from tests.tcp_proxy import TcpProxy
+from tests.support.call_helpers import Rep, stored, wav_frames
+from tests.support.helpers import FIXTURES
+from tests.support.storage_fixtures import database_url_for
+from tests.support.tcp_proxy import TcpProxy
 from voices.audio import SAMPLE_RATE, read_audio
 from voices.engines import Engines
 
@@ -132,7 +132,7 @@ async def test_writes_still_queued_at_shutdown_are_saved_and_applied_at_the_next
     assert spool.is_file()
 
     await proxy.up()
-    store = CallStore(Settings(data_dir=tmp_path, database_url=pg_url))
+    store = CallStore(Settings(data_dir=tmp_path, database_url=pg_url).storage())
     await asyncio.to_thread(store.start_sync)  # the next start applies them
     try:
         record = await asyncio.to_thread(store.calls.get, call_id)

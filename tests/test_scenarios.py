@@ -139,7 +139,7 @@ def test_worked_example_in_docs_loads(tmp_path: Path) -> None:
 def test_server_starts_with_the_valid_scenarios_beside_a_bad_file(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from server.app import create_app
+    from server.http.app import create_app
     from server.settings import Settings
 
     good = _plain(yaml.safe_load((BUILTIN_DIR / "send-info.yaml").read_text()))

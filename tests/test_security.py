@@ -25,14 +25,14 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, APIWebSocketRoute
 from starlette.routing import Mount, Route
 
-from server.app import create_app
-from server.auth import SESSION_COOKIE, require_manager
-from server.inprocess import serve_in_process
+from server.http.app import create_app
+from server.http.auth import SESSION_COOKIE, require_manager
+from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import CallStatus, CallStore, Role, TokenKind, User
-from server.throttle import SignInThrottle
-from tests.call_helpers import START
-from tests.storage_fixtures import new_call_id
+from server.http.throttle import SignInThrottle
+from tests.support.call_helpers import START
+from tests.support.storage_fixtures import new_call_id
 from voices.engines import Engines
 
 # reviewed: what each public route gives a stranger, and why that is fine

@@ -21,7 +21,7 @@ from server.storage.mixer import StereoMixer
 from server.storage.models import TokenRow
 from server.storage.pending import AddEvents, InsertCall
 from server.storage.repository import StoredEvent
-from tests.storage_fixtures import (
+from tests.support.storage_fixtures import (
     BACKENDS,
     chunks,
     database_url_for,
@@ -42,7 +42,7 @@ def db_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
 
 @pytest_asyncio.fixture
 async def store(db_url: str | None, tmp_path: Path) -> AsyncIterator[CallStore]:
-    store = CallStore(Settings(data_dir=tmp_path, database_url=db_url))
+    store = CallStore(Settings(data_dir=tmp_path, database_url=db_url).storage())
     await store.start()
     try:
         yield store
@@ -169,7 +169,7 @@ async def test_an_unfinished_call_is_playable_and_kept_as_interrupted(
     assert np.allclose(data[:, 0], 0.25, atol=_PCM_TOLERANCE)
     assert len(store.calls.events(call_id)) >= 100
 
-    restarted = CallStore(Settings(data_dir=tmp_path, database_url=db_url))
+    restarted = CallStore(Settings(data_dir=tmp_path, database_url=db_url).storage())
     await restarted.start()  # finds the call still "live" and closes it
     record = restarted.calls.get(call_id)
     assert record is not None and record.status is CallStatus.INTERRUPTED
@@ -205,7 +205,7 @@ async def test_call_ids_that_could_be_paths_are_refused(store: CallStore) -> Non
 
 async def test_migrations_run_again_without_harm(store: CallStore, db_url: str | None,
                                                  tmp_path: Path) -> None:
-    again = CallStore(Settings(data_dir=tmp_path, database_url=db_url))
+    again = CallStore(Settings(data_dir=tmp_path, database_url=db_url).storage())
     await again.start()
     assert again.accounts.count() == 0
     await again.close()

@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 
 from server.calltest import CallTester, ScriptResult, call_tester
-from tests.helpers import FIXTURES
+from tests.support.helpers import FIXTURES
 from voices.engines import Engines
 
 HEARD_RIGHT = f"""

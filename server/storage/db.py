@@ -18,14 +18,14 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from server.settings import Settings
+from server.storage.settings import StorageSettings
 
 _LOGGER = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE = "walkaway.db"
 
 
-def database_url(settings: Settings) -> str:
+def database_url(settings: StorageSettings) -> str:
     """The configured URL, or the default SQLite file under data_dir."""
     if settings.database_url:
         return settings.database_url
@@ -45,7 +45,7 @@ def _dumps(value: object) -> str:
     return json.dumps(value, default=_json_default)
 
 
-def make_engine(settings: Settings) -> Engine:
+def make_engine(settings: StorageSettings) -> Engine:
     """An engine for the settings; creates data_dir for the SQLite default."""
     url = make_url(database_url(settings))
     if url.get_backend_name() != "sqlite":

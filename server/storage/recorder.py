@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine
 
-from server.settings import Settings
 from server.storage.accounts import Accounts, now
 from server.storage.audio_writer import StereoWavWriter, WavFormatError, interleave, read_info
 from server.storage.db import make_engine, migrate
@@ -38,6 +37,7 @@ from server.storage.pending import (
     save_spool,
 )
 from server.storage.repository import CallRecord, CallRepository, StoredEvent, TurnData
+from server.storage.settings import StorageSettings
 
 _LOGGER = logging.getLogger(__name__)
 RATE = 16_000
@@ -52,7 +52,7 @@ class StorageError(Exception):
 
 
 def turns_from_scorecard(scorecard: dict[str, Any] | None) -> list[TurnData]:
-    """The scorecard's turns (contract 2) as rows; missing fields get neutral values."""
+    """The scorecard's turns (docs/scorecard.md) as rows; missing fields get neutral values."""
     out: list[TurnData] = []
     for i, turn in enumerate((scorecard or {}).get("turns") or []):
         if not isinstance(turn, dict):
@@ -206,7 +206,7 @@ class CallRecorder:
 class CallStore:
     """The database and the recordings directory of one process."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: StorageSettings) -> None:
         self.settings = settings
         self.calls_dir = (settings.data_dir / "calls").resolve()
         self._engine: Engine | None = None
@@ -385,7 +385,7 @@ class CallStore:
             self._retrying.cancel()
             await asyncio.gather(self._retrying, return_exceptions=True)
             self._retrying = None
-        deadline = time.monotonic() + self.settings.storage_close_wait_s
+        deadline = time.monotonic() + self.settings.close_wait_s
         while self.queued_calls and time.monotonic() < deadline:
             if await asyncio.to_thread(self.retry_queued):
                 await asyncio.sleep(_RETRY_S)

@@ -1,0 +1,277 @@
+"""One call: rep audio in, rep turns out, the prospect's voice back, a scorecard at the end.
+
+`CallSession` only orchestrates. Its `Listener` hears the rep and reports turns, pauses,
+barge-ins and silence through `ListenerHooks`; its `ProspectVoice` owns everything the rep
+hears from the prospect. Between them the *responder* takes finished turns in order:
+transcribe, score, let the prospect answer, speak the answer. The call's clock is the
+listener's: seconds of rep audio received.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from dialog.machine import Prospect, ProspectLine
+from dialog.scenario import Scenario
+from scoring.fillers import FillerEvent
+from scoring.scorecard import build_scorecard, score_turn
+from scoring.turns import Speaker, Turn
+from server.call.io import EventSink, NoRecording, Recording
+from server.call.listener import Listener, RepSpeech, timed_transcribe
+from server.call.settings import CallSettings
+from server.call.voice import ProspectVoice
+from server.protocol import (
+    ErrorCode,
+    ErrorEvent,
+    PartialEvent,
+    ProspectAudioEndEvent,
+    ProspectEvent,
+    ScorecardEvent,
+    ScoreEvent,
+    StartMessage,
+    StopAudioEvent,
+    TranscriptEvent,
+)
+from voices.audio import SAMPLE_RATE
+from voices.engines import Engines
+from voices.fillers_audio import find_audio_fillers
+from voices.stt.base import SpeechToTextError
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Silence:
+    at: float
+
+
+@dataclass(frozen=True)
+class _Opening:
+    pass
+
+
+_Job = RepSpeech | _Silence | _Opening
+
+
+class CallSession:
+    """The state of one call; one per WebSocket. Implements `ListenerHooks`."""
+
+    def __init__(
+        self,
+        *,
+        call_id: str,
+        start: StartMessage,
+        scenario: Scenario,
+        engines: Engines,
+        settings: CallSettings,
+        sink: EventSink,
+        recording: Recording | None = None,
+    ) -> None:
+        self.call_id = call_id
+        self.scenario = scenario
+        self.settings = settings
+        self._engines = engines
+        self._sink = sink
+        recording = recording or NoRecording()
+        self.prospect = Prospect(scenario, start.difficulty, start.seed or 0)
+        self.input_rate = start.sample_rate
+        self.turns: list[Turn] = []
+        self._audio_fillers: list[FillerEvent] = []
+        self._jobs: asyncio.Queue[_Job | None] = asyncio.Queue()
+        self._busy = False  # the responder is handling a job
+        self.voice = ProspectVoice(call_id=call_id, tts=engines.tts, sink=sink,
+                                   recording=recording, settings=settings.voice,
+                                   clock=self._clock)
+        self.listener = Listener(call_id=call_id, input_rate=start.sample_rate,
+                                 vad=engines.vad, stt=engines.stt, settings=settings.listener,
+                                 hooks=self, playback=self.voice, recording=recording)
+        self.scorecard: dict[str, object] | None = None
+
+    @property
+    def clock(self) -> float:
+        """Seconds of rep audio received so far: the call's clock."""
+        return self.listener.clock
+
+    def _clock(self) -> float:
+        return self.listener.clock
+
+    # --- input, called by the transport ---------------------------------------------------
+
+    def feed_audio(self, pcm: bytes) -> None:
+        """Queue one binary frame of rep audio (already size-checked by the transport)."""
+        self.listener.feed(pcm)
+
+    def hang_up(self) -> None:
+        """The rep hung up (or the socket closed): finish what was said, then score."""
+        self.listener.close()
+
+    # --- the call ---------------------------------------------------------------------------
+
+    async def run(self) -> dict[str, object]:
+        """Run the call until hang-up or the prospect ends it; returns the scorecard."""
+        self._jobs.put_nowait(_Opening())
+        listener = asyncio.create_task(self.listener.run(), name=f"listen-{self.call_id}")
+        responder = asyncio.create_task(self._respond(), name=f"respond-{self.call_id}")
+        try:
+            await listener
+            self._jobs.put_nowait(None)
+            await responder
+        finally:
+            for task in (listener, responder):
+                if not task.done():
+                    task.cancel()
+            self.listener.cancel()
+            self.voice.close()
+        return await self._finish()
+
+    async def _finish(self) -> dict[str, object]:
+        outcome = self.prospect.outcome
+        scorecard = await asyncio.wait_for(
+            asyncio.to_thread(
+                build_scorecard,
+                call_id=self.call_id,
+                scenario=self.scenario.id,
+                outcome=str(outcome) if outcome is not None else "no_decision",
+                turns=list(self.turns),
+                rep_audio=self.listener.track.samples(),
+                sample_rate=SAMPLE_RATE,
+                audio_fillers=tuple(self._audio_fillers),
+            ),
+            timeout=self.settings.scorecard_timeout_s,
+        )
+        self.scorecard = scorecard
+        await self._sink.send_event(ScorecardEvent(**scorecard))
+        return scorecard
+
+    # --- what the listener reports ---------------------------------------------------------
+
+    def on_turn_ended(self, speech: RepSpeech) -> None:
+        """Hand the finished turn to the responder."""
+        self._jobs.put_nowait(speech)
+
+    def on_pause(self, now: float) -> None:
+        """A pause in the rep's turn: answer it with "mm" at once, as a listener does.
+
+        The prospect's answer still waits for the end of the turn; if the rep goes on, the
+        murmur was a listener's nod. Not while the prospect is busy with an earlier turn.
+        """
+        if self._busy or not self._jobs.empty() or self.prospect.finished:
+            return
+        self.voice.murmur(now, self.prospect.acknowledgement, self._may_murmur)
+
+    def _may_murmur(self) -> bool:
+        return not self._busy and not self.listener.closed
+
+    def on_barge_in(self, now: float) -> None:
+        """The rep talked over the prospect: stop its audio and mark its line as cut."""
+        speaking = self.voice.clear(now)
+        turn_index = speaking if speaking is not None else self._last_prospect()
+        if turn_index is None:
+            return
+        _LOGGER.info("call %s: rep barged in on prospect turn %d at %.2fs", self.call_id,
+                     turn_index, now)
+        for i, turn in enumerate(self.turns):
+            if turn.index == turn_index and not turn.cut:
+                # a line still being sent has no end yet; a sent one may still be playing
+                end = now if turn.end <= turn.start else min(turn.end, now)
+                self.turns[i] = Turn(turn.index, turn.speaker, turn.text, turn.start,
+                                     max(turn.start, end), turn.words, cut=True)
+        self._send_soon(StopAudioEvent(turn=turn_index))
+
+    def on_quiet(self, quiet_s: float) -> None:
+        """The rep has said nothing for the scenario's wait: the prospect speaks into it."""
+        if self._busy or not self._jobs.empty():
+            return
+        if quiet_s >= self.prospect.wait_for_rep_s:
+            self.listener.quiet_from(self.clock)
+            self._jobs.put_nowait(_Silence(self.clock))
+
+    async def on_partial(self, text: str) -> None:
+        """Show the rep what is heard so far."""
+        await self._sink.send_event(PartialEvent(text=text))
+
+    def _last_prospect(self) -> int | None:
+        for turn in reversed(self.turns):
+            if turn.speaker is Speaker.PROSPECT:
+                return turn.index
+        return None
+
+    def _send_soon(self, event: BaseModel) -> None:
+        asyncio.get_running_loop().create_task(self._sink.send_event(event))
+
+    # --- responder: turns -> transcript, score, prospect line, prospect audio --------------
+
+    async def _respond(self) -> None:
+        while (job := await self._jobs.get()) is not None:
+            self._busy = True
+            try:
+                line = await self._handle(job)
+                if line is not None and not self.listener.closed:
+                    await self._speak(line)
+                    if line.ends_call:
+                        self.hang_up()
+            finally:
+                self._busy = False
+
+    async def _handle(self, job: _Job) -> ProspectLine | None:
+        if isinstance(job, _Opening):
+            return self.prospect.opening()
+        if isinstance(job, _Silence):
+            return None if self.prospect.finished else self.prospect.silence(job.at)
+        turn = await self._transcribe(job)
+        if turn is None or self.prospect.finished:
+            return None
+        return self.prospect.respond(turn.text, turn.end)
+
+    async def _transcribe(self, job: RepSpeech) -> Turn | None:
+        audio = self.listener.track.slice(job.start_sample, job.end_sample)
+        offset = job.start_sample / SAMPLE_RATE
+        try:
+            if job.early is not None:  # transcribed at the pause; nothing was said since
+                result, stt_ms = await job.early
+            else:
+                result, stt_ms = await timed_transcribe(self._engines.stt, audio, offset)
+        except SpeechToTextError as err:
+            await self._sink.send_event(
+                ErrorEvent(code=ErrorCode.SPEECH_TO_TEXT_FAILED, message=str(err))
+            )
+            return None
+        if not result.text:
+            return None
+        start = result.words[0].start if result.words else offset
+        end = result.words[-1].end if result.words else job.end_sample / SAMPLE_RATE
+        turn = Turn(len(self.turns), Speaker.REP, result.text, start, end, result.words)
+        self.turns.append(turn)
+        if self.settings.audio_fillers:
+            self._audio_fillers.extend(await asyncio.to_thread(
+                find_audio_fillers, audio, result.words, turn=turn.index, offset=offset,
+                vad=self._engines.vad))
+        await self._sink.send_event(
+            TranscriptEvent(
+                turn=turn.index, text=turn.text, start=turn.start, end=turn.end,
+                stt_ms=round(stt_ms, 1),
+                words=[{"text": w.text, "start": w.start, "end": w.end,
+                        "probability": w.probability} for w in turn.words],
+            )
+        )
+        await self._sink.send_event(ScoreEvent(**score_turn(turn)))
+        return turn
+
+    async def _speak(self, line: ProspectLine) -> None:
+        """Send the line's text, then its audio piece by piece until done or interrupted."""
+        index = len(self.turns)
+        async with self.voice.line(index) as start:
+            self.turns.append(Turn(index, Speaker.PROSPECT, line.text, start, start))
+            await self._sink.send_event(ProspectEvent(
+                turn=index, text=line.text, state=line.state, ends_call=line.ends_call))
+            played = await self.voice.play(line.text, start)
+            if not self.turns[index].cut:
+                self.turns[index] = Turn(index, Speaker.PROSPECT, line.text, start,
+                                         start + played.duration)
+            await self._sink.send_event(ProspectAudioEndEvent(
+                turn=index, duration=round(played.duration, 3),
+                tts_ms=None if played.tts_ms is None else round(played.tts_ms, 1)))

@@ -1,0 +1,1 @@
+"""The `walkaway` command line (docs/cli.md)."""

@@ -1,0 +1,80 @@
+"""The terminal side of `walkaway bench`: default turns, progress, and the report table."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from server.calltest.bench import (
+    BenchPlan,
+    BenchReport,
+    Percentiles,
+    free_port,
+    run_bench,
+    server_process,
+)
+from voices.audio import read_audio
+
+DEFAULT_TURNS = ("price_hold_piper.wav", "price_hold_espeak.wav")
+_FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
+
+
+def run_bench_command(*, calls: int, rounds: int, turns: Sequence[Path] | None, scenario: str,
+                      url: str | None, token: str | None, fast: bool, warmup: bool,
+                      progress_console: Console) -> BenchReport:
+    """Start a server unless `url`, warm it with one call, then run and measure `calls`."""
+    paths = list(turns) if turns else [_FIXTURES / name for name in DEFAULT_TURNS]
+    plan = BenchPlan(calls=calls, turns=[read_audio(p) for p in paths], scenario=scenario,
+                     fast=fast, token=token, rounds=rounds)
+
+    async def measure(target: str, pid: int | None) -> BenchReport:
+        if warmup:
+            warm = BenchPlan(calls=1, turns=plan.turns[:1], scenario=scenario, fast=True,
+                             token=token)
+            await run_bench(target, warm, None)
+        with Progress(console=progress_console, transient=True) as progress:
+            task = progress.add_task(f"{calls} x {rounds} call(s)", total=calls * rounds)
+            return await run_bench(target, plan, pid, lambda: progress.advance(task))
+
+    if url is not None:
+        return asyncio.run(measure(url, None))
+    port = free_port()
+    with server_process(port) as proc:
+        return asyncio.run(measure(f"ws://127.0.0.1:{port}/ws/call", proc.pid))
+
+
+def _row(table: Table, name: str, p: Percentiles, unit: str, target: str = "") -> None:
+    def fmt(v: float | None) -> str:
+        return "-" if v is None else f"{v:.3f}" if unit == "s" else f"{v:.0f}"
+
+    table.add_row(name, str(p.count), fmt(p.p50), fmt(p.p95), fmt(p.max), unit, target)
+
+
+def print_report(report: BenchReport, console: Console) -> None:
+    """The report as a table people can paste into an issue."""
+    table = Table(title=f"walkaway bench: {report.calls} call(s), {report.concurrent} at once, "
+                        f"{report.turns_per_call} rep turn(s) each")
+    for column in ("measure", "n", "p50", "p95", "max", "unit", "target"):
+        table.add_column(column, justify="left" if column == "measure" else "right")
+    target = "p50≤0.5 p95≤0.8" if report.concurrent == 1 else "p95≤1.2"
+    _row(table, "voice-to-voice (first sound)", report.voice_to_voice_s, "s", target)
+    _row(table, "voice to answer line", report.answer_s, "s")
+    _row(table, "speech-to-text per turn", report.stt_ms, "ms")
+    _row(table, "text-to-speech to first audio", report.tts_first_audio_ms, "ms")
+    _row(table, "scorecard after hang-up", report.scorecard_after_hangup_s, "s", "≤1.0")
+    console.print(table)
+    console.print(f"completed calls: {report.completed_calls}/{report.calls}; "
+                  f"murmurs ('mm' into a pause): {report.murmurs}; "
+                  f"max microphone lag: {report.max_send_lag_s:.3f}s")
+    if report.process is not None:
+        p = report.process
+        console.print(f"server CPU: {p.cpu_percent:.0f}% of one core; memory idle "
+                      f"{p.rss_idle_mb:.0f} MB, peak {p.rss_peak_mb:.0f} MB, "
+                      f"{p.per_call_mb:.1f} MB per call")
+    for error in report.errors:
+        console.print(f"[red]error:[/red] {error}")

@@ -1,0 +1,1 @@
+"""The web app: app factory and state, the call socket, REST routes, auth, pages."""

@@ -1,0 +1,88 @@
+"""The app factory: `create_app(settings, engines)`; nothing is built at import."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from dialog.scenario import ScenarioCatalog
+from server.call.admission import CallRegistry
+from server.call.catalog import load_catalog, scenario_summary
+from server.call.prefetch import LinePrefetcher
+from server.http import api, pages, redact
+from server.http.auth import prepare_setup
+from server.http.crossorigin import CrossOriginGuard
+from server.http.socket import call_socket
+from server.http.state import AppState, get_catalog
+from server.http.throttle import SignInThrottle
+from server.settings import Settings
+from server.storage import CallStore
+from voices.engines import Engines, load_engines
+from voices.stt.whisper import WhisperOptions
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, engines: Engines | None = None) -> FastAPI:
+    """Build the app; engines load at start-up unless given (tests share one set)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        redact.install()  # here, after uvicorn has configured its loggers
+        if engines is None:
+            options = WhisperOptions(model=settings.stt_model, cpu_threads=settings.stt_threads,
+                                     num_workers=settings.stt_workers)
+            state.engines_ = await asyncio.to_thread(load_engines, options)
+        else:
+            state.engines_ = engines
+        state.prefetcher_ = LinePrefetcher(state.engines.tts)
+        await state.store.start()
+        await asyncio.to_thread(prepare_setup, state)
+        try:
+            yield
+        finally:
+            await state.prefetcher.close()
+            await state.store.close()
+
+    app = FastAPI(title="walkaway", version="0.1.0", lifespan=lifespan)
+    state = AppState(
+        settings=settings,
+        store=CallStore(settings.storage()),
+        calls=CallRegistry(settings.max_calls, settings.max_calls_per_user),
+        catalog=load_catalog(settings.scenario_dir),
+        signin_throttle=SignInThrottle(settings.signin_window_s),
+    )
+    app.state = state  # typed, in place of Starlette's attribute bag (server/http/state.py)
+    for error in state.catalog.errors:
+        _LOGGER.error("scenario not loaded: %s", error)
+
+    app.add_middleware(CrossOriginGuard)
+    app.add_api_websocket_route("/ws/call", call_socket)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.get("/api/scenarios")
+    def list_scenarios(catalog: Annotated[ScenarioCatalog, Depends(get_catalog)]) -> Any:
+        """Every playable scenario with its brief and difficulties."""
+        return [scenario_summary(s) for s in catalog]
+
+    @app.get("/healthz")
+    def health() -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    web_dir = settings.web_dir
+    if web_dir.is_dir():
+        @app.get("/", include_in_schema=False)
+        def index() -> FileResponse:
+            return FileResponse(web_dir / "index.html")
+
+        app.mount("/static", StaticFiles(directory=web_dir), name="static")
+    return app

@@ -1,0 +1,56 @@
+"""The replay pages: static HTML whose scripts talk to /api; unsigned visitors go to /login."""
+
+from __future__ import annotations
+
+from pathlib import Path as FsPath
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from server.http.auth import optional_user
+from server.http.state import get_settings
+from server.storage import CALL_ID, User
+
+router = APIRouter(include_in_schema=False)
+MaybeUser = Annotated[User | None, Depends(optional_user)]
+
+
+def _page(request: Request, name: str) -> FileResponse:
+    web: FsPath = get_settings(request).web_dir
+    return FileResponse(web / name, headers={"Cache-Control": "no-store"})
+
+
+def _signed_in(request: Request, user: User | None, name: str) -> Response:
+    if user is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    return _page(request, name)
+
+
+@router.get("/calls")
+def calls_page(request: Request, user: MaybeUser) -> Response:
+    return _signed_in(request, user, "replay.html")
+
+
+@router.get("/calls/{call_id}")
+def call_page(request: Request, user: MaybeUser,
+              call_id: Annotated[str, Path(pattern=CALL_ID.pattern)]) -> Response:
+    return _signed_in(request, user, "replay.html")
+
+
+@router.get("/reps/{rep_id}")
+def rep_page(request: Request, user: MaybeUser,
+             rep_id: Annotated[str, Path(pattern=CALL_ID.pattern)]) -> Response:
+    return _signed_in(request, user, "replay.html")
+
+
+@router.get("/login")
+def login_page(request: Request) -> Response:
+    return _page(request, "login.html")
+
+
+@router.get("/setup")
+def setup_page(request: Request) -> Response:
+    return _page(request, "login.html")

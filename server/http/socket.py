@@ -1,0 +1,246 @@
+"""`/ws/call`: translates between the socket and a CallSession; no call logic lives here."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.websockets import WebSocketState
+
+from dialog.scenario import ScenarioCatalog
+from server.call.catalog import start_problem
+from server.call.session import CallSession
+from server.http.auth import authenticate_socket
+from server.http.state import app_state, get_catalog, get_engines, get_settings, get_store
+from server.protocol import (
+    EndMessage,
+    ErrorCode,
+    ErrorEvent,
+    ProtocolError,
+    ReadyEvent,
+    StartMessage,
+    parse_client_message,
+)
+from server.settings import Settings
+from server.storage import CallRecorder, CallStatus, CallStore, StorageError
+from voices.engines import Engines
+
+_LOGGER = logging.getLogger(__name__)
+_MAX_ERRORS_BEFORE_START = 20  # a client that cannot start a call is not kept forever
+
+
+class WebSocketSink:
+    """Sends events and audio on one socket; serialises writers and ignores a gone peer."""
+
+    def __init__(self, websocket: WebSocket) -> None:
+        self._ws = websocket
+        self._lock = asyncio.Lock()
+        self.closed = False
+        self.recorder: CallRecorder | None = None  # set once the call is open
+
+    async def send_event(self, event: BaseModel) -> None:
+        """Keep the event in the call's recording (even if the peer has left), then send it."""
+        if self.recorder is not None:
+            self.recorder.event(event.model_dump(mode="json"))
+        await self._send(text=event.model_dump_json())
+
+    async def send_audio(self, pcm: bytes) -> None:
+        await self._send(data=pcm)
+
+    async def error(self, code: ErrorCode, message: str) -> None:
+        await self.send_event(ErrorEvent(code=code, message=message))
+
+    async def _send(self, *, text: str | None = None, data: bytes | None = None) -> None:
+        if self.closed:
+            return
+        async with self._lock:
+            try:
+                if text is not None:
+                    await self._ws.send_text(text)
+                else:
+                    await self._ws.send_bytes(data or b"")
+            except (WebSocketDisconnect, RuntimeError, OSError):
+                # the peer left; the call itself carries on to its scorecard
+                self.closed = True
+
+
+async def call_socket(
+    websocket: WebSocket,
+    engines: Annotated[Engines, Depends(get_engines)],
+    catalog: Annotated[ScenarioCatalog, Depends(get_catalog)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    store: Annotated[CallStore, Depends(get_store)],
+) -> None:
+    """Serve one call on one socket."""
+    await websocket.accept()
+    sink = WebSocketSink(websocket)
+    start = await _await_start(websocket, sink, catalog)
+    if start is None:
+        await _close(websocket)
+        return
+    try:
+        user = await authenticate_socket(websocket, start.token, store)
+    except SQLAlchemyError:
+        # the database is down: nobody can be signed in, but the server stays up
+        _LOGGER.exception("sign-in check failed")
+        user = None
+        if settings.auth_required:
+            await sink.error(ErrorCode.INTERNAL, "sign-in is unavailable right now; try again")
+            await _close(websocket)
+            return
+    if settings.auth_required and user is None:
+        await sink.error(ErrorCode.UNAUTHORIZED, "sign in first: a session cookie, an "
+                         "'Authorization: Bearer' header or the start message's 'token'")
+        await _close(websocket)
+        return
+    call_id = uuid.uuid4().hex
+    registry = app_state(websocket).calls
+    try:
+        registry.admit(call_id, user.id if user else None)
+    except ProtocolError as err:
+        await sink.error(err.code, err.message)
+        await _close(websocket)
+        return
+    recorder: CallRecorder | None = None
+    try:
+        recorder = await store.open_call(call_id=call_id, user_id=user.id if user else None,
+                                         scenario=start.scenario, difficulty=start.difficulty)
+    except (StorageError, OSError, SQLAlchemyError):
+        # the call still runs and is scored; only its recording is missing
+        _LOGGER.exception("call %s will not be recorded", call_id)
+    session = CallSession(
+        call_id=call_id,
+        start=start,
+        scenario=catalog.get(start.scenario),
+        engines=engines,
+        settings=settings.call(),
+        sink=sink,
+        recording=recorder,
+    )
+    sink.recorder = recorder
+    _LOGGER.info("call %s started: %s/%s", call_id, start.scenario, start.difficulty)
+    app_state(websocket).prefetcher.request(session.scenario)
+    status = CallStatus.INTERRUPTED
+    try:
+        await sink.send_event(ReadyEvent(call_id=call_id, sample_rate=engines.tts.sample_rate,
+                                         scenario=start.scenario, difficulty=start.difficulty))
+        if await _serve(websocket, sink, session, settings):
+            status = CallStatus.COMPLETE
+    finally:
+        registry.release(call_id)
+        _LOGGER.info("call %s ended (%s)", call_id, status)
+        if recorder is not None:
+            await recorder.finish(session.scorecard, status)
+        await _close(websocket)
+
+
+async def _await_start(
+    websocket: WebSocket, sink: WebSocketSink, catalog: ScenarioCatalog
+) -> StartMessage | None:
+    """Read frames until a valid `start`; every bad frame gets an error and another chance."""
+    for _ in range(_MAX_ERRORS_BEFORE_START):
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return None
+        if message.get("bytes") is not None:
+            await sink.error(ErrorCode.NOT_STARTED, "send a 'start' message before any audio")
+            continue
+        try:
+            parsed = parse_client_message(message.get("text") or "")
+        except ProtocolError as err:
+            await sink.error(err.code, err.message)
+            continue
+        if isinstance(parsed, EndMessage):
+            await sink.error(ErrorCode.NOT_STARTED, "no call to end: send 'start' first")
+            continue
+        problem = start_problem(catalog, parsed.scenario, parsed.difficulty)
+        if problem is not None:
+            await sink.error(ErrorCode.UNKNOWN_SCENARIO, problem)
+            continue
+        return parsed
+    await sink.error(ErrorCode.BAD_FRAME, "too many bad frames before 'start'; closing")
+    return None
+
+
+async def _serve(
+    websocket: WebSocket, sink: WebSocketSink, session: CallSession, settings: Settings
+) -> bool:
+    """Feed frames to the session until it has delivered its scorecard; True when the call
+    ended as calls should (hang-up or the prospect closing it), not by a drop or a limit."""
+    max_bytes = int(settings.max_frame_seconds * session.input_rate) * 2
+    run = asyncio.create_task(session.run(), name=f"call-{session.call_id}")
+    received_s = 0.0  # audio the client sent; the session may still be working through it
+    receiving = True
+    cut_short = False
+    hung_up = False  # the rep sent 'end': leaving before the scorecard is still a proper end
+    try:
+        while receiving and not run.done():
+            receive = asyncio.create_task(websocket.receive())
+            done, _ = await asyncio.wait({receive, run}, timeout=settings.idle_timeout_s,
+                                         return_when=asyncio.FIRST_COMPLETED)
+            if not done:  # nothing from the client for too long: keep what we have, hang up
+                receive.cancel()
+                cut_short = True
+                await sink.error(ErrorCode.IDLE, f"no audio or message for "
+                                                 f"{settings.idle_timeout_s:.0f}s; hanging up")
+                break
+            if receive not in done:
+                receive.cancel()
+                break
+            message = receive.result()
+            if message["type"] == "websocket.disconnect":
+                sink.closed = True
+                receiving = False
+                cut_short = not hung_up
+            elif (data := message.get("bytes")) is not None:
+                await _on_audio(sink, session, data, max_bytes)
+                received_s += len(data) / 2 / session.input_rate
+                if received_s > settings.max_call_seconds:
+                    cut_short = True
+                    await sink.error(ErrorCode.CALL_TOO_LONG, "the call reached its time limit "
+                                     f"of {settings.max_call_seconds / 60:.0f} minutes")
+                    break
+            else:
+                hung_up = await _on_text(sink, session, message.get("text") or "") or hung_up
+    finally:
+        session.hang_up()
+        await run
+    return not cut_short and session.scorecard is not None
+
+
+async def _on_audio(sink: WebSocketSink, session: CallSession, data: bytes, max_bytes: int) -> None:
+    if len(data) > max_bytes:
+        await sink.error(ErrorCode.FRAME_TOO_LARGE,
+                         f"audio frame of {len(data)} bytes is over the 1 s limit ({max_bytes})")
+    elif len(data) % 2:
+        await sink.error(ErrorCode.ODD_LENGTH_AUDIO,
+                         "audio frames are 16-bit PCM: an even number of bytes")
+    else:
+        session.feed_audio(data)
+
+
+async def _on_text(sink: WebSocketSink, session: CallSession, text: str) -> bool:
+    """Handle a text frame during the call; True when it was the rep's 'end'."""
+    try:
+        parsed = parse_client_message(text)
+    except ProtocolError as err:
+        await sink.error(err.code, err.message)
+        return False
+    if isinstance(parsed, StartMessage):
+        await sink.error(ErrorCode.ALREADY_STARTED, "this call has already started")
+        return False
+    session.hang_up()
+    return True
+
+
+async def _close(websocket: WebSocket) -> None:
+    if websocket.client_state is WebSocketState.CONNECTED:
+        try:
+            await websocket.close()
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            pass  # already closing from the other side

@@ -1,0 +1,18 @@
+"""What storage is tuned by: a frozen projection of `server.settings.Settings`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    """Where calls, users and recordings are kept."""
+
+    data_dir: Path = Path("data")
+    """Directory of the recordings (and of the default SQLite file)."""
+    database_url: str | None = None
+    """SQLAlchemy URL; None: a SQLite file under `data_dir`."""
+    close_wait_s: float = 15.0
+    """At shutdown, how long queued writes are retried while the database is unreachable."""

@@ -1,0 +1,1 @@
+"""Test support: scripted engines at the model boundary and a driver for the real CallSession."""

@@ -1,0 +1,189 @@
+"""The call's logic, in milliseconds: the real CallSession (listener, prospect voice, dialog,
+scoring) driven with scripted engines at the model boundary (tests/support/engines.py).
+
+The price-pressure opening is 19 words: 4.75 s of the scripted voice, playing from 0 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+import websockets
+
+from dialog.scenario import builtin_catalog
+from server.http.app import create_app
+from server.http.inprocess import serve_in_process
+from server.http.state import AppState
+from server.protocol import (
+    BackchannelEvent,
+    ProspectEvent,
+    StopAudioEvent,
+    TranscriptEvent,
+)
+from server.settings import Settings
+from server.storage import Role, TokenKind
+from tests.support.call_helpers import next_event
+from tests.support.call import ScriptedCall
+from tests.support.engines import scripted_engines
+
+OPENING_S = 4.75
+FRAME_S = 0.032  # one scripted VAD frame: the granularity of every call-clock figure
+
+
+async def test_barge_in_stops_the_prospect_and_cuts_its_line() -> None:
+    async with ScriptedCall() as call:
+        await call.pause(0.5)
+        await call.say("Sorry, can I jump in here.", 1.0)
+        await call.pause(1.0)
+        card = await call.hang_up()
+    assert [e.turn for e in call.sink.of(StopAudioEvent)] == [0]
+    # after 0.3 s of unbroken rep speech, not at its first frame
+    [cut] = call.recording.cuts
+    assert 0.8 <= cut <= 0.8 + 2 * FRAME_S
+    opening = card["turns"][0]
+    assert opening["speaker"] == "prospect" and opening["cut"] is True
+    assert opening["end"] == pytest.approx(cut, abs=1e-3)
+    assert card["turns"][1]["text"] == "Sorry, can I jump in here."
+
+
+async def test_a_short_sound_over_the_prospect_does_not_stop_it() -> None:
+    async with ScriptedCall() as call:
+        await call.pause(0.5)
+        await call.say("Mm.", 0.2)  # a cough or a "mm-hm": under the 0.3 s threshold
+        await call.pause(1.0)
+        card = await call.hang_up()
+    assert call.sink.of(StopAudioEvent) == [] and call.recording.cuts == []
+    assert card["turns"][0]["cut"] is False
+    assert card["turns"][0]["end"] == pytest.approx(OPENING_S)
+
+
+async def test_murmur_answers_a_pause_without_taking_the_turn() -> None:
+    async with ScriptedCall() as call:
+        await call.pause(OPENING_S + 0.3)
+        first_end = call.clock + 1.2
+        await call.say("We could take fifteen percent off the first year,", 1.2)
+        await call.pause(0.35)
+        await call.say("if you sign this week,", 0.8)
+        await call.pause(0.35)  # a second pause within murmur_gap_s: no second murmur
+        await call.say("and commit to two years.", 0.9)
+        last_end = call.clock
+        await call.pause(1.0)
+        await call.hang_up()
+    # at the first pause, and at the last (0.3 s in, before the turn ends at 0.5 s)
+    murmur, last = call.sink.of(BackchannelEvent)
+    assert {murmur.text, last.text} <= set(builtin_catalog().get("price-pressure").acknowledgements)
+    at, last_at = call.sink.at(BackchannelEvent)
+    assert first_end + 0.3 <= at <= first_end + 0.3 + 2 * FRAME_S
+    assert last_end + 0.3 <= last_at <= last_end + 0.3 + 2 * FRAME_S
+    # the rep kept the turn: one transcript with all three parts, then the answer
+    [rep] = call.sink.of(TranscriptEvent)
+    assert rep.text.startswith("We could take") and rep.text.endswith("two years.")
+    assert [e.turn for e in call.sink.of(ProspectEvent)] == [0, 2]
+    # what the rep heard is in the recording, where they heard it
+    assert any(abs(start - at) <= FRAME_S and seconds == pytest.approx(murmur.duration, abs=0.01)
+               for start, seconds in call.recording.prospect)
+
+
+async def test_silence_prompt_after_the_scenarios_wait() -> None:
+    wait = builtin_catalog().get("price-pressure").wait_for_rep_s
+    async with ScriptedCall() as call:
+        await call.pause(OPENING_S + wait + 1.0)
+        await call.hang_up()
+    lines = call.sink.of(ProspectEvent)
+    assert [e.turn for e in lines] == [0, 1]
+    assert lines[1].text in builtin_catalog().get("price-pressure").silence_lines
+    # counted from when the opening stopped playing, not from when it was sent
+    prompted = call.sink.at(ProspectEvent)[1]
+    assert OPENING_S + wait <= prompted <= OPENING_S + wait + 2 * FRAME_S
+    assert call.sink.of(TranscriptEvent) == []
+
+
+async def test_early_transcript_is_reused_for_a_finished_sentence() -> None:
+    async with ScriptedCall() as call:
+        await call.pause(OPENING_S + 0.3)
+        await call.say("I can offer fifteen percent if you sign this week.", 2.0)
+        spoke_until = call.clock
+        await call.pause(1.5)
+        await call.hang_up()
+    # one transcription, started at the pause and reused when the turn ended
+    [(start, end)] = call.stt.calls
+    assert end == pytest.approx(spoke_until + 0.08, abs=2 * FRAME_S)
+    [rep] = call.sink.of(TranscriptEvent)
+    assert rep.text == "I can offer fifteen percent if you sign this week."
+    # a finished statement hands over after 0.5 s of silence, not the 0.7 s default
+    answered = call.sink.at(ProspectEvent)[1]
+    assert 0.5 <= answered - spoke_until <= 0.5 + 2 * FRAME_S
+
+
+async def test_early_transcript_is_cancelled_when_the_rep_goes_on() -> None:
+    async with ScriptedCall() as call:
+        await call.pause(OPENING_S + 0.3)
+        call.stt.hold = asyncio.Event()  # the recogniser is slow: the early one is still running
+        await call.say("We could look at the price.", 1.0)
+        await call.pause(0.15)
+        assert call.stt.in_flight == 1
+        await call.say("But only on a two year term.", 1.2)
+        assert call.stt.cancelled == 1 and call.stt.in_flight == 0
+        call.stt.hold.set()
+        await call.pause(1.5)
+        await call.hang_up()
+    [rep] = call.sink.of(TranscriptEvent)
+    assert rep.text == "We could look at the price. But only on a two year term."
+    # the transcript the rep got was made from the whole turn, not the cancelled half
+    assert call.stt.calls[-1][1] - call.stt.calls[-1][0] > 2.2
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def capped_app(tmp_path_factory: Any) -> AsyncIterator[tuple[str, AppState]]:
+    settings = Settings(data_dir=Path(tmp_path_factory.mktemp("capped")), max_calls_per_user=2)
+    engines, _, _ = scripted_engines()
+    app = create_app(settings, engines)
+    async with serve_in_process(app) as base:
+        yield base.replace("http://", "ws://") + "/ws/call", app.state
+
+
+async def _start(url: str, token: str) -> Any:
+    ws = await websockets.connect(url)
+    await ws.send(json.dumps({"type": "start", "scenario": "send-info", "token": token}))
+    return ws
+
+
+async def _end(ws: Any) -> None:
+    await ws.send(json.dumps({"type": "end"}))
+    await next_event(ws, "scorecard")
+    await ws.close()
+
+
+async def test_per_user_cap_refuses_a_third_call_and_frees_a_slot_on_hang_up(
+    capped_app: tuple[str, AppState],
+) -> None:
+    url, state = capped_app
+    ann = state.store.accounts.create("ann", Role.REP, "ann-pass-1")
+    bob = state.store.accounts.create("bob", Role.REP, "bob-pass-1")
+    ann_token = state.store.accounts.issue_token(ann.id, TokenKind.API)
+    bob_token = state.store.accounts.issue_token(bob.id, TokenKind.API)
+    first, second = await _start(url, ann_token), await _start(url, ann_token)
+    try:
+        for ws in (first, second):
+            await next_event(ws, "ready")
+        third = await _start(url, ann_token)
+        error = await next_event(third, "error")
+        assert error["code"] == "too_many_calls" and "2 call(s)" in error["message"]
+        await third.close()
+        other = await _start(url, bob_token)  # the cap is per user, not for the server
+        await next_event(other, "ready")
+        await _end(other)
+        await _end(first)  # a slot comes back when a call ends
+        again = await _start(url, ann_token)
+        await next_event(again, "ready")
+        await _end(again)
+        await _end(second)
+    finally:
+        for ws in (first, second):
+            await ws.close()
