@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from scoring.turns import Speaker, Turn
 from voices.audio import SAMPLE_RATE, pcm16_to_float, resample
 from voices.engines import Engines
 from voices.evalset import normalise_words, turn_errors
@@ -86,6 +87,14 @@ async def test_second_pass_collects_finished_turns_and_keeps_live_text_for_late_
     assert sorted(done) == [1, 3]
     assert done[3].words[0].start >= 20.0
     assert normalise_words(done[1].text) == normalise_words(FREE_MONTH)
+    live = [Turn(0, Speaker.PROSPECT, "Why should I renew?", 0.0, 3.5),
+            Turn(1, Speaker.REP, "Okay I can give you one free month. Okay I can", 4.0, 7.0),
+            Turn(2, Speaker.PROSPECT, "Fine.", 7.5, 8.0),
+            Turn(4, Speaker.REP, "Not re-transcribed.", 30.0, 31.0)]
+    scored = SecondPass.apply(live, done)
+    assert [t.text for t in scored] == ["Why should I renew?", done[1].text, "Fine.",
+                                        "Not re-transcribed."]
+    assert scored[1].start == done[1].words[0].start and scored[1].words == done[1].words
     # a turn still decoding at the deadline is left out, its task cancelled
     long_turn = np.tile(free_month, 6)
     second.submit(5, long_turn, 40.0)

@@ -13,10 +13,13 @@ import contextlib
 import logging
 import os
 import threading
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import numpy as np
 
+from scoring.turns import Speaker, Turn
 from voices.stt.base import SpeechToTextError, Transcription
 from voices.stt.whisper import ACCURATE_OPTIONS, GuardStats, WhisperOptions, WhisperSTT
 
@@ -122,6 +125,20 @@ class SecondPass:
             else:
                 out[turn] = task.result()
         self._tasks.clear()
+        return out
+
+    @staticmethod
+    def apply(turns: Sequence[Turn], done: Mapping[int, Transcription]) -> list[Turn]:
+        """`turns` with each rep turn in `done` (by `Turn.index`) given its accurate words."""
+        out = []
+        for turn in turns:
+            result = done.get(turn.index) if turn.speaker == Speaker.REP else None
+            if result is None:
+                out.append(turn)
+                continue
+            start = result.words[0].start if result.words else turn.start
+            end = result.words[-1].end if result.words else turn.end
+            out.append(replace(turn, text=result.text, words=result.words, start=start, end=end))
         return out
 
     def cancel(self) -> None:
