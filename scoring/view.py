@@ -235,9 +235,9 @@ def build_view(
         quotes = tuple(_quote(q, tone) for q in fresh)
         if tone == "miss":  # context is where a line goes, and may still be praised
             shown.update(_key(q) for q in fresh)
-        first = c.misses[0].turn if c.misses else None
+        first = moments.practice(fresh[0].turn) if fresh else None
         criteria.append(CriterionView(c.id, c.title, False, round(100 * c.result), cost(c),
-                                      c.detail, c.tip, quotes, moments.practice(first)))
+                                      c.detail, c.tip, quotes, first))
         candidates += [(c.id in GENERAL_LINES, c, q) for q in c.misses if q.better]
     for general, c, q in sorted(candidates, key=lambda x: x[0]):  # stable: costliest first
         if _key(q) in said or q.better in lines:

@@ -114,8 +114,9 @@ class Player {
       const words = turn.words?.length ? turn.words
         : [{ text: turn.text, start: turn.start, end: turn.end }];
       for (const word of words) {
-        if (!/[\p{L}\p{N}]/u.test(word.text) && li.lastChild?.previousSibling?.classList?.contains("word")) {
-          li.lastChild.remove(); // "10" then "%" reads "10%", as said
+        const joined = !/[\p{L}\p{N}]/u.test(word.text); // "10" then "%" reads "10%", as said
+        if (joined && li.lastChild?.previousSibling?.classList?.contains("word")) {
+          li.lastChild.remove();
         }
         const span = el("span", {
           class: "word", dataset: { start: word.start, end: word.end },
