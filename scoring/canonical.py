@@ -115,6 +115,9 @@ def strip_fillers(text: str) -> str:
             break
         t = new
     t = _BARE_LIKE.sub(lambda m: m.group("lead") + " ", t)
+    # a stutter says a word once: "twenty, um, twenty minutes", "i will, i will make it work"
+    t = re.sub(r"[ \t]+", " ", t)
+    t = re.sub(r"(?<![\w'])([\w']+(?: [\w']+)?)(?:,? \1(?![\w']))+", r"\1", t)
     t = re.sub(r"\s+,", ",", t)
     t = re.sub(r",(\s*,)+", ",", t)
     return re.sub(r"^\s*,\s*|(?<=[.?!])\s*,\s*", " ", t)

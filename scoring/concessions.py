@@ -70,7 +70,7 @@ _OTHER = (
 _ACCEPT = r"(?:ok|okay|sure|fine|alright|all right|deal|done|yes|yeah|yep|absolutely|great|perfect)"
 _NEGATION = re.compile(
     r"\b(?:not|no|never|nothing|none|nor|neither|without|unable|refuse|refusing|rather than"
-    r"|instead of|no way|hardly|rather|push back)\b"
+    r"|instead of|no way|hardly|rather|sooner|push back)\b"
 )
 # A refusal after the offer in the same sentence: "I could send a deck, but I won't".
 _LATER_REFUSAL = re.compile(
@@ -105,6 +105,8 @@ _OFFER_QUESTION = re.compile(
     r"|throw|knock|take|match|waive|extend)\b"
     # "Would ten percent get this done?", "Could you live with five?": offers put as questions;
     # "Do you want...", "Would you need..." explore the demand instead.
+    r"|^how (?:does|would|do) (?:a |an )?" + _N + r" (?:percent|dollars|minutes|months)"
+    r"|^(?:do you )?want me to\b"
     r"|^(?:so |and |okay |ok |well |then )?(?:would|could|can|will|does|might)"
     r" (?!you (?:need|want|really|actually|expect|think|have|like|be|mind|say)\b)"
     r"|\bif (?:i|we) (?:\w+ )?(?:could|can|were to|did|went|came|threw|knocked|matched|gave)\b"
@@ -118,8 +120,7 @@ CONDITION = re.compile(
     r"|\bwould you (?:sign|commit|agree|buy|move forward|go ahead|switch|renew|stay|extend)\b"
     r"|\byou (?:sign|commit|agree|prepay|pay|renew)\b[^.]*\band (?:i|we) (?:will|can)\b"
     r"|^(?:tell you what,? |look,? |okay,? |ok,? )?(?:sign|commit|give me|put pen to paper|promise"
-    r"|get me|agree|introduce me|bring|book|prepay|pay|renew|lock in|take the)\b[^.?!]*\band (?:i|we)"
-    r"(?: will| would| can| could| am| are)?\b"
+    r"|get me|agree|introduce me|bring|book|prepay|pay|renew|lock in|take the)\b[^.?!]*\band\b"
     r"|\bfor (?:a|an) (?:\d+ months|multi-year|annual|longer|two-year|three-year) (?:term|deal"
     r"|contract|commitment|agreement)\b|\bin return for\b|\bin exchange for\b"
 )
@@ -186,7 +187,9 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _p(_K.PRICE, _N + r" (?:percent|dollars)(?: off)?(?: \w+){0,2}? (?:is fine|is ok|is okay"
        r"|works|it is|then|sounds (?:fair|good|fine)|is doable|is no problem|is a deal|deal"
        r"|get (?:this|it|us|you|the deal)|help|make (?:it|this|the)|is something i|close"
-       r"|(?:should|would|will) not (?:be|stand)|consider it)\b", needs_me=False),
+       r"|(?:should|would|will) not (?:be|stand)|consider it|sound|sounds)\b", needs_me=False),
+    _p(_K.PRICE, r"\bcall it (?:the same as|even with|level with)\b|\bnot (?:going to )?lose you"
+       r" over\b", needs_me=False, neg=True),
     # time
     _p(_K.TIME, _N + r" minutes(?: [\w']+){0,5}? (?:fine|ok|okay|good|great|perfect|plenty"
        r"|enough|all i need|no problem|doable|works|work|it is|then|will do|help|helps|easier"
@@ -218,7 +221,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
        r"|tomorrow|before)\b", needs_me=False),
     _p(_K.INFO, r"\b(?:send|email|e-mail|forward|mail)\w*\b(?: [\w-]+){0,4}? (?:over|across"
        r"|along|through)\b"),
-    _p(_K.INFO, r"\b(?:send|email|e-mail|forward|shoot|drop|mail)(?:ing)?\b(?: (?:you|it|that|them"
+    _p(_K.INFO, r"\b(?:send|email|e-mail|forward|shoot|drop|mail|fire)(?:ing)?\b(?: (?:you|it|that|them"
        r"|this|over|across|along|through|out|some|a|an|the|our|my|few|couple|of|to|just|whole"
        r"|full|entire))*"
        r" ?(?:all )?(?:\d+ )?(?:info|information|brochure|deck|details|materials?|overview|pdf|one[- ]pager"
@@ -234,7 +237,8 @@ _PATTERNS: tuple[_Pattern, ...] = (
        r"|setup fee|set-up fee|onboarding fee|implementation fee|fee)\b", needs_me=False,
        neg=True),
     _p(_K.SCOPE, r"\b(?:will not|not going to|do not need to|would not|do not|not) (?:charge|bill"
-       r"|invoice)\b|\byou (?:will not|do not (?:have|need) to) pay for\b", neg=True),
+       r"|invoice)\b|\byou (?:will not|do not (?:have|need) to) pay for\b"
+       r"|\byou (?:will not|would not) be (?:paying|charged|billed) for\b", neg=True),
     _p(_K.SCOPE, r"\b(?:will not|would not|does not|do not|is not going to) cost (?:you )?(?:anything"
        r"|a thing|a penny|a cent|extra|a dime)\b", needs_me=False, neg=True),
     _p(_K.SCOPE, r"\bfree (?:month|months|onboarding|training|implementation|setup|set-up"
@@ -321,8 +325,10 @@ _UNITS_FOR: dict[ConcessionKind, tuple[str | None, ...]] = {
 
 def _amount(kind: ConcessionKind, span: str, topic_unit: str | None) -> tuple[float | None, str | None]:
     wanted = _UNITS_FOR[kind]
+    # "a 24 months renewal" names the term traded for, not what was given
     m = next(
-        (m for m in re.finditer(_N + r"(?: (percent|minutes|dollars|months|days))?", span)
+        (m for m in re.finditer(_N + r"(?: (percent|minutes|dollars|months|days))?(?! (?:term"
+                                r"|contract|renewal|deal|agreement|commitment|licen))", span)
          if m.group(2) in wanted),
         None,
     )

@@ -94,7 +94,9 @@ _WALK = re.compile(
     r"|\bnot right for\b|\bgo to market\b|\bhandover\b|\bnot renewing\b|\bgive (?:me|us) a call"
     r" when\b|\bcall (?:me|us) when\b|\bwhen there is\b[^.?!]*\b(?:free|time)\b|\bi am here\b"
     r"|\bif (?:now|this) is not (?:the moment|a priority|the right time)\b|\bfair conclusion\b|\bbest bet\b|\bbetter (?:option|choice|bet)\b|\blet us not (?:book|meet"
-    r"|schedule)\b|\blet (?:this|it) (?:one )?go\b"
+    r"|schedule)\b|\blet (?:this|it)(?: one| 1)? go\b|\bstep back\b|\blook elsewhere\b"
+    r"|\bnot (?:be )?worth pursuing\b|\bonly go with us if\b|\bfine either way\b"
+    r"|\bleave it and reconnect\b"
 )
 _APOLOGY = re.compile(
     r"\bsorry\b|\bapolog\w*\b|\bmy (?:bad|fault|mistake)\b|\bwas on us\b|\bwe let you"

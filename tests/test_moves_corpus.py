@@ -21,13 +21,13 @@ CORPUS = ROOT / "tests" / "data" / "moves"
 # (file, figure) -> (lowest allowed, or highest allowed for the "flagged"/"false" rates).
 FLOORS = {
     "frozen_test.yaml": {
-        "concession found, right kind": 0.84, "conditional right": 0.95, "amount right": 0.94,
-        "refusals/questions flagged": 0.045, "false concession rate": 0.03,
-        "move accuracy": 0.82,
+        "concession found, right kind": 0.83, "conditional right": 0.95, "amount right": 0.94,
+        "refusals/questions flagged": 0.045, "false concession rate": 0.035,
+        "move accuracy": 0.83,
     },
     "fresh_2026-11-29.yaml": {
         "concession found, right kind": 0.66, "conditional right": 0.9,
-        "refusals/questions flagged": 0.17, "move accuracy": 0.6,
+        "refusals/questions flagged": 0.09, "move accuracy": 0.62,
     },
     "tune.yaml": {
         "concession found, right kind": 0.94, "conditional right": 0.97,
