@@ -47,7 +47,7 @@ class Tactic(StrEnum):
 
 
 TACTIC_LABELS = {
-    Tactic.HOLD: "Hold it and explain the cost to use",
+    Tactic.HOLD: "Hold your ground and say why it pays",
     Tactic.TRADE: "Trade it for a commitment",
     Tactic.ASK: "Ask what is behind the ask",
 }
@@ -228,6 +228,7 @@ class Coach:
         self.needed_minutes = needed_minutes
         self._used: set[str] = set()  # lines shown, and templates filled, this call
         self._chosen: dict[tuple[int, str, Tactic | None], Suggestion | None] = {}
+        self._tactics: dict[str, Tactic] = {}
         self._seen_kinds: dict[str, list[tuple[int, str]]] = {}
 
     def _fill(self, template: str, give: GiveAway) -> str | None:
@@ -280,5 +281,10 @@ class Coach:
                 break
         if found:
             self.take(found.text)
+            self._tactics[found.text] = found.tactic
         self._chosen[key] = found
         return found
+
+    def tactic_of(self, line: str) -> Tactic | None:
+        """The tactic of a firm line this coach suggested; None for any other line."""
+        return self._tactics.get(line)

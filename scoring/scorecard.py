@@ -125,7 +125,7 @@ def build_scorecard(
         fillers=fillers, concessions=concessions, turns=ordered,
         markers=markers(ordered, concessions, fillers.events, metrics.interruptions,
                         rep_audio, sample_rate),
-        prospect_states=prospect_states,
+        prospect_states=prospect_states, coach=evidence.coach,
     )
     rep_lines = [t.text.strip() for t in ordered if t.speaker == Speaker.REP]
     rep_text = " ".join(line for line in rep_lines if line)

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from scoring.coaching import TACTIC_LABELS, Coach
 from scoring.confidence import Confidence
 from scoring.fillers import FillerSummary
 from scoring.moves import TurnConcession
@@ -206,8 +207,12 @@ def build_view(
     turns: Sequence[Turn],
     markers: Sequence[Marker],
     prospect_states: Mapping[int, str] | None = None,
+    coach: Coach | None = None,
 ) -> CoachingView:
-    """The view model of one scorecard: misses first by what they cost, each moment once."""
+    """The view model of one scorecard: misses first by what they cost, each moment once.
+
+    `coach` is the one that picked the call's firm lines: their label names the tactic.
+    """
     moments = _Moments(scenario, turns, prospect_states or {})
     applied = [c for c in rubric.criteria if c.applicable and c.weight > 0]
     total = sum(c.weight for c in applied)
@@ -244,8 +249,10 @@ def build_view(
             continue
         said.add(_key(q))
         lines.add(q.better or "")
+        tactic = coach.tactic_of(q.better or "") if coach else None
+        label = TACTIC_LABELS[tactic] if tactic else c.title
         say.append(SayInstead("add" if general else "instead", q.turn, q.start, q.end, q.quote,
-                              q.better or "", c.id, c.title, moments.practice(q.turn)))
+                              q.better or "", c.id, label, moments.practice(q.turn)))
     say.sort(key=lambda s: (s.start is None, s.start or 0.0))
     return CoachingView(
         figures=_figures(rubric.overall, outcome, confidence, fillers, concessions),

@@ -44,7 +44,7 @@ function sayInstead(items, opts) {
   if (!items.length) return [];
   return [el("h3", {}, "Say this instead"), el("ol", { class: "say-instead" }, ...items.map((s) =>
     el("li", { dataset: { turn: s.turn ?? "" } },
-      moment(s.start, s.at, opts),
+      moment(s.start, s.at, opts), el("span", { class: "label" }, s.label),
       el("div", { class: `said ${s.kind}` }, s.kind === "add" ? "After " : "You said ",
         el("q", {}, s.said)),
       el("div", { class: "say" }, s.kind === "add" ? "Add " : "Try ", el("q", {}, s.say)),

@@ -15,7 +15,7 @@ from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import Role
 from tests.browser.pages import artifact, chromium
-from tests.test_practice_browser import fake_mic_file, mic_args
+from tests.browser.test_practice import fake_mic_file, mic_args
 from voices.engines import Engines
 
 # What a person reads in a scorecard, from whichever page shows it.
