@@ -133,12 +133,14 @@ NEXT_STEP = re.compile(
     r"|discuss|connect|speak|reconvene|jump on|get on)\b[^.?!]*\b(?:" + _DAYS + r"|at \d+)"
     r"|\b(?:can|could|shall) we (?:get|find|set|put|do|meet|grab|sit)\b[^.?!]*\b(?:minutes|time|"
     + _DAYS + r")"
-    r"|\blet us (?:find|pick|get|set|grab|put|meet|do|sit)\b[^.?!]*\b(?:minutes|time|meeting|call|"
+    r"|\blet us (?:also |just |then |quickly )?(?:find|pick|get|set|grab|put|meet|do|sit|book)\b"
+    r"[^.?!]*\b(?:minutes|time|meeting|call|"
     + _DAYS + r")"
     r"|\b(?:could|can|would) you (?:clear|give me|find|spare|do|make)\b[^.?!]*\b(?:\d+ minutes|"
     + _DAYS + r")"
     r"|\b" + _DAYS + r"\b[^.?!]*\bat \d+|\bat \d+(?::\d+)? (?:am|pm|o'clock)\b"
-    r"|\bover lunch\b|\bnext step\b|\bat (?:noon|lunch)\b"
+    r"|\bover lunch\b|\bnext step\b|\bat (?:noon|lunch)\b|\b\d+(?::\d+)? o'clock\b"
+    r"|\b(?:minutes|call|meeting) on " + _DAYS + r"\b"
     r"|\b" + _DAYS + r"(?: \w+)? (?:works|is good|is fine|is great|suits)\b"
 )
 
