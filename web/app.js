@@ -183,7 +183,8 @@ function onEvent(event) {
   switch (event.type) {
     case "ready":
       state.player.sampleRate = event.sample_rate;
-      $("who").textContent = `${event.scenario} · ${event.difficulty}`;
+      $("who").textContent = `${event.scenario} · ${event.difficulty}`
+        + (state.practice ? " · practising one moment" : "");
       state.mic.node.port.onmessage = ({ data }) => {
         $("level").value = data.peak;
         if (state.ws && state.ws.readyState === WebSocket.OPEN) {
