@@ -41,6 +41,7 @@ class AudioQuality:
         mean = sum(probabilities) / len(probabilities) if probabilities else None
         return cls(duration_s, level_dbfs, mean)
 
+
 _ONES = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen"

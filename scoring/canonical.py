@@ -63,7 +63,8 @@ _CONTRACTIONS = (
 _HOMOPHONES = tuple(
     (re.compile(p), r)
     for p, r in (
-        (r"\bwav(e|es|ed|ing)\b(?=(?: [\w-]+){0,3} (?:fee|fees|charge|charges|cost|costs)\b)", r"waiv\1"),
+        (r"\bwav(e|es|ed|ing)\b(?=(?: [\w-]+){0,3} (?:fee|fees|charge|charges|cost|costs)\b)",
+         r"waiv\1"),
         (r"\b(?:there|they are|they're)\b(?= (?:price|prices|rate|rates|quote|number|offer"
          r"|pricing|deal|discount)\b)", "their"),
         (r"\bhonor", "honour"),
@@ -107,7 +108,8 @@ def _drop_paren(m: re.Match[str]) -> str:
 
 
 def strip_fillers(text: str) -> str:
-    """`text` (lower case) without hesitation sounds and set-off fillers or hedges, commas mended."""
+    """`text` (lower case) without hesitation sounds, set-off fillers or hedges and stutters,
+    commas mended."""
     t = _SOUND.sub(_drop_sound, text)
     for _ in range(3):  # nested: "so, like, I mean, we can"
         new = _PAREN.sub(_drop_paren, t)

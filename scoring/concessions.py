@@ -3,8 +3,10 @@
 One rule-based implementation shared by the dialog engine (to react to a cave) and the scorer
 (to count what was given away). The pipeline per sentence:
 
-1. canonicalise: lower case, drop "um"/"uh", expand contractions, numbers to digits + unit;
-2. find *cues*: regex patterns per kind that fire on both "I'll match it" and "I won't match it";
+1. canonicalise (scoring/canonical.py): fillers dropped with their commas, slips mended,
+   contractions expanded, numbers to digits + unit;
+2. find *cues*: regex patterns per kind (scoring/cue_patterns.py) that fire on both "I'll match
+   it" and "I won't match it";
 3. judge each cue: negated (a negation word in the same clause), merely asked about (a question
    that is not itself an offer), said about someone else ("they discount"), or conditional
    (a trade: "if you sign today").
@@ -17,16 +19,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
 from scoring.canonical import canonical
-
-
-class ConcessionKind(StrEnum):
-    PRICE = "price"
-    TIME = "time"
-    INFO = "info"
-    SCOPE = "scope"
+from scoring.cue_patterns import ACCEPT as _ACCEPT
+from scoring.cue_patterns import N as _N
+from scoring.cue_patterns import PATTERNS, ConcessionKind
 
 
 @dataclass(frozen=True)
@@ -59,7 +56,6 @@ class ConcessionCue:
 
 # --- shared vocabulary ------------------------------------------------------------------------
 
-_N = r"(\d+(?:\.\d+)?)(?!\.?\d)"
 _ME = r"\b(?:i|we|us|let us|let me|me|our|my|happy to|glad to|consider it)\b"
 # A third party or the prospect as the subject before the cue: "they discount", "you want 10%".
 _OTHER = (
@@ -67,7 +63,6 @@ _OTHER = (
     r"|\byou (?:want|wanted|need|are asking|asked|mention|mentioned|said|say|would like|expect"
     r"|are looking|were hoping|hope|think|got|get|have|had|can get|could get|are getting)\b"
 )
-_ACCEPT = r"(?:ok|okay|sure|fine|alright|all right|deal|done|yes|yeah|yep|absolutely|great|perfect)"
 _NEGATION = re.compile(
     r"\b(?:not|no|never|nothing|none|nor|neither|without|unable|refuse|refusing|rather than"
     r"|instead of|no way|hardly|rather|sooner|push back)\b"
@@ -75,7 +70,8 @@ _NEGATION = re.compile(
 # A refusal after the offer in the same sentence: "I could send a deck, but I won't".
 _LATER_REFUSAL = re.compile(
     r"\b(?:i|we) (?:will|would|can|am|are) not(?: (?:going|willing|prepared|about) to)?"
-    r"(?: do (?:that|it|this|so)(?: to you)?)?(?:\W*$|,)|\bnot (?:something|what) (?:i|we) (?:will|would"
+    r"(?: do (?:that|it|this|so)(?: to you)?)?(?:\W*$|,)|\bnot (?:something|what) (?:i"
+    r"|we) (?:will|would"
     r"|can|are going to|am going to)\b|\bnot (?:a chance|happening|on the table)\b"
 )
 # Phrases that contain a negation word but agree ("no problem, I'll match it").
@@ -112,7 +108,8 @@ _OFFER_QUESTION = re.compile(
     r"|\bif (?:i|we) (?:\w+ )?(?:could|can|were to|did|went|came|threw|knocked|matched|gave)\b"
 )
 CONDITION = re.compile(
-    r"\bif (?:you|your \w+)\b(?! (?:want|like|would like|insist|need|prefer|wish|ask|are asking|are interested"
+    r"\bif (?:you|your \w+)\b(?! (?:want|like|would like|insist|need|prefer|wish|ask|are asking"
+    r"|are interested"
     r"|have any|have questions|think))|\bas long as\b|\bso long as\b|\bprovided\b|\bproviding\b"
     r"|\bin exchange\b|\bin return\b|\bon (?:the )?condition\b|\bonly if\b|\bassuming you\b"
     r"|(?<!see )(?<!check )\bif (?:we|i) (?:can|could) (?:lock|sign|get (?:a |an |your |you to )?"
@@ -142,122 +139,6 @@ NEXT_STEP = re.compile(
     r"|\bover lunch\b|\bnext step\b|\bat (?:noon|lunch)\b|\b\d+(?::\d+)? o'clock\b"
     r"|\b(?:minutes|call|meeting) on " + _DAYS + r"\b"
     r"|\b" + _DAYS + r"(?: \w+)? (?:works|is good|is fine|is great|suits)\b"
-)
-
-# --- cue patterns per kind --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Pattern:
-    kind: ConcessionKind
-    regex: re.Pattern[str]
-    needs_me: bool  # needs a first-person speaker or an acceptance before the cue
-    intrinsic_negation: bool = False  # "we won't charge you for onboarding" is a give-away
-
-
-def _p(kind: ConcessionKind, rx: str, needs_me: bool = True, neg: bool = False) -> _Pattern:
-    return _Pattern(kind, re.compile(rx), needs_me, neg)
-
-
-_K = ConcessionKind
-_MIN = _N + r"(?: minutes)?"
-_PATTERNS: tuple[_Pattern, ...] = (
-    # price
-    _p(_K.PRICE, r"\bdiscount\w*\b"),
-    _p(_K.PRICE, r"\b(?:knock|take|shave|chop|trim|drop)\w*\b(?: [\w.'-]+){0,5}? off\b"),
-    _p(_K.PRICE, r"\b(?:do|give you|offer|offer you|go to|go|come down|meet you at|get you)"
-       r"(?: \w+){0,2}? " + _N + r" (?:percent|dollars)\b"),
-    _p(_K.PRICE, _N + r" (?:percent|dollars) off\b"),
-    _p(_K.PRICE, r"\b(?:price[- ]match\w*|match\w*(?: \w+){0,2} (?:price|prices|quote|offer"
-       r"|number|rate|deal|pricing)|match(?:ed|ing)? (?:it|that|them|this|what they)|match (?:the |that |their )?" + _N + r" (?:percent|dollars)|beat (?:their|that|the)"
-       r" (?:price|quote|offer|number))\b"),
-    _p(_K.PRICE, r"\b(?:come|go|bring (?:it|the price)) down\b|\b(?:lower|reduc|drop|cut|adjust"
-       r"|touch|budg|mov|chang)\w* (?:the |our |my |your |on )?(?:price|rate|fee|cost|quote"
-       r"|pricing|number)\b"),
-    _p(_K.PRICE, r"\bhono(?:u)?r (?:their|the|that|your|the other) (?:price|rate|quote|number"
-       r"|pricing|offer)\b|\bmeet (?:them|their price|you) (?:halfway|in the middle)\b"
-       r"|\bwiggle room\b|\bcome in (?:under|below|at)\b|\bsharpen\b[^.]*\bpencil\b"),
-    _p(_K.PRICE, r"\b(?:see what (?:i|we) can do|flexib\w*|figure something out|work something out"
-       r"|some room|sort something out) (?:on|with|about|around) (?:the )?(?:price|pricing|number"
-       r"|cost|rate|figure|quote)\b|\blet us not let (?:a |the )?(?:few |couple of )?(?:points"
-       r"|percent|\d+ percent|price|money)\b", needs_me=False),
-    _p(_K.PRICE, r"\b(?:their|the) (?:quote|price|number|pricing) (?:will not|would not|should not|is not"
-       r"|does not) (?:be )?(?:a|an) (?:problem|issue|obstacle)\b", needs_me=False, neg=True),
-    _p(_K.PRICE, r"\b(?:meet you in the middle|meet (?:you )?halfway|split the difference"
-       r"|sharpen (?:the|my|our) pencil|call it \d+|(?:better|special|lower|best|reduced|discounted)"
-       r" (?:price|rate|deal|number)|something on (?:the )?price|flexible on (?:the )?price)\b"),
-    _p(_K.PRICE, _N + r" (?:percent|dollars)(?: off)?(?: \w+){0,2}? (?:is fine|is ok|is okay"
-       r"|works|it is|then|sounds (?:fair|good|fine)|is doable|is no problem|is a deal|deal"
-       r"|get (?:this|it|us|you|the deal)|help|make (?:it|this|the)|is something i|close"
-       r"|(?:should|would|will) not (?:be|stand)|consider it|sound|sounds)\b", needs_me=False),
-    _p(_K.PRICE, r"\bcall it (?:the same as|even with|level with)\b|\bnot (?:going to )?lose you"
-       r" over\b", needs_me=False, neg=True),
-    # time
-    _p(_K.TIME, _N + r" minutes(?: [\w']+){0,5}? (?:fine|ok|okay|good|great|perfect|plenty"
-       r"|enough|all i need|no problem|doable|works|work|it is|then|will do|help|helps|easier"
-       r"|suit|suits)\b", needs_me=False),
-    _p(_K.TIME, r"\b(?:shorter|quick|short|brief|condensed|shortened|compressed|quicker|tighter)"
-       r" (?:slot|call|meeting|version|session|chat|one|window|intro|overview)\b[^.?!]*\b(?:work"
-       r"|works|fine|okay|ok|do|fit|fits|make sense|manage)\b|\b(?:whatever|any) (?:time|window"
-       r"|slot)\b|\bas short as you\b|\btake what you\b|\bhit the highlights\b"
-       r"|\bmake it work\b|\bwork something out on the timing\b|\bflexib\w* on (?:how long|the"
-       r" time|timing|the length)\b|\b(?:a|the) (?:quick|short|shorter) version\b"
-       r"|\bkeep it (?:short|brief|tight|quick)\b|\bmake it (?:quick|fast|short)\b"
-       r"|\blet us not let (?:a |the )?(?:few |couple of )?(?:\d+ )?minutes\b", needs_me=False),
-    _p(_K.TIME, r"^" + _ACCEPT + r"\b[,.!]? (?:that is |then )?" + _N + r" minutes\b",
-       needs_me=False),
-    _p(_K.TIME, r"\b(?:take|do|make|fit|squeeze|get|cover|manage|keep|cut|trim|work with"
-       r"|make do with|settle for|go with|accept|condense|compress|shorten)\b(?: [\w']+){0,4}?"
-       r" (?:in |into |to |within |with |down to |for )?(?:the |your |those |just )?(?<!at )" + _MIN
-       + r"\b(?! (?:percent|dollars|months|days|am|pm))"),
-    _p(_K.TIME, r"\b(?:be quick|be brief|keep it (?:short|brief|quick|tight)|make it (?:quick"
-       r"|fast|short)|rush through|speed through|go fast|talk fast|skip the (?:demo|details"
-       r"|discovery)|whatever time you have|work with whatever|squeeze (?:it|me|us) in)\b"),
-    # info
-    _p(_K.INFO, r"\bget (?:it|that|this|something|them|some \w+|(?:that|the|this|a|an|our) \w+)"
-       r" (?:over|across|sent)\b|\bget you (?:some stuff|something|some (?:info|information"
-       r"|materials|details|numbers)|a few things)\b(?! (?:free|extra|off))|\bpull (?:something|a few things"
-       r"|some \w+) together\b|\bput together (?:a|an|some|something)\b"
-       r"|\bin touch with (?:some )?(?:materials|info|information|details)\b|\bpdf do the\b"),
-    _p(_K.INFO, r"\bcheck your (?:inbox|email)\b|\byou will have (?:it|them|that|everything|the \w+) (?:by|in|this|today|tonight"
-       r"|tomorrow|before)\b", needs_me=False),
-    _p(_K.INFO, r"\b(?:send|email|e-mail|forward|mail)\w*\b(?: [\w-]+){0,4}? (?:over|across"
-       r"|along|through)\b"),
-    _p(_K.INFO, r"\b(?:send|email|e-mail|forward|shoot|drop|mail|fire)(?:ing)?\b(?: (?:you|it|that|them"
-       r"|this|over|across|along|through|out|some|a|an|the|our|my|few|couple|of|to|just|whole"
-       r"|full|entire))*"
-       r" ?(?:all )?(?:\d+ )?(?:info|information|brochure|deck|details|materials?|overview|pdf|one[- ]pager"
-       r"|case stud(?:y|ies)|pricing|price list|proposal|link|something|stuff|literature|summary"
-       r"|an email|email|pack|package|everything|documents|docs|paperwork|references|it over|that over|it across|you (?:some|a|an|the|our|something|it|that)"
-       r"|it|that|them)\b"),
-    _p(_K.INFO, r"\b(?:what is (?:your|the best) email|(?:where|what) (?:should|can|do) (?:i|we)"
-       r" send)", needs_me=False),
-    # scope
-    _p(_K.SCOPE, r"\bthr[eo]w\w* in\b|\bon the house\b|(?<!that is )(?<!that was )(?<!this is )(?<!was )\bon us\b|\bfor free\b|\bfree of charge\b"
-       r"|\bcomplimentary\b|\bwaiv\w+\b", needs_me=False),
-    _p(_K.SCOPE, r"\b(?:at no|no|without any|without) (?:extra |additional )?(?:cost|charge"
-       r"|setup fee|set-up fee|onboarding fee|implementation fee|fee)\b", needs_me=False,
-       neg=True),
-    _p(_K.SCOPE, r"\b(?:will not|not going to|do not need to|would not|do not|not) (?:charge|bill"
-       r"|invoice)\b|\byou (?:will not|do not (?:have|need) to) pay for\b"
-       r"|\byou (?:will not|would not) be (?:paying|charged|billed) for\b", neg=True),
-    _p(_K.SCOPE, r"\b(?:will not|would not|does not|do not|is not going to) cost (?:you )?(?:anything"
-       r"|a thing|a penny|a cent|extra|a dime)\b", needs_me=False, neg=True),
-    _p(_K.SCOPE, r"\bfree (?:month|months|onboarding|training|implementation|setup|set-up"
-       r"|support|upgrade|seats?|licen[cs]es?|users?|trial|installation|consulting|hours"
-       r"|migration|add-on|module|premium)\b|" + _N + r" (?:months|days)(?: \w+)? (?:free|on us)\b"
-       r"|\bfirst (?:month|year|\d+ months) (?:free|on us)\b", needs_me=False),
-    _p(_K.SCOPE, r"\b(?:cover|take care of|handle|sort out|absorb|eat)\b[^.?!]*\b(?:onboarding"
-       r"|setup|training|implementation|migration|the cost)\b|\b(?:onboarding|setup|training"
-       r"|implementation)(?: side)? (?:handled|covered|taken care of|sorted)\b|\bsweeten\w*\b"
-       r"|\b(?:look at|do|give you|offer|throw in|add) (?:a |an )?" + _N + r" months free\b"
-       r"|\b(?:onboarding|setup|training)\b[^.?!]*\b(?:cover|handle|take care of|absorb) (?:that"
-       r"|it)\b|\bsee what (?:i|we) can do (?:on|with|about) (?:the )?renewal\b|\broom to make the"
-       r" renewal\b|\blet us not let (?:the )?(?:\d+ )?months\b", needs_me=False),
-    _p(_K.SCOPE, r"\bextend\w* (?:the |your |that )?(?:free )?(?:trial|pilot)\b|\b(?:give|add"
-       r"|include|offer)\w*(?: you)? (?:an? )?(?:extra |additional |bonus )?" + _N
-       + r" (?:extra |additional |bonus |free )?(?:months|days)\b|\b(?:upgrade|bump) you\b"
-       r"|\b(?:extra|additional|bonus) (?:seats?|licen[cs]es?|users?|training|support|months?)\b"),
 )
 
 # --- judgement --------------------------------------------------------------------------------
@@ -368,7 +249,7 @@ def scan_cues(text: str, *, needed_minutes: float = 45) -> list[ConcessionCue]:
         question = _is_question(sent) and not offer_q
         conditional = bool(CONDITION.search(t))
         seen: dict[ConcessionKind, int] = {}
-        for pat in _PATTERNS:
+        for pat in PATTERNS:
             for m in pat.regex.finditer(t):
                 lo, hi = _clause_bounds(t, m.start(), m.end())
                 before = t[lo:m.start()]

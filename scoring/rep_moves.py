@@ -52,16 +52,19 @@ _HOLD = re.compile(
     r"|\bwe do not (?:negotiate|do free)\b|\bnot (?:going to )?(?:go|come) (?:any )?(?:lower|below)\b"
     r"|\b(?:rather than|instead of) (?:cut|lower|drop|discount|match|knock|send)\w*\b"
     r"|\bnot how we (?:work|do business)\b|\b(?:time|a time) when you have (?:4[5-9]|[5-9]\d) minutes\b"
-    r"|\b(?:price|pricing|number|rate) is what it is\b|\b(?:price|pricing|number|rate) (?:stays|will"
+    r"|\b(?:price|pricing|number|rate) is what it is\b|\b(?:price|pricing|number|rate) (?:stays"
+    r"|will"
     r" stay|remains|is not moving|does not move)\b|\brather not (?:touch|change|move|cut|lower|drop"
-    r"|discount|send|rush|do)\b|\b(?:need|want|require)\b[^.?!]*\b(?:full|whole|the) (?:4[5-9]|[5-9]"
+    r"|discount|send|rush|do)\b|\b(?:need|want|require)\b[^.?!]*\b(?:full|whole|the) (?:4[5-9]"
+    r"|[5-9]"
     r"\d|hour)\b|\bdo(?:es)? (?:it|this|that|you) justice\b|\bshortchange\b|\bnot comfortable\b"
     r"|\bpush back\b|\bnot (?:going to |willing to )?(?:cut|shorten|trim|squeeze|rush|lower|drop"
     r"|discount|give away)\b|\b(?:can|could|will|would) not go there\b|\bnot (?:a chance|happening"
     r"|going to happen|on the table)\b|\bno way\b|\brather (?:talk|walk|go through|meet|show|earn"
     r"|you pay|find a time)\b|\bnot by giving\b|\bnot one of them\b"
     r"|\bwill not (?:really )?(?:answer|show|tell)\b|^(?:no|nope)(?:\W*$|,)"
-    r"|\b(?:4[5-9]|[5-9]\d) minutes instead of\b|\bworks? better (?:when|if) we\b|\bwould only be cluttering\b|\bsame for every\b"
+    r"|\b(?:4[5-9]|[5-9]\d) minutes instead of\b|\bworks? better (?:when|if) we\b"
+    r"|\bwould only be cluttering\b|\bsame for every\b"
     r"|\bthat is what i am asking for\b|\bis what i need\b|\bnot (?:be )?enough\b"
 )
 _VALUE = re.compile(
@@ -79,7 +82,8 @@ _VALUE = re.compile(
     r"|\bwhat (?:you|people) (?:would see|tend to|are renewing|are getting|get)\b|\bthe point is"
     r"|\bplugs into\b|\bcustomers? (?:your|of your) size\b|\b(?:group|fleet|team|plant)s? (?:your"
     r"|of your) size\b|\bmodelled\b|\bremove[sd]? the\b|\bcut (?:their|your|average|the)\b"
-    r"|\bevery (?:single )?(?:week|month|day)\b|\blets us\b|\bcatch(?:es)?\b|\bwaste\b|\brework\b|\bmigration\b|\bretrain\b"
+    r"|\bevery (?:single )?(?:week|month|day)\b|\blets us\b|\bcatch(?:es)?\b|\bwaste\b|\brework\b"
+    r"|\bmigration\b|\bretrain\b"
 )
 _WALK = re.compile(
     r"\bwalk away\b|\bwalk from\b|\bnot (?:be )?(?:a|the right) fit\b|\bisn't a fit\b"
@@ -90,10 +94,12 @@ _WALK = re.compile(
     r"|\brather lose the (?:deal|business)\b|\bbest of luck with\b"
     r"|\b(?:better|best) (?:we|if we) (?:do not|not)\b|\bnot (?:be )?the right (?:time|partner|call"
     r"|fit)\b|\b(?:the )?right call for you\b|\bgo with them\b|\bcan live without\b"
-    r"|\brather (?:not meet|lose|we both move on)\b|\bmove on\b(?! (?:the|that|this|price|pricing|it)\b)|\bwill not chase\b"
+    r"|\brather (?:not meet|lose|we both move on)\b|\bmove on\b(?! (?:the|that|this|price|pricing"
+    r"|it)\b)|\bwill not chase\b"
     r"|\bnot right for\b|\bgo to market\b|\bhandover\b|\bnot renewing\b|\bgive (?:me|us) a call"
     r" when\b|\bcall (?:me|us) when\b|\bwhen there is\b[^.?!]*\b(?:free|time)\b|\bi am here\b"
-    r"|\bif (?:now|this) is not (?:the moment|a priority|the right time)\b|\bfair conclusion\b|\bbest bet\b|\bbetter (?:option|choice|bet)\b|\blet us not (?:book|meet"
+    r"|\bif (?:now|this) is not (?:the moment|a priority|the right time)\b|\bfair conclusion\b"
+    r"|\bbest bet\b|\bbetter (?:option|choice|bet)\b|\blet us not (?:book|meet"
     r"|schedule)\b|\blet (?:this|it)(?: one| 1)? go\b|\bstep back\b|\blook elsewhere\b"
     r"|\bnot (?:be )?worth pursuing\b|\bonly go with us if\b|\bfine either way\b"
     r"|\bleave it and reconnect\b"
@@ -240,7 +246,8 @@ def decide(
     if pred.move == "concede":
         if pred.moves["concede"] < s["concede"]:
             return [Move(MoveKind.UNCLEAR)]
-        kind = asked if asked is not None else ConcessionKind(max(KINDS, key=pred.kinds.__getitem__))
+        likeliest = ConcessionKind(max(KINDS, key=pred.kinds.__getitem__))
+        kind = asked if asked is not None else likeliest
         amount, unit = concession_amount(kind, reading.canon)
         conditional = pred.conditional >= s["conditional"]
         return [Move(MoveKind.CONCEDE, concession=Concession(

@@ -204,7 +204,8 @@ def markdown(name: str, total: Tally, by_style: dict[str, Tally]) -> str:
     if total.seconds:
         ms = sorted(1000 * s for s in total.seconds)
         p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))]
-        out.append(f"| ms per turn (median / 95th percentile) | {ms[len(ms) // 2]:.2f} / {p95:.2f} |")
+        median = ms[len(ms) // 2]
+        out.append(f"| ms per turn (median / 95th percentile) | {median:.2f} / {p95:.2f} |")
     short = ("found", "cond.", "amount", "ref/q flagged", "false conc.", "move acc.")
     out += ["", "| style | n | " + " | ".join(short) + " |", "|---" * (len(short) + 2) + "|"]
     for style, t in by_style.items():

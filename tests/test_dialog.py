@@ -222,7 +222,8 @@ def test_lines_are_short_enough_to_speak() -> None:
 HOLD3 = {
     "price-pressure": [
         "I'm not going to discount it. The cost to get us is higher, but the cost to use us is lower.",
-        "Customers who switched to us cut their downtime in half, and that pays for the difference.",
+        "Customers who switched to us cut their downtime in half, and that pays for the "
+        "difference.",
         "We don't match prices, because the difference pays for itself.",
     ],
     "time-pressure": [

@@ -1,0 +1,146 @@
+"""The concession cue patterns: per kind, phrases that fire on both "I'll match it" and "I won't
+match it" (scoring/concessions.py judges each hit). Written against canonical text
+(scoring/canonical.py): lower case, contractions expanded, numbers as digits plus unit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ConcessionKind(StrEnum):
+    PRICE = "price"
+    TIME = "time"
+    INFO = "info"
+    SCOPE = "scope"
+
+
+# A number in canonical text, and an acceptance word.
+N = r"(\d+(?:\.\d+)?)(?!\.?\d)"
+ACCEPT = r"(?:ok|okay|sure|fine|alright|all right|deal|done|yes|yeah|yep|absolutely|great|perfect)"
+
+@dataclass(frozen=True)
+class CuePattern:
+    """One cue: its kind, its regex, and how scoring/concessions.py should judge a hit."""
+
+    kind: ConcessionKind
+    regex: re.Pattern[str]
+    needs_me: bool  # needs a first-person speaker or an acceptance before the cue
+    intrinsic_negation: bool = False  # "we won't charge you for onboarding" is a give-away
+
+
+def _p(kind: ConcessionKind, rx: str, needs_me: bool = True, neg: bool = False) -> CuePattern:
+    return CuePattern(kind, re.compile(rx), needs_me, neg)
+
+
+_K = ConcessionKind
+_MIN = N + r"(?: minutes)?"
+PATTERNS: tuple[CuePattern, ...] = (
+    # price
+    _p(_K.PRICE, r"\bdiscount\w*\b"),
+    _p(_K.PRICE, r"\b(?:knock|take|shave|chop|trim|drop)\w*\b(?: [\w.'-]+){0,5}? off\b"),
+    _p(_K.PRICE, r"\b(?:do|give you|offer|offer you|go to|go|come down|meet you at|get you)"
+       r"(?: \w+){0,2}? " + N + r" (?:percent|dollars)\b"),
+    _p(_K.PRICE, N + r" (?:percent|dollars) off\b"),
+    _p(_K.PRICE, r"\b(?:price[- ]match\w*|match\w*(?: \w+){0,2} (?:price|prices|quote|offer"
+       r"|number|rate|deal|pricing)|match(?:ed|ing)? (?:it|that|them|this|what they)"
+       r"|match (?:the |that |their )?" + N + r" (?:percent|dollars)|beat (?:their|that|the)"
+       r" (?:price|quote|offer|number))\b"),
+    _p(_K.PRICE, r"\b(?:come|go|bring (?:it|the price)) down\b|\b(?:lower|reduc|drop|cut|adjust"
+       r"|touch|budg|mov|chang)\w* (?:the |our |my |your |on )?(?:price|rate|fee|cost|quote"
+       r"|pricing|number)\b"),
+    _p(_K.PRICE, r"\bhono(?:u)?r (?:their|the|that|your|the other) (?:price|rate|quote|number"
+       r"|pricing|offer)\b|\bmeet (?:them|their price|you) (?:halfway|in the middle)\b"
+       r"|\bwiggle room\b|\bcome in (?:under|below|at)\b|\bsharpen\b[^.]*\bpencil\b"),
+    _p(_K.PRICE, r"\b(?:see what (?:i|we) can do|flexib\w*|figure something out|work something out"
+       r"|some room|sort something out) (?:on|with|about|around) (?:the )?(?:price|pricing|number"
+       r"|cost|rate|figure|quote)\b|\blet us not let (?:a |the )?(?:few |couple of )?(?:points"
+       r"|percent|\d+ percent|price|money)\b", needs_me=False),
+    _p(_K.PRICE, r"\b(?:their|the) (?:quote|price|number|pricing) (?:will not|would not"
+                 r"|should not|is not"
+       r"|does not) (?:be )?(?:a|an) (?:problem|issue|obstacle)\b", needs_me=False, neg=True),
+    _p(_K.PRICE, r"\b(?:meet you in the middle|meet (?:you )?halfway|split the difference"
+       r"|sharpen (?:the|my|our) pencil|call it \d+|(?:better|special|lower|best|reduced|discounted)"
+       r" (?:price|rate|deal|number)|something on (?:the )?price|flexible on (?:the )?price)\b"),
+    _p(_K.PRICE, N + r" (?:percent|dollars)(?: off)?(?: \w+){0,2}? (?:is fine|is ok|is okay"
+       r"|works|it is|then|sounds (?:fair|good|fine)|is doable|is no problem|is a deal|deal"
+       r"|get (?:this|it|us|you|the deal)|help|make (?:it|this|the)|is something i|close"
+       r"|(?:should|would|will) not (?:be|stand)|consider it|sound|sounds)\b", needs_me=False),
+    _p(_K.PRICE, r"\bcall it (?:the same as|even with|level with)\b|\bnot (?:going to )?lose you"
+       r" over\b", needs_me=False, neg=True),
+    # time
+    _p(_K.TIME, N + r" minutes(?: [\w']+){0,5}? (?:fine|ok|okay|good|great|perfect|plenty"
+       r"|enough|all i need|no problem|doable|works|work|it is|then|will do|help|helps|easier"
+       r"|suit|suits)\b", needs_me=False),
+    _p(_K.TIME, r"\b(?:shorter|quick|short|brief|condensed|shortened|compressed|quicker|tighter)"
+       r" (?:slot|call|meeting|version|session|chat|one|window|intro|overview)\b[^.?!]*\b(?:work"
+       r"|works|fine|okay|ok|do|fit|fits|make sense|manage)\b|\b(?:whatever|any) (?:time|window"
+       r"|slot)\b|\bas short as you\b|\btake what you\b|\bhit the highlights\b"
+       r"|\bmake it work\b|\bwork something out on the timing\b|\bflexib\w* on (?:how long|the"
+       r" time|timing|the length)\b|\b(?:a|the) (?:quick|short|shorter) version\b"
+       r"|\bkeep it (?:short|brief|tight|quick)\b|\bmake it (?:quick|fast|short)\b"
+       r"|\blet us not let (?:a |the )?(?:few |couple of )?(?:\d+ )?minutes\b", needs_me=False),
+    _p(_K.TIME, r"^" + ACCEPT + r"\b[,.!]? (?:that is |then )?" + N + r" minutes\b",
+       needs_me=False),
+    _p(_K.TIME, r"\b(?:take|do|make|fit|squeeze|get|cover|manage|keep|cut|trim|work with"
+       r"|make do with|settle for|go with|accept|condense|compress|shorten)\b(?: [\w']+){0,4}?"
+       r" (?:in |into |to |within |with |down to |for )?(?:the |your |those |just )?(?<!at )" + _MIN
+       + r"\b(?! (?:percent|dollars|months|days|am|pm))"),
+    _p(_K.TIME, r"\b(?:be quick|be brief|keep it (?:short|brief|quick|tight)|make it (?:quick"
+       r"|fast|short)|rush through|speed through|go fast|talk fast|skip the (?:demo|details"
+       r"|discovery)|whatever time you have|work with whatever|squeeze (?:it|me|us) in)\b"),
+    # info
+    _p(_K.INFO, r"\bget (?:it|that|this|something|them|some \w+|(?:that|the|this|a|an|our) \w+)"
+       r" (?:over|across|sent)\b|\bget you (?:some stuff|something|some (?:info|information"
+       r"|materials|details|numbers)|a few things)\b(?! (?:free|extra|off))|\bpull (?:something"
+       r"|a few things"
+       r"|some \w+) together\b|\bput together (?:a|an|some|something)\b"
+       r"|\bin touch with (?:some )?(?:materials|info|information|details)\b|\bpdf do the\b"),
+    _p(_K.INFO, r"\bcheck your (?:inbox|email)\b|\byou will have (?:it|them|that|everything"
+                r"|the \w+) (?:by|in|this|today|tonight"
+       r"|tomorrow|before)\b", needs_me=False),
+    _p(_K.INFO, r"\b(?:send|email|e-mail|forward|mail)\w*\b(?: [\w-]+){0,4}? (?:over|across"
+       r"|along|through)\b"),
+    _p(_K.INFO, r"\b(?:send|email|e-mail|forward|shoot|drop|mail|fire)(?:ing)?\b(?: (?:you|it"
+                r"|that|them"
+       r"|this|over|across|along|through|out|some|a|an|the|our|my|few|couple|of|to|just|whole"
+       r"|full|entire))*"
+       r" ?(?:all )?(?:\d+ )?(?:info|information|brochure|deck|details|materials?|overview|pdf"
+       r"|one[- ]pager"
+       r"|case stud(?:y|ies)|pricing|price list|proposal|link|something|stuff|literature|summary"
+       r"|an email|email|pack|package|everything|documents|docs|paperwork|references|it over|that over|it across|you (?:some|a|an|the|our|something|it|that)"
+       r"|it|that|them)\b"),
+    _p(_K.INFO, r"\b(?:what is (?:your|the best) email|(?:where|what) (?:should|can|do) (?:i|we)"
+       r" send)", needs_me=False),
+    # scope
+    _p(_K.SCOPE, r"\bthr[eo]w\w* in\b|\bon the house\b"
+                 r"|(?<!that is )(?<!that was )(?<!this is )(?<!was )\bon us\b|\bfor free\b"
+                 r"|\bfree of charge\b"
+       r"|\bcomplimentary\b|\bwaiv\w+\b", needs_me=False),
+    _p(_K.SCOPE, r"\b(?:at no|no|without any|without) (?:extra |additional )?(?:cost|charge"
+       r"|setup fee|set-up fee|onboarding fee|implementation fee|fee)\b", needs_me=False,
+       neg=True),
+    _p(_K.SCOPE, r"\b(?:will not|not going to|do not need to|would not|do not|not) (?:charge|bill"
+       r"|invoice)\b|\byou (?:will not|do not (?:have|need) to) pay for\b"
+       r"|\byou (?:will not|would not) be (?:paying|charged|billed) for\b", neg=True),
+    _p(_K.SCOPE, r"\b(?:will not|would not|does not|do not"
+                 r"|is not going to) cost (?:you )?(?:anything"
+       r"|a thing|a penny|a cent|extra|a dime)\b", needs_me=False, neg=True),
+    _p(_K.SCOPE, r"\bfree (?:month|months|onboarding|training|implementation|setup|set-up"
+       r"|support|upgrade|seats?|licen[cs]es?|users?|trial|installation|consulting|hours"
+       r"|migration|add-on|module|premium)\b|" + N + r" (?:months|days)(?: \w+)? (?:free|on us)\b"
+       r"|\bfirst (?:month|year|\d+ months) (?:free|on us)\b", needs_me=False),
+    _p(_K.SCOPE, r"\b(?:cover|take care of|handle|sort out|absorb|eat)\b[^.?!]*\b(?:onboarding"
+       r"|setup|training|implementation|migration|the cost)\b|\b(?:onboarding|setup|training"
+       r"|implementation)(?: side)? (?:handled|covered|taken care of|sorted)\b|\bsweeten\w*\b"
+       r"|\b(?:look at|do|give you|offer|throw in|add) (?:a |an )?" + N + r" months free\b"
+       r"|\b(?:onboarding|setup|training)\b[^.?!]*\b(?:cover|handle|take care of|absorb) (?:that"
+       r"|it)\b|\bsee what (?:i|we) can do (?:on|with|about) (?:the )?renewal\b|\broom to make the"
+       r" renewal\b|\blet us not let (?:the )?(?:\d+ )?months\b", needs_me=False),
+    _p(_K.SCOPE, r"\bextend\w* (?:the |your |that )?(?:free )?(?:trial|pilot)\b|\b(?:give|add"
+       r"|include|offer)\w*(?: you)? (?:an? )?(?:extra |additional |bonus )?" + N
+       + r" (?:extra |additional |bonus |free )?(?:months|days)\b|\b(?:upgrade|bump) you\b"
+       r"|\b(?:extra|additional|bonus) (?:seats?|licen[cs]es?|users?|training|support|months?)\b"),
+)
