@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from server.calltest import CallTester, ScriptResult, call_tester
+from server.calltest.runner import CallTester, ScriptResult, call_tester
 from tests.support.helpers import FIXTURES
 from voices.engines import Engines
 
