@@ -66,6 +66,7 @@ _HOLD = re.compile(
     r"|\b(?:4[5-9]|[5-9]\d) minutes instead of\b|\bworks? better (?:when|if) we\b"
     r"|\bwould only be cluttering\b|\bsame for every\b"
     r"|\bthat is what i am asking for\b|\bis what i need\b|\bnot (?:be )?enough\b"
+    r"|,? so no\W*$"
 )
 _VALUE = re.compile(
     r"\bcost (?:to|of) (?:get|use|own|run|ownership|switching|downtime)\b|\btotal cost\b"
@@ -102,11 +103,11 @@ _WALK = re.compile(
     r"|\bbest bet\b|\bbetter (?:option|choice|bet)\b|\blet us not (?:book|meet"
     r"|schedule)\b|\blet (?:this|it)(?: one| 1)? go\b|\bstep back\b|\blook elsewhere\b"
     r"|\bnot (?:be )?worth pursuing\b|\bonly go with us if\b|\bfine either way\b"
-    r"|\bleave it and reconnect\b"
+    r"|\bleave it and reconnect\b|\bcall it (?:here|a day)\b|\blet us hold off\b"
 )
 _APOLOGY = re.compile(
     r"\bsorry\b|\bapolog\w*\b|\bmy (?:bad|fault|mistake)\b|\bwas on us\b|\bwe let you"
-    r" down\b|\bour fault\b|\bnot going to pretend\b|\b(?:bad|rough) quarter\b"
+    r" down\b|\bour fault\b|\b(?:that|this|it) is on me\b|\bnot going to pretend\b|\b(?:bad|rough) quarter\b"
     r"|\bwe (?:dropped|messed up|fumbled)\b"
 )
 _SMALL_TALK = re.compile(
@@ -117,7 +118,7 @@ _SMALL_TALK = re.compile(
     r"|\bhow (?:is|was|did|are|has)\b[^?]*\b(?:week|weekend|conference|launch|opening|team|move"
     r"|office|trip|holiday|coffee|clinic|going|holding up|family|kids)\b|\bthanks (?:so much )?for"
     r" (?:the time|your time|picking up|taking)\b|\bi know (?:that feeling|quarter end)\b"
-    r"|\b(?:everybody|everyone)'?s\b|\bby the way\b|\bcongrat|\bbeen a while\b"
+    r"|\b(?:everybody|everyone)'?s\b|\bby the way\b|\bcongrat|\bholidays?\b|\bbeen a while\b"
 )
 _QUESTION_START = re.compile(
     r"^(?:(?:so|and|but|okay|ok|well|then),? )?(?:(?:would|could|can|do|does|did|is|are|was|have|has"

@@ -27,7 +27,7 @@ FLOORS = {
     },
     "fresh_2026-11-29.yaml": {
         "concession found, right kind": 0.66, "conditional right": 0.9,
-        "refusals/questions flagged": 0.09, "move accuracy": 0.62,
+        "refusals/questions flagged": 0.09, "move accuracy": 0.65,
     },
     "tune.yaml": {
         "concession found, right kind": 0.94, "conditional right": 0.97,
