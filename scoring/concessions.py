@@ -60,7 +60,8 @@ _ME = r"\b(?:i|we|us|let us|let me|me|our|my|happy to|glad to|consider it)\b"
 # A third party or the prospect as the subject before the cue: "they discount", "you want 10%".
 _OTHER = (
     r"\b(?:they|he|she|their|competitor|competitors|them)\b"
-    r"|\byou (?:want|wanted|need|are asking|asked|mention|mentioned|said|say|would like|expect"
+    r"|\byou (?:want(?! me to)|wanted|need|are asking|asked|mention|mentioned|said|say(?! to)"
+    r"|would like|expect"
     r"|are looking|were hoping|hope|think|got|get|have|had|can get|could get|are getting)\b"
 )
 _NEGATION = re.compile(
@@ -102,7 +103,9 @@ _OFFER_QUESTION = re.compile(
     # "Would ten percent get this done?", "Could you live with five?": offers put as questions;
     # "Do you want...", "Would you need..." explore the demand instead.
     r"|^how (?:does|would|do) (?:a |an )?" + _N + r" (?:percent|dollars|minutes|months)"
-    r"|^(?:do you )?want me to\b"
+    r"|^(?:do you )?want me to\b|\bhow would you feel about\b|\b(?:would|are) you (?:be )?open to\b"
+    r"|\bwhat would you say to\b|^(?:so )?is (?:a |an )?[^?]*\b(?:enough to|something that would"
+    r"|something you could|going to get)\b"
     r"|^(?:so |and |okay |ok |well |then )?(?:would|could|can|will|does|might)"
     r" (?!you (?:need|want|really|actually|expect|think|have|like|be|mind|say)\b)"
     r"|\bif (?:i|we) (?:\w+ )?(?:could|can|were to|did|went|came|threw|knocked|matched|gave)\b"

@@ -41,7 +41,8 @@ PATTERNS: tuple[CuePattern, ...] = (
     # price
     _p(_K.PRICE, r"\bdiscount\w*\b"),
     _p(_K.PRICE, r"\b(?:knock|take|shave|chop|trim|drop)\w*\b(?: [\w.'-]+){0,5}? off\b"),
-    _p(_K.PRICE, r"\b(?:do|give you|offer|offer you|go to|go|come down|meet you at|get you)"
+    _p(_K.PRICE, r"\b(?:do|did|does|doing|give you|offer|offer you|go to|go|went to|come down"
+       r"|meet you at|get you)"
        r"(?: \w+){0,2}? " + N + r" (?:percent|dollars)\b"),
     _p(_K.PRICE, N + r" (?:percent|dollars) off\b"),
     _p(_K.PRICE, r"\b(?:price[- ]match\w*|match\w*(?: \w+){0,2} (?:price|prices|quote|offer"
@@ -62,7 +63,7 @@ PATTERNS: tuple[CuePattern, ...] = (
                  r"|should not|is not"
        r"|does not) (?:be )?(?:a|an) (?:problem|issue|obstacle)\b", needs_me=False, neg=True),
     _p(_K.PRICE, r"\b(?:meet you in the middle|meet (?:you )?halfway|split the difference"
-       r"|sharpen (?:the|my|our) pencil|call it \d+|(?:better|special|lower|best|reduced|discounted)"
+       r"|sharpen (?:the|my|our) pencil|call it \d+(?! minutes)|(?:better|special|lower|best|reduced|discounted)"
        r" (?:price|rate|deal|number)|something on (?:the )?price|flexible on (?:the )?price)\b"),
     _p(_K.PRICE, N + r" (?:percent|dollars)(?: off)?(?: \w+){0,2}? (?:is fine|is ok|is okay"
        r"|works|it is|then|sounds (?:fair|good|fine)|is doable|is no problem|is a deal|deal"
@@ -88,6 +89,8 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|make do with|settle for|go with|accept|condense|compress|shorten)\b(?: [\w']+){0,4}?"
        r" (?:in |into |to |within |with |down to |for )?(?:the |your |those |just )?(?<!at )" + _MIN
        + r"\b(?! (?:percent|dollars|months|days|am|pm))"),
+    _p(_K.TIME, r"\b(?:a|an) " + N + r" minutes? (?:call|meeting|chat|slot|intro|session|version"
+       r"|overview|catch-up)\b"),
     _p(_K.TIME, r"\b(?:be quick|be brief|keep it (?:short|brief|quick|tight)|make it (?:quick"
        r"|fast|short)|rush through|speed through|go fast|talk fast|skip the (?:demo|details"
        r"|discovery)|whatever time you have|work with whatever|squeeze (?:it|me|us) in)\b"),
@@ -103,7 +106,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|tomorrow|before)\b", needs_me=False),
     _p(_K.INFO, r"\b(?:send|email|e-mail|forward|mail)\w*\b(?: [\w-]+){0,4}? (?:over|across"
        r"|along|through)\b"),
-    _p(_K.INFO, r"\b(?:send|email|e-mail|forward|shoot|drop|mail|fire)(?:ing)?\b(?: (?:you|it"
+    _p(_K.INFO, r"\b(?:send|sent|email|e-mail|forward|shoot|drop|mail|fire)(?:ing)?\b(?: (?:you|it"
                 r"|that|them"
        r"|this|over|across|along|through|out|some|a|an|the|our|my|few|couple|of|to|just|whole"
        r"|full|entire))*"
