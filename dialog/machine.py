@@ -115,6 +115,18 @@ class Prospect:
             self._opening = ProspectLine(self._say(self._state), self._state, False)
         return self._opening
 
+    def open_at(self, state: str, line: str) -> ProspectLine:
+        """Open in `state` with `line`, to practise one moment again (docs/protocol.md);
+        raises ValueError for a state the scenario lacks or one that ends the call."""
+        known = self.scenario.states.get(state)
+        if known is None or known.end:
+            playable = ", ".join(k for k, s in self.scenario.states.items() if not s.end)
+            raise ValueError(f"no state {state!r} to practise in {self.scenario.id}; "
+                             f"choose one of {playable}")
+        self._state = state
+        self._opening = ProspectLine(line, state, False)
+        return self._opening
+
     def acknowledgement(self) -> str:
         """A murmur for a pause in the rep's turn ("Mm."); commits the prospect to nothing."""
         return self._pick_line("_ack", self.scenario.acknowledgements, self._ack_rng)

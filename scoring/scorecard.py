@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -23,13 +24,16 @@ from scoring.moves import (
     turn_concessions,
     value_statements,
 )
-from scoring.rubric import CallEvidence, evaluate_rubric, load_rubric
+from scoring.rubric import CallEvidence, Rubric, evaluate_rubric, load_rubric
 from scoring.timeline import markers
 from scoring.tokens import tokenize_turn
 from scoring.turns import Speaker, Turn
 from scoring.view import build_view
 
 SCORECARD_VERSION = 1
+# Criteria that judge a whole conversation, not one answer: a practice moment is scored
+# without them (docs/scorecard.md, "practice").
+WHOLE_CALL_CRITERIA = frozenset({"asked_questions", "talk_ratio"})
 
 
 def _r(x: float) -> float:
@@ -94,13 +98,15 @@ def build_scorecard(
     coaching: CoachingLines | None = None,
     needed_minutes: float = 45,
     prospect_states: Mapping[int, str] | None = None,
+    practice: Mapping[str, object] | None = None,
 ) -> dict:
     """The whole-call scorecard. `rep_audio` is the rep's mic track on the call clock.
 
     `audio_fillers` are filler sounds found in the audio that no word covers; they are
     merged with the transcript's fillers (overlaps dropped). `coaching` is the scenario's
     lines (`Scenario.coaching_lines()`), `prospect_states` the dialog state each prospect
-    turn was said in; both feed the `coaching` view (docs/coaching.md).
+    turn was said in; both feed the `coaching` view (docs/coaching.md). `practice` is the
+    moment a practice call opened on: it is scored on the rep's answer alone.
     """
     ordered = sorted(turns, key=lambda t: (t.start, t.index))
     fillers = summarize_fillers(ordered, audio_fillers)
@@ -119,13 +125,13 @@ def build_scorecard(
         value_statements=tuple(value_statements(ordered)),
         coach=Coach(coaching, needed_minutes=needed_minutes),
     )
-    rubric = evaluate_rubric(load_rubric(), evidence)
+    rubric = evaluate_rubric(_moment_rubric() if practice else load_rubric(), evidence)
     view = build_view(
         scenario=scenario, outcome=outcome, rubric=rubric, confidence=confidence,
         fillers=fillers, concessions=concessions, turns=ordered,
         markers=markers(ordered, concessions, fillers.events, metrics.interruptions,
                         rep_audio, sample_rate),
-        prospect_states=prospect_states, coach=evidence.coach,
+        prospect_states=prospect_states, coach=evidence.coach, practice=bool(practice),
     )
     rep_lines = [t.text.strip() for t in ordered if t.speaker == Speaker.REP]
     rep_text = " ".join(line for line in rep_lines if line)
@@ -148,4 +154,11 @@ def build_scorecard(
         "rubric": rubric.to_dict(),
         "overall": rubric.overall,
         "coaching": view.to_dict(),
+        "practice": dict(practice) if practice else None,
     }
+
+
+def _moment_rubric() -> Rubric:
+    rubric = load_rubric()
+    return replace(rubric, criteria=tuple(
+        c for c in rubric.criteria if c.id not in WHOLE_CALL_CRITERIA))

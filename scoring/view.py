@@ -33,6 +33,14 @@ def outcome_label(outcome: str | None) -> str:
     return outcome.replace("_", " ") if outcome else "not finished"
 
 
+def _outcome_text(outcome: str | None, practice: bool) -> str:
+    if not practice:
+        return outcome_label(outcome)
+    # one answer decides no deal: only a prospect who ended the call gives it an outcome
+    ended = outcome not in (None, "no_decision")
+    return "practice moment" + (f", {outcome_label(outcome)}" if ended else "")
+
+
 def clock(seconds: float | None) -> str:
     """m:ss, the moment's time as both pages print it."""
     s = max(0, round(seconds or 0.0))
@@ -147,7 +155,7 @@ class CoachingView:
 
 
 def _figures(overall: int, outcome: str | None, confidence: Confidence, fillers: FillerSummary,
-             concessions: Sequence[TurnConcession]) -> tuple[Figure, ...]:
+             concessions: Sequence[TurnConcession], practice: bool) -> tuple[Figure, ...]:
     traded = sum(c.conditional for c in concessions)
     given = len(concessions) - traded
     parts = [f"{given} given away"] if given else []
@@ -155,7 +163,7 @@ def _figures(overall: int, outcome: str | None, confidence: Confidence, fillers:
     conf = round(confidence.score)
     return (
         Figure("overall", "Overall", f"{overall}/100", overall),
-        Figure("outcome", "Outcome", outcome_label(outcome), outcome),
+        Figure("outcome", "Outcome", _outcome_text(outcome, practice), outcome),
         Figure("confidence", "Confidence", f"{conf}/100", conf),
         Figure("fillers", "Fillers", f"{fillers.total} ({fillers.per_minute:.1f} a minute)",
                fillers.total),
@@ -208,10 +216,12 @@ def build_view(
     markers: Sequence[Marker],
     prospect_states: Mapping[int, str] | None = None,
     coach: Coach | None = None,
+    practice: bool = False,
 ) -> CoachingView:
     """The view model of one scorecard: misses first by what they cost, each moment once.
 
-    `coach` is the one that picked the call's firm lines: their label names the tactic.
+    `coach` is the one that picked the call's firm lines: their label names the tactic;
+    `practice` says the call practised one moment (its outcome reads so).
     """
     moments = _Moments(scenario, turns, prospect_states or {})
     applied = [c for c in rubric.criteria if c.applicable and c.weight > 0]
@@ -255,7 +265,7 @@ def build_view(
                               q.better or "", c.id, label, moments.practice(q.turn)))
     say.sort(key=lambda s: (s.start is None, s.start or 0.0))
     return CoachingView(
-        figures=_figures(rubric.overall, outcome, confidence, fillers, concessions),
+        figures=_figures(rubric.overall, outcome, confidence, fillers, concessions, practice),
         say_instead=tuple(say),
         criteria=_one_practice_per_moment(criteria, say),
         markers=tuple(markers),

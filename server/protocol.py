@@ -17,6 +17,7 @@ class ErrorCode(StrEnum):
     NOT_STARTED = "not_started"
     ALREADY_STARTED = "already_started"
     UNKNOWN_SCENARIO = "unknown_scenario"
+    BAD_PRACTICE = "bad_practice"
     BAD_SAMPLE_RATE = "bad_sample_rate"
     FRAME_TOO_LARGE = "frame_too_large"
     ODD_LENGTH_AUDIO = "odd_length_audio"
@@ -41,6 +42,17 @@ class ProtocolError(Exception):
 
 # --- client -> server -----------------------------------------------------------------------
 
+class PracticeMoment(BaseModel):
+    """One moment to try again: the prospect opens with `line` in dialog `state`, and the
+    call is scored on the rep's answer alone (docs/protocol.md, docs/scorecard.md)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    state: str = Field(min_length=1, max_length=100)
+    line: str = Field(min_length=1, max_length=500)
+    prospect_turn: int | None = Field(default=None, ge=0)  # its turn in the call it came from
+
+
 class StartMessage(BaseModel):
     """The first frame of a call."""
 
@@ -52,6 +64,7 @@ class StartMessage(BaseModel):
     difficulty: str = "normal"
     seed: int | None = None
     token: str | None = None
+    practice: PracticeMoment | None = None
 
 
 class EndMessage(BaseModel):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from dialog.machine import Prospect
 from dialog.scenario import Scenario, ScenarioCatalog, builtin_catalog, load_scenarios
+from server.protocol import PracticeMoment
 
 
 def load_catalog(extra_dir: Path | None = None) -> ScenarioCatalog:
@@ -24,6 +26,15 @@ def start_problem(catalog: ScenarioCatalog, scenario_id: str, difficulty: str) -
     levels = list(catalog.get(scenario_id).difficulties)
     if difficulty not in levels:
         return f"unknown difficulty {difficulty!r} for {scenario_id}; choose one of {', '.join(levels)}"
+    return None
+
+
+def practice_problem(scenario: Scenario, practice: PracticeMoment) -> str | None:
+    """Why the prospect cannot open on this practice moment, or None if it can."""
+    try:
+        Prospect(scenario).open_at(practice.state, practice.line)
+    except ValueError as err:
+        return f"practice: {err}"
     return None
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import BaseModel
 
@@ -78,8 +78,14 @@ class CallSession:
         self._sink = sink
         recording = recording or NoRecording()
         self.prospect = Prospect(scenario, start.difficulty, start.seed or 0)
+        # a practice call opens on one moment and ends once the prospect has taken the
+        # rep's answer (docs/scorecard.md, "practice")
+        self.practice = start.practice
+        if start.practice is not None:
+            self.prospect.open_at(start.practice.state, start.practice.line)
         self.input_rate = start.sample_rate
         self.turns: list[Turn] = []
+        self._prospect_states: dict[int, str] = {}  # prospect turn -> dialog state it was said in
         self._audio_fillers: list[FillerEvent] = []
         self._jobs: asyncio.Queue[_Job | None] = asyncio.Queue()
         self._busy = False  # the responder is handling a job
@@ -140,6 +146,10 @@ class CallSession:
                 rep_audio=self.listener.track.samples(),
                 sample_rate=SAMPLE_RATE,
                 audio_fillers=tuple(self._audio_fillers),
+                coaching=self.scenario.coaching_lines(),
+                needed_minutes=self.scenario.needed_minutes,
+                prospect_states=dict(self._prospect_states),
+                practice=None if self.practice is None else self.practice.model_dump(),
             ),
             timeout=self.settings.scorecard_timeout_s,
         )
@@ -210,6 +220,8 @@ class CallSession:
             self._busy = True
             try:
                 line = await self._handle(job)
+                if line is not None and self.practice is not None and isinstance(job, RepSpeech):
+                    line = replace(line, ends_call=True)  # the answer is in: the moment is over
                 if line is not None and not self.listener.closed:
                     await self._speak(line)
                     if line.ends_call:
@@ -266,6 +278,7 @@ class CallSession:
         index = len(self.turns)
         async with self.voice.line(index) as start:
             self.turns.append(Turn(index, Speaker.PROSPECT, line.text, start, start))
+            self._prospect_states[index] = line.state
             await self._sink.send_event(ProspectEvent(
                 turn=index, text=line.text, state=line.state, ends_call=line.ends_call))
             played = await self.voice.play(line.text, start)

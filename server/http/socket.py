@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.websockets import WebSocketState
 
 from dialog.scenario import ScenarioCatalog
-from server.call.catalog import start_problem
+from server.call.catalog import practice_problem, start_problem
 from server.call.session import CallSession
 from server.http.auth import authenticate_socket
 from server.http.state import app_state, get_catalog, get_engines, get_settings, get_store
@@ -161,6 +161,11 @@ async def _await_start(
         problem = start_problem(catalog, parsed.scenario, parsed.difficulty)
         if problem is not None:
             await sink.error(ErrorCode.UNKNOWN_SCENARIO, problem)
+            continue
+        if parsed.practice is not None and (
+            problem := practice_problem(catalog.get(parsed.scenario), parsed.practice)
+        ):
+            await sink.error(ErrorCode.BAD_PRACTICE, problem)
             continue
         return parsed
     await sink.error(ErrorCode.BAD_FRAME, "too many bad frames before 'start'; closing")

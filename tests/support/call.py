@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from dialog.scenario import builtin_catalog
 from server.call.settings import CallSettings
 from server.call.session import CallSession
-from server.protocol import StartMessage
+from server.protocol import PracticeMoment, StartMessage
 from tests.support.engines import FRAME, Utterance, scripted_engines, tone
 from voices.audio import SAMPLE_RATE
 
@@ -70,12 +70,14 @@ class ScriptedCall:
     """One call of the real session with scripted engines; the test plays the rep."""
 
     def __init__(self, scenario: str = "price-pressure",
-                 settings: CallSettings | None = None) -> None:
+                 settings: CallSettings | None = None,
+                 practice: PracticeMoment | None = None) -> None:
         engines, self.stt, self.tts = scripted_engines()
         self.sink = CollectingSink()
         self.recording = RecordingLog()
         self.session = CallSession(
-            call_id="scripted", start=StartMessage(type="start", scenario=scenario, seed=1),
+            call_id="scripted", start=StartMessage(type="start", scenario=scenario, seed=1,
+                                                  practice=practice),
             scenario=builtin_catalog().get(scenario), engines=engines,
             settings=settings or CallSettings(), sink=self.sink, recording=self.recording)
         self._task: asyncio.Task[dict[str, object]] | None = None
