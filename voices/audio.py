@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 import subprocess
 from pathlib import Path
@@ -31,6 +32,14 @@ def float_to_pcm16(audio: np.ndarray) -> bytes:
     """Float audio in [-1, 1] to little-endian signed 16-bit PCM bytes."""
     clipped = np.clip(audio, -1.0, 1.0)
     return (clipped * 32767.0).astype("<i2").tobytes()
+
+
+def level_dbfs(audio: np.ndarray) -> float | None:
+    """RMS level of float samples in dBFS; None for no samples."""
+    if audio.size == 0:
+        return None
+    rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
+    return 20.0 * math.log10(max(rms, 1e-10))
 
 
 def resample(audio: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:

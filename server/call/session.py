@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from dialog.machine import Prospect, ProspectLine
 from dialog.scenario import Scenario
+from dialog.speech import AudioQuality
 from scoring.fillers import FillerEvent
 from scoring.scorecard import build_scorecard, score_turn
 from scoring.turns import Speaker, Turn
@@ -36,7 +37,7 @@ from server.protocol import (
     StopAudioEvent,
     TranscriptEvent,
 )
-from voices.audio import SAMPLE_RATE
+from voices.audio import SAMPLE_RATE, level_dbfs
 from voices.engines import Engines
 from voices.fillers_audio import find_audio_fillers
 from voices.stt.base import SpeechToTextError
@@ -237,7 +238,14 @@ class CallSession:
         turn = await self._transcribe(job)
         if turn is None or self.prospect.finished:
             return None
-        return self.prospect.respond(turn.text, turn.end)
+        return self.prospect.respond(turn.text, turn.end, audio=self._sounded(turn))
+
+    def _sounded(self, turn: Turn) -> AudioQuality:
+        """How the turn sounded: the prospect says it could not hear only when it was poor."""
+        spoken = self.listener.track.slice(int(turn.start * SAMPLE_RATE),
+                                           int(turn.end * SAMPLE_RATE))
+        return AudioQuality.from_words(turn.duration, level_dbfs(spoken),
+                                       [w.probability for w in turn.words])
 
     async def _transcribe(self, job: RepSpeech) -> Turn | None:
         audio = self.listener.track.slice(job.start_sample, job.end_sample)
