@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -16,24 +17,35 @@ from server.calltest.runner import ScriptResult
 
 
 def print_results(results: Sequence[ScriptResult], console: Console) -> None:
-    """One row per script: pass or fail, the outcome, the reasons and how the call ended."""
+    """One row per script (pass or fail, the outcome), then each failure's reasons and last
+    lines at the console's full width, so the table reads at 80 columns (docs/cli.md)."""
     table = Table(title="walkaway call scripts", show_lines=True)
-    table.add_column("script", overflow="fold")
-    table.add_column("result")
-    table.add_column("outcome")
-    table.add_column("reasons", overflow="fold")
-    table.add_column("last lines", overflow="fold")
+    table.add_column("script", ratio=1, overflow="fold")
+    table.add_column("result", no_wrap=True)
+    table.add_column("outcome", no_wrap=True)
     for r in results:
-        status = Text("PASS", style="bold green") if r.passed else Text("FAIL", style="bold red")
-        reasons = "\n".join(f"• {f}" for f in r.failures)
-        table.add_row(f"{r.name}\n[dim]{r.path}[/dim]", status, r.outcome or "-",
-                      Text(reasons), Text(r.excerpt() if not r.passed else ""))
+        table.add_row(Text.assemble(r.name, "\n", (str(r.path), "dim")), _status(r),
+                      r.outcome or "-")
     console.print(table)
+    for r in results:
+        if r.passed:
+            continue
+        console.print(Text.assemble(_status(r), " ", (r.name, "bold"), " ", (str(r.path), "dim")))
+        reasons = Table.grid(padding=(0, 1))  # a reason that wraps stays under its bullet
+        for failure in r.failures:
+            reasons.add_row("•", Text(failure))
+        if excerpt := r.excerpt():
+            reasons.add_row("", Text(excerpt, style="dim"))
+        console.print(Padding(reasons, (0, 0, 0, 2), expand=False))
     failed = sum(not r.passed for r in results)
     seconds = sum(r.duration_s for r in results)
     style = "red" if failed else "green"
     console.print(f"[{style}]{len(results) - failed} passed, {failed} failed[/{style}] "
                   f"in {seconds:.1f} s")
+
+
+def _status(r: ScriptResult) -> Text:
+    return Text("PASS", style="bold green") if r.passed else Text("FAIL", style="bold red")
 
 
 def junit_tree(results: Sequence[ScriptResult], suite: str = "walkaway") -> ET.ElementTree:

@@ -180,8 +180,15 @@ def load_call_script(path: Path | str) -> CallScript:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise CallScriptError(f"{path}: cannot read the script: {err.strerror or err}") from err
+    except UnicodeDecodeError as err:
+        raise CallScriptError(f"{path}: not a call script: the file is not text (a call script "
+                              "is a YAML file, docs/ci.md)") from err
     except yaml.YAMLError as err:
         raise CallScriptError(f"{path}: not valid YAML: {err}") from err
+    if not isinstance(data, dict):
+        held = {type(None): "nothing", str: "plain text", list: "a list"}.get(type(data), "a value")
+        raise CallScriptError(f"{path}: not a call script: it holds {held}, not the YAML mapping "
+                              "of 'scenario', 'turns' and 'expect' a call script is (docs/ci.md)")
     try:
         spec = ScriptSpec.model_validate(data)
     except ValidationError as err:
