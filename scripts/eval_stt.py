@@ -24,21 +24,25 @@ from voices.stt.corpus import (
     by_condition,
     load_corpus,
 )
+from voices.stt.accurate import ACCURATE_PASSES, AccurateTranscriber
 from voices.stt.whisper import ACCURATE_OPTIONS, LIVE_OPTIONS, WhisperOptions, WhisperSTT
 
-PATHS = {
-    "live": LIVE_OPTIONS,
-    "accurate": ACCURATE_OPTIONS,
-    "accurate-2-threads": replace(ACCURATE_OPTIONS, cpu_threads=2),
-    "base-greedy": replace(ACCURATE_OPTIONS, beam_size=1),
-    "tiny-beam5": replace(LIVE_OPTIONS, beam_size=5),
+# Each path is the decoders it runs; more than one is the scorecard's pass (voices/stt/accurate.py)
+PATHS: dict[str, tuple[WhisperOptions, ...]] = {
+    "live": (LIVE_OPTIONS,),
+    "accurate": ACCURATE_PASSES,
+    # the candidates the scorecard's pass was chosen from (tune part)
+    "base-beam5": (ACCURATE_OPTIONS,),
+    "base-beam5-2-threads": (replace(ACCURATE_OPTIONS, cpu_threads=2),),
+    "base-greedy": (replace(ACCURATE_OPTIONS, beam_size=1),),
+    "tiny-beam5": (replace(LIVE_OPTIONS, beam_size=5),),
 }
 
 
-def run(name: str, options: WhisperOptions, manifest: Path) -> dict:
+def run(name: str, passes: tuple[WhisperOptions, ...], manifest: Path) -> dict:
     """Decode every clip with one path; print and return its per-condition figures."""
     clips = load_corpus(manifest)
-    stt = WhisperSTT(options).load()
+    stt = AccurateTranscriber(passes) if len(passes) > 1 else WhisperSTT(passes[0]).load()
     results = []
     for clip in clips:
         audio = read_audio(clip.path)
@@ -47,7 +51,8 @@ def run(name: str, options: WhisperOptions, manifest: Path) -> dict:
         results.append(ClipResult(clip, out.text, out.words, len(audio) / SAMPLE_RATE,
                                   time.perf_counter() - began))
     figures = by_condition(results)
-    print(f"\n{name} ({options.model}, {options.cpu_threads} threads) on {manifest.name}")
+    models = " + ".join(f"{o.model} beam {o.beam_size}" for o in passes)
+    print(f"\n{name} ({models}, {passes[0].cpu_threads} threads) on {manifest.name}")
     print(TABLE_HEAD)
     for cond, rep in figures.items():
         print(rep.row(cond))
@@ -62,7 +67,7 @@ def run(name: str, options: WhisperOptions, manifest: Path) -> dict:
           f" {sum(s <= 1.0 for s in seconds)}/{len(seconds)} within 1 s, "
           f"{sum(s <= 3.0 for s in seconds)}/{len(seconds)} within 3 s "
           f"(turns {statistics.median(r.duration for r in results):.1f} s median)")
-    return {"path": name, "options": asdict(options), "guard": asdict(stats),
+    return {"path": name, "options": [asdict(o) for o in passes], "guard": asdict(stats),
             "conditions": {c: {**asdict(r), "fillers": {"recall": r.fillers.recall,
                                                          "precision": r.fillers.precision,
                                                          **asdict(r.fillers)}}

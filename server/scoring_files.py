@@ -15,8 +15,8 @@ from scoring.scorecard import build_scorecard
 from scoring.turns import Speaker, Turn
 from voices.audio import SAMPLE_RATE, AudioDecodeError, read_audio
 from voices.fillers_audio import find_audio_fillers
+from voices.stt.accurate import ACCURATE_PASSES, AccurateTranscriber
 from voices.stt.base import SpeechToTextError, Transcription
-from voices.stt.accurate import AccurateTranscriber
 from voices.stt.whisper import ACCURATE_OPTIONS
 from voices.vad.base import VoiceActivityModel
 from voices.vad.silero import SileroVAD
@@ -59,13 +59,14 @@ def score_file(
 def score_files(
     paths: Sequence[Path],
     progress_console: Console,
-    model: str = ACCURATE_OPTIONS.model,
+    model: str | None = None,
     audio_fillers: bool = False,
 ) -> Iterator[tuple[Path, dict[str, Any]]]:
     """Score each file in turn; an unreadable file yields {'error': ...} and the rest go on.
 
     Transcribed by the scorecard's accurate pass (docs/transcripts.md)."""
-    stt = AccurateTranscriber(replace(ACCURATE_OPTIONS, model=model, cpu_threads=2))
+    passes = ACCURATE_PASSES if model is None else (replace(ACCURATE_OPTIONS, model=model),)
+    stt = AccurateTranscriber(tuple(replace(p, cpu_threads=2) for p in passes))
     vad = SileroVAD().load() if audio_fillers else None
     with Progress(console=progress_console, transient=True,
                   disable=len(paths) < 2) as progress:

@@ -44,8 +44,8 @@ class WhisperOptions:
 
 
 LIVE_OPTIONS = WhisperOptions()
-# The scorecard's pass: Whisper base joined from its PyPI parts (models.py); chosen by the
-# measured WER and real-time factor in docs/transcripts.md.
+# The scorecard's main decoder (voices/stt/accurate.py): Whisper base joined from its PyPI
+# parts (models.py); chosen by the measured WER and real-time factor in docs/transcripts.md.
 ACCURATE_OPTIONS = WhisperOptions(model="base", beam_size=5, cpu_threads=1)
 
 
@@ -57,6 +57,10 @@ class GuardStats:
     fallbacks: int = 0
     fallback_s: float = 0.0
     trimmed: int = 0  # decodes the fallback did not fix: repeats cut, stray words dropped
+
+    def __add__(self, other: GuardStats) -> GuardStats:
+        return GuardStats(self.decodes + other.decodes, self.fallbacks + other.fallbacks,
+                          self.fallback_s + other.fallback_s, self.trimmed + other.trimmed)
 
 
 class WhisperSTT:
