@@ -13,10 +13,14 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
+from scoring.fillers import FillerEvent
+from scoring.metrics import interruptions
+from scoring.moves import TurnConcession
+from scoring.timeline import markers
+from scoring.turns import Speaker, Turn, Word
 from server.http import api_auth
 from server.http.auth import CurrentUser, Manager
 from server.http.state import get_store
-from server.http.markers import markers
 from server.storage import CALL_ID, CallFilter, CallRecord, CallStatus, CallStore, StorageError
 from server.storage.audio_writer import WavFormatError, peaks
 from server.http.uploads import UploadError, score_upload
@@ -73,7 +77,7 @@ class EventOut(BaseModel):
 
 
 class MarkerOut(BaseModel):
-    kind: str = Field(description="concession | fillers | pause")
+    kind: str = Field(description="concession | fillers | pause | interruption")
     start: float
     end: float
     label: str
@@ -156,12 +160,30 @@ def _detail(store: CallStore, record: CallRecord) -> CallDetail:
     turns = [TurnOut(index=t.index, speaker=t.speaker, text=t.text, start=t.start, end=t.end,
                      cut=t.cut, words=t.words) for t in store.calls.turns(record.id)]
     events = [EventOut(seq=e.seq, at=e.at, event=e.data) for e in store.calls.events(record.id)]
-    found = markers(scorecard, [t.model_dump() for t in turns])
+    found = call_markers(scorecard, turns)
     summary = CallSummary.of(record)
     if record.status is CallStatus.LIVE:
         summary.duration = store.recorded_seconds(record)
     return CallDetail(call=summary, scorecard=scorecard, turns=turns, events=events,
-                      markers=[MarkerOut(**m.to_dict()) for m in found])
+                      markers=[MarkerOut(**m) for m in found])
+
+
+def call_markers(scorecard: dict[str, Any] | None, turns: list[TurnOut]) -> list[dict[str, Any]]:
+    """The scorecard's own markers (docs/coaching.md); for a scorecard stored before it had
+    them, the same scoring code run over what it stored (pauses from word gaps)."""
+    view = (scorecard or {}).get("coaching")
+    if isinstance(view, dict) and isinstance(view.get("markers"), list):
+        return view["markers"]
+    timed = [Turn(t.index, Speaker(t.speaker), t.text, t.start, t.end,
+                  tuple(Word(str(w.get("text", "")), float(w.get("start", t.start)),
+                             float(w.get("end", t.end))) for w in t.words), t.cut)
+             for t in turns if t.speaker in (Speaker.REP, Speaker.PROSPECT)]
+    card = scorecard or {}
+    conceded = [TurnConcession(**{k: c.get(k) for k in TurnConcession.__dataclass_fields__})
+                for c in card.get("concessions") or []]
+    fillers = [FillerEvent(e["word"], e["turn"], e["start"], e["end"])
+               for e in (card.get("fillers") or {}).get("events") or []]
+    return [m.to_dict() for m in markers(timed, conceded, fillers, interruptions(timed))]
 
 
 @router.get("/calls/{call_id}", summary="One call: scorecard, turns with word timings, events")
