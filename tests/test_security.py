@@ -44,6 +44,8 @@ PUBLIC = {
     "/api/setup": "the first manager, with the one-time code only",
     "/api/scenarios": "scenario briefs for the practice page; no call or user data",
     "/healthz": "liveness probe",
+    "/favicon.ico": "the site's icon",
+    "/api/access": "whether calls need sign-in, so the page can say so before the microphone",
     "/openapi.json": "the API's schema", "/docs": "API docs", "/docs/oauth2-redirect": "API docs",
     "/redoc": "API docs",
 }

@@ -12,6 +12,7 @@ const state = {
   lines: new Map(), // turn -> <li>
   prospectStates: new Map(), // prospect turn -> dialog state, from the "prospect" events
   practice: null, // {state, line, prospect_turn}: the moment a practice call opens on
+  signInRequired: true, // until /api/access says otherwise
 };
 // What the page did, for people debugging and for the browser tests.
 window.walkaway = { events: [], playedSamples: 0, sentFrames: 0, stoppedAudio: 0, stopLatencyMs: null,
@@ -59,7 +60,12 @@ async function loadScenarios() {
   }
   const params = new URLSearchParams(location.search);
   const wanted = params.get("scenario");
-  select(wanted && scenarios.some((s) => s.id === wanted) ? wanted : scenarios[0]?.id);
+  const known = !wanted || scenarios.some((s) => s.id === wanted);
+  select(wanted && known ? wanted : scenarios[0]?.id);
+  if (!known) {
+    notice(`There is no scenario called “${wanted}”, so “${scenarios[0]?.title}” is picked `
+      + "instead. Pick another below if you like.");
+  }
   if (params.get("practice_line") && state.scenario === wanted) {
     choosePractice({ scenario: wanted, state: params.get("practice_state"),
       line: params.get("practice_line"), prospect_turn: Number(params.get("practice_turn")) });
@@ -125,9 +131,25 @@ function closeMic() {
   state.mic = null;
 }
 
+// Signed out on a server that wants a signed-in rep: say so before asking for the microphone.
+async function mayCall() {
+  if (!state.signInRequired) return true;
+  const me = await fetch("/api/me").catch(() => null);
+  if (me?.ok) return true;
+  const next = encodeURIComponent(location.pathname + location.search);
+  notice("Sign in to practise: calls are scored and kept under your name, so this server "
+    + "takes them only from a signed-in rep.",
+  { label: "Sign in", run: () => location.assign(`/login?next=${next}`) });
+  return false;
+}
+
 async function startCall() {
   $("notice").hidden = true;
   $("call").disabled = true;
+  if (!(await mayCall())) {
+    $("call").disabled = false;
+    return;
+  }
   try {
     state.mic = await openMic();
   } catch (err) {
@@ -283,10 +305,15 @@ setInterval(() => {
 }, 100);
 async function whoAmI() {
   try {
+    const access = await fetch("/api/access");
+    if (access.ok) state.signInRequired = (await access.json()).sign_in_required;
     const response = await fetch("/api/me");
     if (response.ok) {
       const me = await response.json();
       $("me").textContent = `${me.name} (${me.role})`;
+      $("my-scores").href = `/reps/${encodeURIComponent(me.id)}`;
+      $("my-scores").hidden = false;
+      $("logout").hidden = false;
     } else {
       $("signin").hidden = false;
     }
@@ -295,5 +322,9 @@ async function whoAmI() {
   }
 }
 
+$("logout").onclick = async () => {
+  await fetch("/api/logout", { method: "POST" });
+  location.assign("/login");
+};
 whoAmI();
 loadScenarios();

@@ -1,5 +1,6 @@
 // Small helpers shared by the replay pages: the API, formatting, the page's notice.
 export class AuthError extends Error {}
+export class NotFoundError extends Error {}
 
 export async function api(path, options = {}) {
   const response = await fetch(path, { credentials: "same-origin", ...options });
@@ -9,7 +10,8 @@ export async function api(path, options = {}) {
   }
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    throw new Error(typeof body.detail === "string" ? body.detail : `${response.status}`);
+    const message = typeof body.detail === "string" ? body.detail : `${response.status}`;
+    throw response.status === 404 ? new NotFoundError(message) : new Error(message);
   }
   return response.status === 204 ? null : response.json();
 }

@@ -1,12 +1,21 @@
 // One stored call: audio, waveform, markers, transcript with the playing word lit, scorecard.
-import { api, clock, el, notice } from "./replay-api.js";
+import { api, clock, el, notice, NotFoundError } from "./replay-api.js";
 import { renderCoaching, withState } from "./replay-scorecard.js";
 
 const PAST_WORD_S = 0.6; // a word stays lit this long after it ends (covers short gaps)
 
 export async function showCall(callId, me) {
+  let detail;
+  try {
+    detail = await api(`/api/calls/${callId}`);
+  } catch (err) {
+    if (err instanceof NotFoundError) {
+      showMissing();
+      return;
+    }
+    throw err;
+  }
   document.getElementById("call-view").hidden = false;
-  const detail = await api(`/api/calls/${callId}`);
   const { call } = detail;
   document.title = `walkaway — ${call.scenario}`;
   document.getElementById("call-title").textContent = `${call.scenario} · ${call.rep_name ?? "no rep"}`;
@@ -40,6 +49,27 @@ export async function showCall(callId, me) {
   api(`/api/calls/${callId}/peaks?buckets=${buckets}`)
     .then((peaks) => player.setPeaks(peaks))
     .catch((err) => notice(`waveform: ${err.message}`));
+}
+
+// No call at this address (a wrong id, a deleted call, another rep's): no player, no Export.
+export function showMissing() {
+  document.title = "walkaway — no such call";
+  document.getElementById("call-view").hidden = true;
+  document.getElementById("missing").hidden = false;
+}
+
+// A prospect line has no word times (it was synthesised, not recognised): each word gets a
+// share of the line's time in proportion to its letters, so the line lights up word by word.
+export function estimatedWords(turn) {
+  const tokens = turn.text.split(/\s+/).filter(Boolean);
+  const total = tokens.reduce((n, t) => n + t.length + 1, 0);
+  const span = Math.max(0, turn.end - turn.start);
+  let at = turn.start;
+  return tokens.map((text) => {
+    const start = at;
+    at += (span * (text.length + 1)) / total;
+    return { text, start, end: at };
+  });
 }
 
 function setUpDelete(callId) {
@@ -111,8 +141,7 @@ class Player {
       const li = el("li", { class: `${turn.speaker}${turn.cut ? " cut" : ""}` },
         el("span", { class: "speaker" }, turn.speaker === "rep" ? "Rep" : "Prospect"),
         el("span", { class: "stamp" }, clock(turn.start)), " ");
-      const words = turn.words?.length ? turn.words
-        : [{ text: turn.text, start: turn.start, end: turn.end }];
+      const words = turn.words?.length ? turn.words : estimatedWords(turn);
       for (const word of words) {
         const joined = !/[\p{L}\p{N}]/u.test(word.text); // "10" then "%" reads "10%", as said
         if (joined && li.lastChild?.previousSibling?.classList?.contains("word")) {
@@ -127,7 +156,23 @@ class Player {
       }
       return li;
     }));
+    this.watchScroll(list);
     return items.sort((a, b) => a.start - b.start);
+  }
+
+  // A cue while lines are hidden below the box's edge; it scrolls them into view.
+  watchScroll(list) {
+    const box = document.getElementById("transcript-box");
+    const cue = document.getElementById("more-below");
+    const check = () => {
+      const more = list.scrollTop + list.clientHeight < list.scrollHeight - 4;
+      box.dataset.more = String(more);
+      cue.hidden = !more;
+    };
+    list.addEventListener("scroll", check);
+    addEventListener("resize", check);
+    cue.onclick = () => list.scrollBy({ top: list.clientHeight * 0.8, behavior: "smooth" });
+    requestAnimationFrame(check);
   }
 
   highlight(t) {

@@ -1,6 +1,6 @@
 // The replay pages: /calls (list), /calls/<id> (player), /reps/<id> (score trend).
 import { api, clock, el, notice, when, AuthError } from "./replay-api.js";
-import { showCall } from "./replay-call.js";
+import { showCall, showMissing } from "./replay-call.js";
 import { drawTrend } from "./replay-chart.js";
 
 const ID = "([0-9a-f]{32})";
@@ -19,6 +19,8 @@ async function main() {
   let match;
   if ((match = path.match(new RegExp(`^/calls/${ID}$`)))) {
     await showCall(match[1], me);
+  } else if (path.startsWith("/calls/")) {
+    showMissing();
   } else if ((match = path.match(new RegExp(`^/reps/${ID}$`)))) {
     await showTrend(match[1]);
   } else {

@@ -74,6 +74,11 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
         """Every playable scenario with its brief and difficulties."""
         return [scenario_summary(s) for s in catalog]
 
+    @app.get("/api/access")
+    def access() -> JSONResponse:
+        """Whether a call needs a signed-in rep, so the page can say so before the microphone."""
+        return JSONResponse({"sign_in_required": settings.auth_required})
+
     @app.get("/healthz")
     def health() -> JSONResponse:
         return JSONResponse({"status": "ok"})

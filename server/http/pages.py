@@ -36,7 +36,8 @@ def calls_page(request: Request, user: MaybeUser) -> Response:
 
 @router.get("/calls/{call_id}")
 def call_page(request: Request, user: MaybeUser,
-              call_id: Annotated[str, Path(pattern=CALL_ID.pattern)]) -> Response:
+              call_id: Annotated[str, Path(max_length=200)]) -> Response:
+    # any id gets the page: one that is no call shows the page's own "no such call"
     return _signed_in(request, user, "replay.html")
 
 
@@ -44,6 +45,14 @@ def call_page(request: Request, user: MaybeUser,
 def rep_page(request: Request, user: MaybeUser,
              rep_id: Annotated[str, Path(pattern=CALL_ID.pattern)]) -> Response:
     return _signed_in(request, user, "replay.html")
+
+
+@router.get("/favicon.ico")
+def favicon(request: Request) -> Response:
+    """The icon browsers ask for on every page (an SVG: every current browser draws one)."""
+    web: FsPath = get_settings(request).web_dir
+    return FileResponse(web / "favicon.svg", media_type="image/svg+xml",
+                        headers={"Cache-Control": "max-age=86400"})
 
 
 @router.get("/login")
