@@ -1,7 +1,8 @@
 """The coaching view in a real browser: a rep caves on a live call; the live scorecard and the
 replay page of that call show the same figures, criteria and lines (read from the pages), the
-replay marks the concession, and "Try this moment again" brings the rep back to the practice
-page with that prospect line. Leaves screenshots of both pages in test-artifacts/."""
+replay marks the concession, and "Try this moment again" starts a call whose first prospect line
+is the one the rep answered badly, in its state. Leaves screenshots of both pages and of the
+practice call in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -78,10 +79,28 @@ async def test_live_and_replay_scorecards_agree_and_a_moment_can_be_practised(
         assert "nothing flagged" not in await page.inner_text("#marker-list")
         await page.screenshot(path=str(artifact("coaching-replay.png")), full_page=True)
 
+        # the moment answered badly: the prospect line just before the first give-away
+        cave = min(c["turn"] for c in card["concessions"])
+        asked = [t for t in card["turns"] if t["speaker"] == "prospect" and t["index"] < cave][-1]
+        moment = next(s["practice"] for s in card["coaching"]["say_instead"] if s["practice"])
+        assert (moment["prospect_turn"], moment["line"]) == (asked["index"], asked["text"])
+        assert moment["state"], "the server records the state of every prospect line"
+
         practice = page.locator("#replay-scorecard button.practice").first
         await practice.click()
         await page.wait_for_url("**/?scenario=price-pressure&practice_line=*")
-        notice = await page.inner_text("#notice")
-        prospect_lines = [t["text"] for t in card["turns"] if t["speaker"] == "prospect"]
-        assert any(line in notice for line in prospect_lines), notice
+        assert moment["line"] in await page.inner_text("#notice")
+        await page.click("#call")
+        await page.wait_for_selector(".transcript li.prospect", timeout=30_000)
+        first = await page.evaluate("window.walkaway.events.find((e) => e.type === 'prospect')")
+        assert (first["text"], first["state"]) == (moment["line"], moment["state"])
+        assert await page.inner_text(".transcript li.prospect") == moment["line"]
+        assert "practising one moment" in await page.inner_text("#who")
+        await page.screenshot(path=str(artifact("coaching-practice-call.png")), full_page=True)
+        await page.click("#hangup")
+        await page.wait_for_selector("#scorecard:not([hidden]) .score-head", timeout=30_000)
+        again = await page.evaluate(
+            "window.walkaway.events.find((e) => e.type === 'scorecard')")
+        assert again["practice"]["line"] == moment["line"]
+        assert "practice moment" in await page.inner_text("#scorecard-body .score-head")
         assert not errors, errors
