@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from voices.audio import SAMPLE_RATE, read_audio
 from voices.engines import Engines
+from voices.stt.base import Transcription
 from voices.stt.corpus import (
     ClipResult,
     PartReport,
@@ -38,11 +41,13 @@ def decoded(engines: Engines) -> dict[str, list[ClipResult]]:
     window = WhisperSTT(replace(LIVE_OPTIONS, short_window=False)).load()
     assert engines.accurate is not None
 
-    async def decode_all(decode) -> list[ClipResult]:  # noqa: ANN001 - an async decode call
+    async def decode_all(decode: Callable[[np.ndarray], Awaitable[Transcription | None]]
+                         ) -> list[ClipResult]:
         out = []
         for clip in clips:
             began = time.perf_counter()
             result = await decode(audio[clip.id])
+            assert result is not None
             out.append(ClipResult(clip, result.text, result.words,
                                   len(audio[clip.id]) / SAMPLE_RATE, time.perf_counter() - began))
         return out
