@@ -11,6 +11,7 @@ import numpy as np
 from rich.console import Console
 from rich.progress import Progress
 
+from dialog.scenario import Scenario
 from scoring.scorecard import build_scorecard
 from scoring.turns import Speaker, Turn
 from voices.audio import SAMPLE_RATE, AudioDecodeError, read_audio
@@ -28,9 +29,12 @@ def score_transcription(
     result: Transcription,
     vad: VoiceActivityModel | None = None,
     audio_fillers: bool = False,
-    scenario: str | None = None,
+    scenario: Scenario | str | None = None,
 ) -> dict[str, Any]:
     """Score one transcribed recording as a single rep turn (16 kHz mono `audio`).
+
+    A known `scenario` lends its coaching lines and the meeting time it needs to the
+    scorecard's "say this instead" lines (docs/coaching.md); an id alone only names it.
 
     `audio_fillers` adds hesitations found in the audio that no word covers (Silero `vad`,
     or frame energy without one). Off by default: on the labelled set it added no filler the
@@ -42,6 +46,11 @@ def score_transcription(
     turns = [Turn(0, Speaker.REP, result.text, start, end, result.words)] if result.text else []
     heard = (find_audio_fillers(audio, result.words, turn=0, vad=vad)
              if audio_fillers and turns else [])
+    if isinstance(scenario, Scenario):
+        return build_scorecard(call_id=name, scenario=scenario.id, outcome=None, turns=turns,
+                               rep_audio=audio, sample_rate=SAMPLE_RATE, audio_fillers=heard,
+                               coaching=scenario.coaching_lines(),
+                               needed_minutes=scenario.needed_minutes)
     return build_scorecard(call_id=name, scenario=scenario, outcome=None, turns=turns,
                            rep_audio=audio, sample_rate=SAMPLE_RATE, audio_fillers=heard)
 

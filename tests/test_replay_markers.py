@@ -1,11 +1,18 @@
 """The replay's markers: the scorecard's own list, and for a scorecard stored before it had one,
-the same list from the same scoring code over what was stored."""
+the same list from the same scoring code over what was stored. A recording scored for a known
+scenario (an upload) gets that scenario's coaching lines."""
 
 from __future__ import annotations
 
+import numpy as np
+
+from dialog.scenario import builtin_catalog
 from scoring.scorecard import build_scorecard
 from scoring.turns import Speaker, Turn, Word
 from server.http.api import TurnOut, call_markers
+from server.scoring_files import score_transcription
+from voices.audio import SAMPLE_RATE
+from voices.stt.base import Transcription
 
 
 def _words(text: str, start: float, step: float = 0.3, gap_after: int = -1) -> tuple[Word, ...]:
@@ -53,3 +60,17 @@ def test_a_call_with_no_scorecard_still_marks_its_pauses() -> None:
     card = _card()
     found = call_markers(None, _turns(card))
     assert {m["kind"] for m in found} == {"pause", "interruption"}
+
+
+def test_a_recording_scored_for_a_known_scenario_gets_its_coaching_lines() -> None:
+    said = "Okay, fine. I can give you 10% off."
+    result = Transcription(said, _words(said, 0.5))
+    audio = np.zeros(int(4 * SAMPLE_RATE), dtype=np.float32)
+    scenario = builtin_catalog().get("price-pressure")
+    lines = {line.replace("{amount}", "10%") for line in scenario.coaching["price"]["hold"]}
+    known = score_transcription("upload", audio, result, scenario=scenario)
+    [line] = [s for s in known["coaching"]["say_instead"] if s["criterion"] == "held_price"]
+    assert known["scenario"] == "price-pressure" and line["say"] in lines
+    named = score_transcription("upload", audio, result, scenario="real-call")
+    [line] = [s for s in named["coaching"]["say_instead"] if s["criterion"] == "held_price"]
+    assert named["scenario"] == "real-call" and line["say"] not in lines  # the generic lines

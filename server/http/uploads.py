@@ -9,7 +9,7 @@ from pathlib import Path, PurePath
 
 from starlette.requests import ClientDisconnect, Request
 
-from server.http.state import get_engines, get_settings
+from server.http.state import get_catalog, get_engines, get_settings
 from server.scoring_files import score_transcription
 from server.storage import CallStore
 from voices.audio import SAMPLE_RATE, AudioDecodeError, read_audio
@@ -69,8 +69,10 @@ async def score_upload(request: Request, store: CallStore, *, call_id: str, user
         result = await (engines.accurate or engines.stt).transcribe(audio)
     except SpeechToTextError as err:
         raise UploadError(422, f"speech-to-text failed: {err}") from err
+    catalog = get_catalog(request)  # a known scenario lends its coaching lines
     scorecard = await asyncio.to_thread(
-        score_transcription, call_id, audio, result, scenario=scenario
+        score_transcription, call_id, audio, result,
+        scenario=catalog.get(scenario) if scenario in catalog else scenario,
     )
     await store.save_recording(call_id=call_id, user_id=user_id, scenario=scenario, rep=audio,
                                scorecard=scorecard)
