@@ -63,8 +63,9 @@ async function loadScenarios() {
   const known = !wanted || scenarios.some((s) => s.id === wanted);
   select(wanted && known ? wanted : scenarios[0]?.id);
   if (!known) {
-    notice(`There is no scenario called “${wanted}”, so “${scenarios[0]?.title}” is picked `
-      + "instead. Pick another below if you like.");
+    notice(`There is no scenario called “${wanted}”` + (scenarios.length
+      ? `, so “${scenarios[0].title}” is picked instead. Pick another below if you like.`
+      : ", and this server has none to offer."));
   }
   if (params.get("practice_line") && state.scenario === wanted) {
     choosePractice({ scenario: wanted, state: params.get("practice_state"),

@@ -60,7 +60,7 @@ export function showMissing() {
 
 // A prospect line has no word times (it was synthesised, not recognised): each word gets a
 // share of the line's time in proportion to its letters, so the line lights up word by word.
-export function estimatedWords(turn) {
+function estimatedWords(turn) {
   const tokens = turn.text.split(/\s+/).filter(Boolean);
   const total = tokens.reduce((n, t) => n + t.length + 1, 0);
   const span = Math.max(0, turn.end - turn.start);
