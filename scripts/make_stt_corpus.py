@@ -87,7 +87,7 @@ def _coloured_noise(rng: np.random.Generator, n: int, exponent: float) -> np.nda
 
 
 def _browser_stream(audio: np.ndarray) -> np.ndarray:
-    """48 kHz 16-bit PCM, resampled to 16 kHz in 20 ms chunks like server/session.py does."""
+    """48 kHz 16-bit PCM, resampled to 16 kHz in 20 ms chunks as server/call/listener.py does."""
     pcm48 = pcm16_to_float(float_to_pcm16(soxr.resample(audio, SAMPLE_RATE, 48_000)))
     stream = soxr.ResampleStream(48_000, SAMPLE_RATE, 1, dtype="float32")
     chunks = [stream.resample_chunk(pcm48[i:i + 960]) for i in range(0, len(pcm48), 960)]
