@@ -115,14 +115,19 @@ class Prospect:
             self._opening = ProspectLine(self._say(self._state), self._state, False)
         return self._opening
 
-    def open_at(self, state: str, line: str) -> ProspectLine:
+    def open_at(self, state: str, line: str, offered: float | None = None) -> ProspectLine:
         """Open in `state` with `line`, to practise one moment again (docs/protocol.md);
-        raises ValueError for a state the scenario lacks or one that ends the call."""
+        `offered` is what the rep had given by then. Raises ValueError for a state the
+        scenario lacks or one that ends the call."""
         known = self.scenario.states.get(state)
         if known is None or known.end:
             playable = ", ".join(k for k, s in self.scenario.states.items() if not s.end)
             raise ValueError(f"no state {state!r} to practise in {self.scenario.id}; "
                              f"choose one of {playable}")
+        if offered is not None:  # the demand moves on from it, as after that give-away
+            demand = self.scenario.demand
+            given = Concession(demand.kind, False, offered, demand.unit, line)
+            self._record_cave([Move(MoveKind.CONCEDE, given)])
         self._state = state
         self._opening = ProspectLine(line, state, False)
         return self._opening

@@ -99,14 +99,16 @@ def build_scorecard(
     needed_minutes: float = 45,
     prospect_states: Mapping[int, str] | None = None,
     practice: Mapping[str, object] | None = None,
+    prospect_offers: Mapping[int, float] | None = None,
 ) -> dict:
     """The whole-call scorecard. `rep_audio` is the rep's mic track on the call clock.
 
     `audio_fillers` are filler sounds found in the audio that no word covers; they are
     merged with the transcript's fillers (overlaps dropped). `coaching` is the scenario's
     lines (`Scenario.coaching_lines()`), `prospect_states` the dialog state each prospect
-    turn was said in; both feed the `coaching` view (docs/coaching.md). `practice` is the
-    moment a practice call opened on: it is scored on the rep's answer alone.
+    turn was said in and `prospect_offers` what the rep had given by then; they feed the
+    `coaching` view (docs/coaching.md). `practice` is the moment a practice call opened on:
+    it is scored on the rep's answer alone.
     """
     ordered = sorted(turns, key=lambda t: (t.start, t.index))
     fillers = summarize_fillers(ordered, audio_fillers)
@@ -131,7 +133,8 @@ def build_scorecard(
         fillers=fillers, concessions=concessions, turns=ordered,
         markers=markers(ordered, concessions, fillers.events, metrics.interruptions,
                         rep_audio, sample_rate),
-        prospect_states=prospect_states, coach=evidence.coach, practice=bool(practice),
+        prospect_states=prospect_states, prospect_offers=prospect_offers, coach=evidence.coach,
+        practice=bool(practice),
     )
     rep_lines = [t.text.strip() for t in ordered if t.speaker == Speaker.REP]
     rep_text = " ".join(line for line in rep_lines if line)

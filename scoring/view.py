@@ -73,10 +73,11 @@ class Practice:
     state: str | None
     line: str
     prospect_turn: int
+    offered: float | None = None  # what the rep had given by then ("ten percent": 10)
 
     def to_dict(self) -> dict[str, Any]:
         return {"scenario": self.scenario, "state": self.state, "line": self.line,
-                "prospect_turn": self.prospect_turn}
+                "prospect_turn": self.prospect_turn, "offered": self.offered}
 
 
 @dataclass(frozen=True)
@@ -175,10 +176,11 @@ class _Moments:
     """Finds the prospect line a rep moment answered, for "try this moment again"."""
 
     def __init__(self, scenario: str | None, turns: Sequence[Turn],
-                 states: Mapping[int, str]) -> None:
+                 states: Mapping[int, str], offers: Mapping[int, float]) -> None:
         self.scenario = scenario
         self.ordered = sorted(turns, key=lambda t: (t.start, t.index))
         self.states = states
+        self.offers = offers
 
     def practice(self, turn: int | None) -> Practice | None:
         if self.scenario is None or turn is None:
@@ -192,7 +194,7 @@ class _Moments:
         if prospect is None:
             return None
         return Practice(self.scenario, self.states.get(prospect.index), prospect.text.strip(),
-                        prospect.index)
+                        prospect.index, self.offers.get(prospect.index))
 
 
 def _key(q: Quote) -> tuple[int | None, float | None]:
@@ -217,13 +219,14 @@ def build_view(
     prospect_states: Mapping[int, str] | None = None,
     coach: Coach | None = None,
     practice: bool = False,
+    prospect_offers: Mapping[int, float] | None = None,
 ) -> CoachingView:
     """The view model of one scorecard: misses first by what they cost, each moment once.
 
     `coach` is the one that picked the call's firm lines: their label names the tactic;
     `practice` says the call practised one moment (its outcome reads so).
     """
-    moments = _Moments(scenario, turns, prospect_states or {})
+    moments = _Moments(scenario, turns, prospect_states or {}, prospect_offers or {})
     applied = [c for c in rubric.criteria if c.applicable and c.weight > 0]
     total = sum(c.weight for c in applied)
 

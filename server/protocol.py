@@ -51,6 +51,7 @@ class PracticeMoment(BaseModel):
     state: str = Field(min_length=1, max_length=100)
     line: str = Field(min_length=1, max_length=500)
     prospect_turn: int | None = Field(default=None, ge=0)  # its turn in the call it came from
+    offered: float | None = Field(default=None, ge=0, le=1_000_000)  # given by then (10: 10%)
 
 
 class StartMessage(BaseModel):

@@ -109,7 +109,8 @@ def test_try_this_moment_again_opens_on_the_line_answered_badly(scenario_id: str
         practice = item["practice"]
         answered = 0 if item["turn"] == 1 else 2
         assert practice == {"scenario": scenario_id, "state": card_state(scenario_id, answered),
-                            "line": turns[answered]["text"], "prospect_turn": answered}
+                            "line": turns[answered]["text"], "prospect_turn": answered,
+                            "offered": None}  # no prospect_offers given (tests/test_practice_moment.py)
 
 
 def test_each_moment_is_offered_for_practice_once() -> None:

@@ -5,6 +5,7 @@ scenario cannot play is refused with an error before the call starts."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,25 @@ def test_the_prospect_opens_on_the_moment_and_goes_on_from_its_state() -> None:
     assert line.state == prospect.state != "opening"
 
 
+def _filled(text: str) -> bool:
+    """No placeholder left empty: 'Why should I believe  percent ...' is not."""
+    return not re.search(r"^\s|\s{2}|\s[.?!,]", text)
+
+
+@pytest.mark.parametrize("offered", [10.0, None])
+def test_what_the_rep_had_given_fills_the_lines_that_follow(offered: float | None) -> None:
+    scenario = builtin_catalog().get("price-pressure")
+    prospect = Prospect(scenario, seed=3)
+    prospect.open_at("squeeze", SQUEEZE, offered)
+    line = prospect.respond("No. Our price stays where it is, and here is why it pays.", 5.0)
+    assert line.state == "doubts"  # every line of doubts names what was given
+    if offered is None:  # what a moment without it would say: a hole where the number goes
+        assert not _filled(line.text), line.text
+        return
+    assert _filled(line.text) and "ten percent" in line.text.lower(), line.text
+    assert prospect.demand == 15  # the demand moved on from the ten, as after the give-away
+
+
 @pytest.mark.parametrize("state", ["no-such-state", "takes_discount"])
 def test_a_state_that_does_not_exist_or_ends_the_call_is_refused(state: str) -> None:
     scenario = builtin_catalog().get("price-pressure")
@@ -46,7 +66,7 @@ def test_a_state_that_does_not_exist_or_ends_the_call_is_refused(state: str) -> 
 
 
 async def test_a_practice_call_opens_on_the_line_and_is_scored_on_the_answer_alone() -> None:
-    moment = PracticeMoment(state="squeeze", line=SQUEEZE, prospect_turn=2)
+    moment = PracticeMoment(state="squeeze", line=SQUEEZE, prospect_turn=2, offered=10)
     async with ScriptedCall(practice=moment) as call:
         await call.pause(4.0)
         await call.say("Okay, um, I can do fifteen percent off.", 2.5)
@@ -56,7 +76,8 @@ async def test_a_practice_call_opens_on_the_line_and_is_scored_on_the_answer_alo
     assert (lines[0].text, lines[0].state) == (SQUEEZE, "squeeze")
     # the prospect took the answer and the call ended with that line
     assert len(lines) == 2 and lines[1].ends_call and not lines[0].ends_call
-    assert card["practice"] == {"state": "squeeze", "line": SQUEEZE, "prospect_turn": 2}
+    assert card["practice"] == {"state": "squeeze", "line": SQUEEZE, "prospect_turn": 2,
+                                "offered": 10}
     criteria = {c["id"] for c in card["rubric"]["criteria"]}
     assert "held_price" in criteria and not criteria & {"asked_questions", "talk_ratio"}
     view = card["coaching"]
@@ -118,3 +139,24 @@ async def test_a_practice_moment_without_a_line_is_a_bad_frame(call_url: str) ->
                                   "practice": {"state": "squeeze"}}))
         error = await next_event(ws, "error")
         assert error["code"] == "bad_frame" and "practice.line" in error["message"]
+
+
+async def test_a_later_moment_carries_what_was_given_and_its_practice_reads_whole() -> None:
+    async with ScriptedCall() as call:
+        await call.pause(4.0)
+        await call.say("Fine, I can give you ten percent off.", 2.5)
+        await call.pause(4.0)
+        await call.say("Okay, fifteen percent then.", 2.0)
+        await call.pause(2.0)
+        card = await call.hang_up()
+    moments = [s["practice"] for s in card["coaching"]["say_instead"] if s["practice"]]
+    later = next(m for m in moments if m["state"] == "squeeze")
+    assert later["offered"] == 10 and later["line"] == call.sink.of(ProspectEvent)[1].text
+    moment = PracticeMoment(**{k: later[k] for k in ("state", "line", "prospect_turn", "offered")})
+    async with ScriptedCall(practice=moment) as again:
+        await again.pause(4.0)
+        await again.say("No. Our price stays where it is, and here is why it pays.", 2.5)
+        await again.pause(2.0)
+        await again.hang_up()
+    reaction = again.sink.of(ProspectEvent)[-1]
+    assert reaction.ends_call and _filled(reaction.text), reaction.text

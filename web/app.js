@@ -68,15 +68,17 @@ async function loadScenarios() {
       : ", and this server has none to offer."));
   }
   if (params.get("practice_line") && state.scenario === wanted) {
+    const offered = params.get("practice_offered");
     choosePractice({ scenario: wanted, state: params.get("practice_state"),
-      line: params.get("practice_line"), prospect_turn: Number(params.get("practice_turn")) });
+      line: params.get("practice_line"), prospect_turn: Number(params.get("practice_turn")),
+      offered: offered === null ? null : Number(offered) });
   }
 }
 
 // "Try this moment again": the next call opens on the prospect line answered badly.
 function choosePractice(practice) {
   state.practice = { state: practice.state || null, line: practice.line,
-    prospect_turn: practice.prospect_turn };
+    prospect_turn: practice.prospect_turn, offered: practice.offered ?? null };
   select(practice.scenario);
   notice(`Practising one moment: the prospect opens with “${practice.line}”`);
 }

@@ -38,7 +38,8 @@ export async function showCall(callId, me) {
     onPractice: (practice) => {
       const p = withState(practice, states);
       const query = new URLSearchParams({ scenario: p.scenario, practice_line: p.line,
-        practice_turn: p.prospect_turn, ...(p.state ? { practice_state: p.state } : {}) });
+        practice_turn: p.prospect_turn, ...(p.state ? { practice_state: p.state } : {}),
+        ...(p.offered != null ? { practice_offered: p.offered } : {}) });
       location.assign(`/?${query}`);
     },
   });

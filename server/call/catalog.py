@@ -32,7 +32,7 @@ def start_problem(catalog: ScenarioCatalog, scenario_id: str, difficulty: str) -
 def practice_problem(scenario: Scenario, practice: PracticeMoment) -> str | None:
     """Why the prospect cannot open on this practice moment, or None if it can."""
     try:
-        Prospect(scenario).open_at(practice.state, practice.line)
+        Prospect(scenario).open_at(practice.state, practice.line, practice.offered)
     except ValueError as err:
         return f"practice: {err}"
     return None

@@ -83,10 +83,12 @@ class CallSession:
         # rep's answer (docs/scorecard.md, "practice")
         self.practice = start.practice
         if start.practice is not None:
-            self.prospect.open_at(start.practice.state, start.practice.line)
+            self.prospect.open_at(start.practice.state, start.practice.line,
+                                  start.practice.offered)
         self.input_rate = start.sample_rate
         self.turns: list[Turn] = []
         self._prospect_states: dict[int, str] = {}  # prospect turn -> dialog state it was said in
+        self._prospect_offers: dict[int, float] = {}  # prospect turn -> what the rep had given
         self._audio_fillers: list[FillerEvent] = []
         self._jobs: asyncio.Queue[_Job | None] = asyncio.Queue()
         self._busy = False  # the responder is handling a job
@@ -150,6 +152,7 @@ class CallSession:
                 coaching=self.scenario.coaching_lines(),
                 needed_minutes=self.scenario.needed_minutes,
                 prospect_states=dict(self._prospect_states),
+                prospect_offers=dict(self._prospect_offers),
                 practice=None if self.practice is None else self.practice.model_dump(),
             ),
             timeout=self.settings.scorecard_timeout_s,
@@ -204,6 +207,13 @@ class CallSession:
     async def on_partial(self, text: str) -> None:
         """Show the rep what is heard so far."""
         await self._sink.send_event(PartialEvent(text=text))
+
+    def _offered(self) -> float | None:
+        """The last amount the rep gave of what the prospect is after (10 for "ten percent")."""
+        kind = self.scenario.demand.kind
+        given = [c.amount for c in self.prospect.concessions
+                 if c.kind == kind and c.amount is not None]
+        return given[-1] if given else None
 
     def _last_prospect(self) -> int | None:
         for turn in reversed(self.turns):
@@ -287,6 +297,8 @@ class CallSession:
         async with self.voice.line(index) as start:
             self.turns.append(Turn(index, Speaker.PROSPECT, line.text, start, start))
             self._prospect_states[index] = line.state
+            if (offered := self._offered()) is not None:
+                self._prospect_offers[index] = offered
             await self._sink.send_event(ProspectEvent(
                 turn=index, text=line.text, state=line.state, ends_call=line.ends_call))
             played = await self.voice.play(line.text, start)
