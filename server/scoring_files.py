@@ -14,7 +14,8 @@ from rich.progress import Progress
 from dialog.scenario import Scenario
 from scoring.scorecard import build_scorecard
 from scoring.turns import Speaker, Turn
-from voices.audio import SAMPLE_RATE, AudioDecodeError, read_audio
+from server.audio_limits import AudioLimitError, AudioLimits, read_bounded_audio
+from voices.audio import SAMPLE_RATE, AudioDecodeError
 from voices.fillers_audio import find_audio_fillers
 from voices.stt.accurate import ACCURATE_PASSES, AccurateTranscriber
 from voices.stt.base import SpeechToTextError, Transcription
@@ -57,10 +58,11 @@ def score_transcription(
 
 def score_file(
     stt: AccurateTranscriber, path: Path, vad: VoiceActivityModel | None = None,
-    audio_fillers: bool = False,
+    audio_fillers: bool = False, limits: AudioLimits | None = None,
 ) -> dict[str, Any]:
-    """Decode, transcribe and score one file; raises AudioDecodeError or SpeechToTextError."""
-    audio = read_audio(path)
+    """Decode (within `limits`), transcribe and score one file; raises AudioDecodeError,
+    AudioLimitError or SpeechToTextError."""
+    audio = read_bounded_audio(path, limits or AudioLimits())
     result = stt.transcribe_sync(audio)
     return score_transcription(path.stem, audio, result, vad, audio_fillers)
 
@@ -70,6 +72,7 @@ def score_files(
     progress_console: Console,
     model: str | None = None,
     audio_fillers: bool = False,
+    limits: AudioLimits | None = None,
 ) -> Iterator[tuple[Path, dict[str, Any]]]:
     """Score each file in turn; an unreadable file yields {'error': ...} and the rest go on.
 
@@ -82,7 +85,7 @@ def score_files(
         task = progress.add_task("scoring", total=len(paths))
         for path in paths:
             try:
-                yield path, score_file(stt, path, vad, audio_fillers)
-            except (AudioDecodeError, SpeechToTextError) as err:
+                yield path, score_file(stt, path, vad, audio_fillers, limits)
+            except (AudioDecodeError, AudioLimitError, SpeechToTextError) as err:
                 yield path, {"error": str(err)}
             progress.advance(task)

@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from server.audio_limits import AudioLimits
 from server.call.settings import CallSettings, ListenerSettings, VoiceSettings
 from server.storage.settings import StorageSettings
 from voices.vad.endpoint import Sensitivity
@@ -89,6 +90,16 @@ class Settings(BaseSettings):
         "retried while the database is unreachable"
     )
     upload_max_bytes: int = 50 * 1024 * 1024
+    upload_max_seconds: float = Field(
+        default=30 * 60.0, description="longest recording an upload or `walkaway score` "
+        "decodes; checked from the header, then while decoding (docs/security.md)"
+    )
+    upload_max_sample_rate: int = Field(default=96_000, description="highest sample rate read")
+    upload_quota_mb: float = Field(
+        default=1024.0, description="stored upload recordings per user, in MB (a minute "
+        "stores 3.84 MB)"
+    )
+    api_token_days: float = Field(default=90.0, description="how long a new API token works")
     public_url: str | None = Field(
         default=None, description="base URL printed in the first-start set-up link"
     )
@@ -110,6 +121,11 @@ class Settings(BaseSettings):
             audio_fillers=self.audio_fillers,
             scorecard_timeout_s=self.scorecard_timeout_s,
         )
+
+    def upload_limits(self) -> AudioLimits:
+        """What one uploaded or scored recording may hold."""
+        return AudioLimits(max_seconds=self.upload_max_seconds,
+                           max_sample_rate=self.upload_max_sample_rate)
 
     def storage(self) -> StorageSettings:
         """Where calls, users and recordings are kept."""

@@ -18,7 +18,8 @@ RANKS: dict[str, int] = {
     "dialog": 1,
     "voices": 1,
     "server.protocol": 2,
-    "server.scoring_files": 2,
+    "server.scoring_files": 3,  # reads recordings through server.audio_limits
+    "server.audio_limits": 2,
     "server.call": 3,
     "server.storage": 3,
     "server.settings": 4,

@@ -128,7 +128,8 @@ def score(
     from server.scoring_files import score_files
 
     failed = 0
-    for path, result in score_files(audio, _ERR, audio_fillers=audio_fillers):
+    limits = Settings().upload_limits()  # WALKAWAY_UPLOAD_MAX_SECONDS holds here too
+    for path, result in score_files(audio, _ERR, audio_fillers=audio_fillers, limits=limits):
         if "error" in result:
             failed += 1
             if as_json:

@@ -1,4 +1,5 @@
-"""A recorded real call, uploaded as a raw body: size-limited, decoded, scored, stored."""
+"""A recorded real call, uploaded as a raw body: size-limited, decoded within limits, held
+to the rep's storage quota, scored, stored (docs/security.md)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,20 @@ from pathlib import Path, PurePath
 
 from starlette.requests import ClientDisconnect, Request
 
+from server.audio_limits import AudioLimitError, LimitKind, read_bounded_audio
 from server.http.state import get_catalog, get_engines, get_settings
 from server.scoring_files import score_transcription
+from server.settings import Settings
 from server.storage import CallStore
-from voices.audio import SAMPLE_RATE, AudioDecodeError, read_audio
+from voices.audio import SAMPLE_RATE, AudioDecodeError
 from voices.stt.base import SpeechToTextError
 
 _LOGGER = logging.getLogger(__name__)
 _SUFFIXES = {".wav", ".mp3", ".m4a", ".ogg", ".flac", ".webm", ".aac", ".opus"}
+_STORED_BYTES_PER_S = SAMPLE_RATE * 2 * 2  # kept as a 16-bit stereo WAV (rep, silent prospect)
+_MB = 1_000_000
+_SETTING_OF = {LimitKind.TOO_LONG: "WALKAWAY_UPLOAD_MAX_SECONDS",
+               LimitKind.SAMPLE_RATE: "WALKAWAY_UPLOAD_MAX_SAMPLE_RATE"}
 
 
 class UploadError(Exception):
@@ -46,10 +53,40 @@ async def _receive(request: Request, target: Path, limit: int) -> None:
         raise UploadError(400, "the request body is empty: send the audio file as the body")
 
 
+class _Quota:
+    """A user's stored uploads against WALKAWAY_UPLOAD_QUOTA_MB."""
+
+    def __init__(self, settings: Settings, used_seconds: float) -> None:
+        self.limit = settings.upload_quota_mb * _MB
+        self.used = used_seconds * _STORED_BYTES_PER_S
+
+    def check(self, seconds: float = 0.0) -> None:
+        needed = seconds * _STORED_BYTES_PER_S
+        if self.used + needed > self.limit or (not seconds and self.used >= self.limit):
+            raise UploadError(413, f"your stored uploads use {self.used / _MB:.1f} MB of your "
+                              f"{self.limit / _MB:g} MB quota"
+                              + (f"; this one needs {needed / _MB:.1f} MB" if seconds else "")
+                              + " (WALKAWAY_UPLOAD_QUOTA_MB; a manager can delete old calls)")
+
+
 async def score_upload(request: Request, store: CallStore, *, call_id: str, user_id: str | None,
                        scenario: str, filename: str) -> None:
     """Store the body under data_dir, score it as one rep turn, keep it as a stereo WAV."""
+    try:
+        await _score_upload(request, store, call_id=call_id, user_id=user_id,
+                            scenario=scenario, filename=filename)
+    except UploadError as err:
+        # %r: the name is the caller's, and a newline in it must not start a log line
+        _LOGGER.info("upload %r refused (%d): %s", filename, err.status_code, err.message)
+        raise
+
+
+async def _score_upload(request: Request, store: CallStore, *, call_id: str,
+                        user_id: str | None, scenario: str, filename: str) -> None:
     settings = get_settings(request)
+    quota = _Quota(settings, await asyncio.to_thread(store.accounts.upload_seconds, user_id)
+                   if user_id else 0.0)
+    quota.check()  # full already: refuse before reading the body
     suffix = PurePath(filename).suffix.lower()
     if suffix not in _SUFFIXES:
         suffix = ".bin"  # the decoder sniffs the content; the name is only a hint
@@ -59,11 +96,18 @@ async def score_upload(request: Request, store: CallStore, *, call_id: str, user
     try:
         await _receive(request, target, settings.upload_max_bytes)
         try:
-            audio = await asyncio.to_thread(read_audio, target)
+            audio = await asyncio.to_thread(read_bounded_audio, target,
+                                            settings.upload_limits())
+        except AudioLimitError as err:
+            code = 413 if err.kind is LimitKind.TOO_LONG else 422
+            setting = _SETTING_OF.get(err.kind)
+            raise UploadError(code, f"{err.reason} ({setting})" if setting else err.reason) \
+                from err
         except AudioDecodeError as err:
             raise UploadError(415, f"not a readable audio file ({err.reason})") from err
     finally:
         target.unlink(missing_ok=True)
+    quota.check(len(audio) / SAMPLE_RATE)
     try:
         engines = get_engines(request)  # the accurate pass when loaded (docs/transcripts.md)
         result = await (engines.accurate or engines.stt).transcribe(audio)
@@ -76,5 +120,5 @@ async def score_upload(request: Request, store: CallStore, *, call_id: str, user
     )
     await store.save_recording(call_id=call_id, user_id=user_id, scenario=scenario, rep=audio,
                                scorecard=scorecard)
-    _LOGGER.info("upload %s stored as call %s (%.1f s)", filename, call_id,
+    _LOGGER.info("upload %r stored as call %s (%.1f s)", filename, call_id,
                  len(audio) / SAMPLE_RATE)

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.storage.models import Role, TokenKind, TokenRow, UserRow
+from server.storage.models import CallRow, Role, TokenKind, TokenRow, UserRow
 
 _HASHER = PasswordHasher()
 _TOKEN_PREFIX = "wk_"
@@ -120,6 +120,13 @@ class Accounts:
         except (VerificationError, InvalidHashError):
             return None
         return _user(row) if row is not None else None
+
+    def upload_seconds(self, user_id: str) -> float:
+        """Seconds of uploaded recordings stored for the user (their upload quota's use)."""
+        with Session(self._engine) as session:
+            return float(session.scalar(
+                select(func.coalesce(func.sum(CallRow.duration), 0.0))
+                .where(CallRow.user_id == user_id, CallRow.source == "upload")) or 0.0)
 
     def issue_token(self, user_id: str, kind: TokenKind, ttl: timedelta | None = None) -> str:
         """A new random token; only its hash is kept, so this is the one time it is seen."""
