@@ -13,11 +13,6 @@ if (setupCode !== null) {
   document.getElementById("password").minLength = 8;
 }
 
-function nextPage() {
-  const next = params.get("next") || "/calls";
-  // only same-site paths: "//evil.example" or "https://..." would leave the site
-  return next.startsWith("/") && !next.startsWith("//") ? next : "/calls";
-}
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -33,7 +28,8 @@ form.addEventListener("submit", async (event) => {
     body: JSON.stringify(body),
   });
   if (response.ok) {
-    location.assign(setupCode !== null ? "/calls" : nextPage());
+    // signed in, /login sends us on to `next` if the server finds it on this site
+    location.assign(setupCode !== null ? "/calls" : `/login${location.search}`);
     return;
   }
   const detail = await response.json().catch(() => ({}));

@@ -6,10 +6,11 @@ from pathlib import Path as FsPath
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from server.http.auth import optional_user
+from server.http.redirects import same_origin_path
 from server.http.state import get_settings
 from server.storage import CALL_ID, User
 
@@ -56,7 +57,12 @@ def favicon(request: Request) -> Response:
 
 
 @router.get("/login")
-def login_page(request: Request) -> Response:
+def login_page(request: Request, user: MaybeUser,
+               next_page: Annotated[str | None, Query(alias="next", max_length=2000)] = None
+               ) -> Response:
+    # signed in (the page reloads itself after sign-in): on to `next`, if it is on this site
+    if user is not None:
+        return RedirectResponse(same_origin_path(next_page), status_code=303)
     return _page(request, "login.html")
 
 
