@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     max_calls: int = Field(default=16, ge=1, description="calls at once; more are refused busy")
     max_calls_per_user: int = 2
     scorecard_timeout_s: float = 30.0
+    second_pass_wait_s: float = Field(
+        default=0.8, ge=0, description="wait at hang-up for the scorecard's accurate transcripts; 0: off"
+    )
 
     # storage, users and the REST API (issue 5)
     database_url: str | None = Field(
@@ -120,6 +123,7 @@ class Settings(BaseSettings):
             voice=VoiceSettings(murmur_gap_s=self.murmur_gap_s),
             audio_fillers=self.audio_fillers,
             scorecard_timeout_s=self.scorecard_timeout_s,
+            second_pass_wait_s=self.second_pass_wait_s,
         )
 
     def upload_limits(self) -> AudioLimits:

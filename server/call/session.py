@@ -40,6 +40,7 @@ from server.protocol import (
 from voices.audio import SAMPLE_RATE, level_dbfs
 from voices.engines import Engines
 from voices.fillers_audio import find_audio_fillers
+from voices.stt.accurate import SecondPass
 from voices.stt.base import SpeechToTextError
 
 _LOGGER = logging.getLogger(__name__)
@@ -99,6 +100,10 @@ class CallSession:
                                  vad=engines.vad, stt=engines.stt, settings=settings.listener,
                                  hooks=self, playback=self.voice, recording=recording)
         self.scorecard: dict[str, object] | None = None
+        # each rep turn decoded again, more accurately, while the prospect speaks
+        self._second = (SecondPass(engines.accurate)
+                        if engines.accurate is not None and settings.second_pass_wait_s > 0
+                        else None)
 
     @property
     def clock(self) -> float:
@@ -129,6 +134,10 @@ class CallSession:
             await listener
             self._jobs.put_nowait(None)
             await responder
+        except BaseException:
+            if self._second is not None:
+                self._second.cancel()
+            raise
         finally:
             for task in (listener, responder):
                 if not task.done():
@@ -139,13 +148,17 @@ class CallSession:
 
     async def _finish(self) -> dict[str, object]:
         outcome = self.prospect.outcome
+        turns = list(self.turns)
+        if self._second is not None:  # the scorecard's transcript: the accurate one where done
+            done = await self._second.collect(self.settings.second_pass_wait_s)
+            turns = SecondPass.apply(turns, done)
         scorecard = await asyncio.wait_for(
             asyncio.to_thread(
                 build_scorecard,
                 call_id=self.call_id,
                 scenario=self.scenario.id,
                 outcome=str(outcome) if outcome is not None else "no_decision",
-                turns=list(self.turns),
+                turns=turns,
                 rep_audio=self.listener.track.samples(),
                 sample_rate=SAMPLE_RATE,
                 audio_fillers=tuple(self._audio_fillers),
@@ -276,6 +289,8 @@ class CallSession:
         end = result.words[-1].end if result.words else job.end_sample / SAMPLE_RATE
         turn = Turn(len(self.turns), Speaker.REP, result.text, start, end, result.words)
         self.turns.append(turn)
+        if self._second is not None:
+            self._second.submit(turn.index, audio, offset)
         if self.settings.audio_fillers:
             self._audio_fillers.extend(await asyncio.to_thread(
                 find_audio_fillers, audio, result.words, turn=turn.index, offset=offset,

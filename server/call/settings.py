@@ -52,3 +52,6 @@ class CallSettings:
     """Also count hesitations found in the audio (docs/scoring.md)."""
     scorecard_timeout_s: float = 30.0
     """How long the scorecard may take after hang-up."""
+    second_pass_wait_s: float = 0.8
+    """How long the scorecard waits at hang-up for the accurate transcripts still being made
+    (docs/transcripts.md); a turn not done by then keeps its live transcript. 0: no second pass."""
