@@ -17,6 +17,7 @@ import pytest_asyncio
 import websockets
 
 from dialog.scenario import builtin_catalog
+from server.call.settings import CallSettings
 from server.http.app import create_app
 from server.http.inprocess import serve_in_process
 from server.http.state import AppState
@@ -30,7 +31,7 @@ from server.settings import Settings
 from server.storage import Role, TokenKind
 from tests.support.call_helpers import next_event
 from tests.support.call import ScriptedCall
-from tests.support.engines import scripted_engines
+from tests.support.engines import ScriptedSTT, scripted_engines
 
 OPENING_S = 4.75
 FRAME_S = 0.032  # one scripted VAD frame: the granularity of every call-clock figure
@@ -119,6 +120,33 @@ async def test_early_transcript_is_reused_for_a_finished_sentence() -> None:
     # a finished statement hands over after 0.5 s of silence, not the 0.7 s default
     answered = call.sink.at(ProspectEvent)[1]
     assert 0.5 <= answered - spoke_until <= 0.5 + 2 * FRAME_S
+
+
+async def test_scorecard_takes_the_second_pass_transcript_and_the_live_one_stands_in() -> None:
+    accurate = ScriptedSTT()
+    async with ScriptedCall(accurate=accurate) as call:
+        await call.pause(OPENING_S + 0.3)
+        await call.say("I can offer fifty percent.", 1.5, accurately="I can offer 15 percent.")
+        await call.pause(1.5)
+        card = await call.hang_up()
+    # the rep heard the live transcript at once; the scorecard has the accurate one
+    assert [t.text for t in call.sink.of(TranscriptEvent)] == ["I can offer fifty percent."]
+    rep = [t for t in card["turns"] if t["speaker"] == "rep"]
+    assert [t["text"] for t in rep] == ["I can offer 15 percent."]
+    assert [c["amount"] for c in card["concessions"]] == [15]
+
+
+async def test_a_second_pass_not_done_in_time_leaves_the_live_transcript() -> None:
+    accurate = ScriptedSTT(hold=asyncio.Event())  # never released: the accurate pass is slow
+    async with ScriptedCall(accurate=accurate, settings=CallSettings(second_pass_wait_s=0.05)) \
+            as call:
+        await call.pause(OPENING_S + 0.3)
+        await call.say("I can offer fifteen percent.", 1.5, accurately="Something else.")
+        await call.pause(1.5)
+        card = await call.hang_up()
+    assert [t["text"] for t in card["turns"] if t["speaker"] == "rep"] == [
+        "I can offer fifteen percent."]
+    assert accurate.cancelled == 1  # the unfinished re-transcription was dropped
 
 
 async def test_early_transcript_is_cancelled_when_the_rep_goes_on() -> None:

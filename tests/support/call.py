@@ -7,7 +7,7 @@ the event loop run between chunks plays a call exactly as a real one would, in m
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 import numpy as np
@@ -17,7 +17,7 @@ from dialog.scenario import builtin_catalog
 from server.call.settings import CallSettings
 from server.call.session import CallSession
 from server.protocol import PracticeMoment, StartMessage
-from tests.support.engines import FRAME, Utterance, scripted_engines, tone
+from tests.support.engines import FRAME, ScriptedSTT, Utterance, scripted_engines, tone
 from voices.audio import SAMPLE_RATE
 
 _Event = TypeVar("_Event", bound=BaseModel)
@@ -71,8 +71,11 @@ class ScriptedCall:
 
     def __init__(self, scenario: str = "price-pressure",
                  settings: CallSettings | None = None,
-                 practice: PracticeMoment | None = None) -> None:
+                 practice: PracticeMoment | None = None,
+                 accurate: ScriptedSTT | None = None) -> None:
         engines, self.stt, self.tts = scripted_engines()
+        self.accurate = accurate  # the scorecard's second pass, when the test gives one
+        engines = replace(engines, accurate=accurate)
         self.sink = CollectingSink()
         self.recording = RecordingLog()
         self.session = CallSession(
@@ -95,9 +98,13 @@ class ScriptedCall:
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
-    async def say(self, text: str, seconds: float) -> None:
-        """The rep speaks `text` for `seconds` (a tone the scripted engines hear as it)."""
+    async def say(self, text: str, seconds: float, *, accurately: str | None = None) -> None:
+        """The rep speaks `text` for `seconds` (a tone the scripted engines hear as it);
+        the second pass, if any, hears it as `accurately` (default: the same)."""
         self.stt.said.append(Utterance(text, self.clock, self.clock + seconds))
+        if self.accurate is not None:
+            self.accurate.said.append(Utterance(accurately or text, self.clock,
+                                                self.clock + seconds))
         await self._feed(np.frombuffer(tone(seconds), dtype="<i2"))
 
     async def pause(self, seconds: float) -> None:

@@ -81,6 +81,10 @@ class ScriptedSTT:
     async def preview(self, audio: np.ndarray) -> Transcription | None:
         return None  # the scripted recogniser is never idle enough for live captions
 
+    async def retranscribe(self, audio: np.ndarray, offset: float = 0.0) -> Transcription:
+        """The scorecard's second pass (voices/stt/accurate.py) asks the same way."""
+        return await self.transcribe(audio, offset)
+
     def _words_between(self, start: float, end: float) -> Transcription:
         words: list[Word] = []
         for said in self.said:
