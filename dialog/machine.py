@@ -22,9 +22,11 @@ from scoring.restated import is_restated
 __all__ = ["AudioQuality", "CallOverError", "Outcome", "Prospect", "ProspectLine", "heard_phrase"]
 
 # Which move decides the transition when a turn has several: giving something away outweighs
-# the firm words around it ("I can't go lower, but I'll throw in training" is a cave).
+# the firm words around it ("I can't go lower, but I'll throw in training" is a cave), even a
+# threat to walk ("we may not be a fit, but I can do ten percent"), as the labels rank them
+# (docs/moves.md).
 _PRIMARY_ORDER = (
-    MoveKind.WALK_AWAY, MoveKind.CONCEDE, MoveKind.HOLD_FIRM, MoveKind.PROPOSE_NEXT_STEP,
+    MoveKind.CONCEDE, MoveKind.WALK_AWAY, MoveKind.HOLD_FIRM, MoveKind.PROPOSE_NEXT_STEP,
     MoveKind.STATE_VALUE, MoveKind.ASK_QUESTION, MoveKind.APOLOGISE, MoveKind.SMALL_TALK,
     MoveKind.UNCLEAR,
 )

@@ -48,19 +48,22 @@ class ConcessionCue:
     amount: float | None
     unit: str | None
     quote: str
+    theirs: bool = False  # said of someone else's offer ("they offer 15% off, and free setup")
 
     @property
     def is_concession(self) -> bool:
-        return not self.negated and not self.question
+        return not self.negated and not self.question and not self.theirs
 
 
 # --- shared vocabulary ------------------------------------------------------------------------
 
 _ME = r"\b(?:i|we|us|let us|let me|me|our|my|happy to|glad to|consider it)\b"
+_THIRD_PARTY = (r"\b(?:other|cheaper|current|existing) (?:vendor|supplier|provider|company|firm"
+                r"|guys|quote)s?\b")
 # A third party or the prospect as the subject before the cue: "they discount", "you want 10%".
 _OTHER = (
-    r"\b(?:they|he|she|their|competitor|competitors|them)\b"
-    r"|\byou (?:want(?! me to)|wanted|need|are asking|asked|mention|mentioned|said|say(?! to)"
+    r"\b(?:they|he|she|their|competitor|competitors|them)\b|" + _THIRD_PARTY
+    + r"|\byou (?:want(?! me to)|wanted|need|are asking|asked|mention|mentioned|said|say(?! to)"
     r"|would like|expect"
     r"|are looking|were hoping|hope|think|got|get|have|had|can get|could get|are getting)\b"
 )
@@ -256,9 +259,11 @@ def scan_cues(text: str, *, needed_minutes: float = 45) -> list[ConcessionCue]:
             for m in pat.regex.finditer(t):
                 lo, hi = _clause_bounds(t, m.start(), m.end())
                 before = t[lo:m.start()]
-                if re.search(_OTHER, before) and not re.search(r"\b(?:i|we) (?:will|can)\b", before):
-                    continue
                 prev = t[:lo]
+                theirs = bool(
+                    re.search(_OTHER, before) and not re.search(r"\b(?:i|we) (?:will|can)\b", before)
+                    # "they offer 15% off, and free setup": the second offer is theirs too
+                    or _SHARES_SUBJECT.match(before) and _last_subject_is_other(prev))
                 clause = t[lo:hi]
                 if pat.intrinsic_negation:
                     clause = clause.replace(m.group(0), " ")
@@ -281,9 +286,21 @@ def scan_cues(text: str, *, needed_minutes: float = 45) -> list[ConcessionCue]:
                     has_next_step or (any_probe and re.search(r"\b(?:but|before)\b", t[m.end():]))
                 ):
                     continue  # sending with a booked follow-up, or deferring to a probe
-                cue = ConcessionCue(pat.kind, negated, question, conditional, amount, unit, sent.raw)
+                cue = ConcessionCue(pat.kind, negated, question, conditional, amount, unit, sent.raw,
+                                    theirs)
                 _keep(cues, seen, cue)
     return cues
+
+
+# A clause with no subject of its own ("..., and free setup") shares the one before it.
+_SHARES_SUBJECT = re.compile(r"^\W*(?:and|plus|or|also|as well as)\b(?!.*\b(?:i|we|you|let)\b)")
+_SUBJECT = re.compile(r"\b(?:i|we|you|they|he|she|competitors?)\b|" + _THIRD_PARTY)
+
+
+def _last_subject_is_other(prev: str) -> bool:
+    """The last subject said before a clause is a third party ("they", "the other vendor")."""
+    said = _SUBJECT.findall(prev)
+    return bool(said) and said[-1] not in ("i", "we", "you")
 
 
 def _keep(cues: list[ConcessionCue], seen: dict[ConcessionKind, int], cue: ConcessionCue) -> None:
@@ -294,7 +311,8 @@ def _keep(cues: list[ConcessionCue], seen: dict[ConcessionKind, int], cue: Conce
         cues.append(cue)
         return
     old = cues[idx]
-    if (cue.is_concession, cue.amount is not None) > (old.is_concession, old.amount is not None):
+    if ((cue.is_concession, not cue.theirs, cue.amount is not None)
+            > (old.is_concession, not old.theirs, old.amount is not None)):
         cues[idx] = cue
 
 

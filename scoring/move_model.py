@@ -71,18 +71,26 @@ class Prediction:
 
 @dataclass(frozen=True)
 class MoveModel:
-    """Weights (DIM x len(OUTPUTS)) and biases; `settings` holds the decision thresholds."""
+    """Weights (DIM x len(OUTPUTS)) and biases; `settings` holds the decision thresholds.
+    `dense` (embedding size x len(OUTPUTS)) is set when the model also reads a sentence
+    embedding (scoring/sentence_embedding.py)."""
 
     weights: np.ndarray
     bias: np.ndarray
     settings: dict[str, float]
+    dense: np.ndarray | None = None
 
-    def logits(self, slots: np.ndarray) -> np.ndarray:
+    def logits(self, slots: np.ndarray, embedding: np.ndarray | None = None) -> np.ndarray:
         scale = 1.0 / np.sqrt(max(1, len(slots)))
-        return self.weights[slots].sum(axis=0) * scale + self.bias
+        z = self.weights[slots].sum(axis=0) * scale + self.bias
+        if self.dense is not None:
+            if embedding is None:
+                raise ValueError("this move model reads a sentence embedding; pass one")
+            z = z + embedding @ self.dense
+        return z
 
-    def predict(self, slots: np.ndarray) -> Prediction:
-        z = self.logits(slots).astype(np.float64)
+    def predict(self, slots: np.ndarray, embedding: np.ndarray | None = None) -> Prediction:
+        z = self.logits(slots, embedding).astype(np.float64)
         m = z[: len(MOVES)]
         p = np.exp(m - m.max())
         p /= p.sum()
@@ -98,6 +106,7 @@ class MoveModel:
             path, weights=self.weights.astype(np.float16), bias=self.bias.astype(np.float32),
             setting_names=np.array(keys), setting_values=np.array([self.settings[k] for k in keys]),
             outputs=np.array(OUTPUTS),
+            **({} if self.dense is None else {"dense": self.dense.astype(np.float16)}),
         )
 
 
@@ -109,7 +118,8 @@ def load_model(path: Path = MODEL_PATH) -> MoveModel:
                 raise ModelFileError(f"{path}: trained for other outputs; retrain it")
             settings = dict(zip(data["setting_names"].tolist(),
                                 map(float, data["setting_values"].tolist())))
-            return MoveModel(data["weights"].astype(np.float32), data["bias"], settings)
+            dense = data["dense"].astype(np.float32) if "dense" in data else None
+            return MoveModel(data["weights"].astype(np.float32), data["bias"], settings, dense)
     except (OSError, KeyError, ValueError) as e:
         raise ModelFileError(f"{path}: cannot load the move model: {e}") from e
 
@@ -126,11 +136,13 @@ def default_model() -> MoveModel | None:
 def train(
     rows: Sequence[np.ndarray], targets: np.ndarray, mask: np.ndarray, *, l2: float = 1e-3,
     epochs: int = 300, lr: float = 0.05, settings: dict[str, float] | None = None,
+    dense: np.ndarray | None = None,
 ) -> MoveModel:
     """Fit the weights with full-batch Adam (deterministic: zero start, fixed steps).
 
     `targets` is (n, len(OUTPUTS)): a one-hot move, then 0/1 per kind and conditional; `mask`
     says which outputs each row is labelled for (the conditional only on concessions).
+    `dense` (n x m), when given, are extra features per row (a sentence embedding).
     """
     n, k, nm = len(rows), len(OUTPUTS), len(MOVES)
     used = np.unique(np.concatenate(list(rows)))  # train on the slots seen, scatter back after
@@ -138,7 +150,9 @@ def train(
     x = np.zeros((n, len(used)), dtype=np.float32)
     for i, slots in enumerate(rows):
         x[i, [col[int(s)] for s in slots]] = 1.0 / np.sqrt(max(1, len(slots)))
-    params = [np.zeros((len(used), k), dtype=np.float32), np.zeros(k, dtype=np.float32)]
+    if dense is not None:
+        x = np.hstack([x, dense.astype(np.float32)])
+    params = [np.zeros((x.shape[1], k), dtype=np.float32), np.zeros(k, dtype=np.float32)]
     moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
     t = targets.astype(np.float32)
     msk = mask.astype(np.float32)
@@ -159,5 +173,6 @@ def train(
             m2 += 0.001 * g * g
             p -= lr * (m1 / (1 - 0.9**step)) / (np.sqrt(m2 / (1 - 0.999**step)) + 1e-8)
     weights = np.zeros((DIM, k), dtype=np.float32)
-    weights[used] = params[0]
-    return MoveModel(weights, params[1], dict(settings or {}))
+    weights[used] = params[0][: len(used)]
+    extra = None if dense is None else params[0][len(used):].copy()
+    return MoveModel(weights, params[1], dict(settings or {}), extra)

@@ -58,10 +58,19 @@ class _Tok:
     text: str
     start: int
     end: int
+    after_stop: bool = False  # a sentence end (. ! ? ;) comes between it and the token before
+
+
+_STOP = re.compile(r"[.!?;]")
 
 
 def _tokens(text: str) -> list[_Tok]:
-    return [_Tok(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text.lower())]
+    low = text.lower()
+    out: list[_Tok] = []
+    for m in _TOKEN.finditer(low):
+        gap = low[out[-1].end:m.start()] if out else ""
+        out.append(_Tok(m.group(0), m.start(), m.end(), bool(_STOP.search(gap))))
+    return out
 
 
 def _digit_value(tok: str) -> float | None:
@@ -80,8 +89,10 @@ def _parse_words(toks: list[_Tok], i: int) -> tuple[float, int] | None:
     j = i
     seen = False
     while j < len(toks):
+        if j > i and toks[j].after_stop:  # "a hundred and fifty. one thousand" is two numbers
+            break
         w = toks[j].text
-        nxt = toks[j + 1].text if j + 1 < len(toks) else ""
+        nxt = toks[j + 1].text if j + 1 < len(toks) and not toks[j + 1].after_stop else ""
         if w in _SMALL:
             current += _SMALL[w]
         elif w in _TENS:
@@ -124,7 +135,8 @@ def _parse_number(toks: list[_Tok], i: int) -> tuple[float, int, str | None] | N
     value = _digit_value(t)
     if value is not None:
         used = 1
-        if i + 1 < len(toks) and toks[i + 1].text in ("k", "grand", "thousand", "million"):
+        if (i + 1 < len(toks) and not toks[i + 1].after_stop
+                and toks[i + 1].text in ("k", "grand", "thousand", "million")):
             value *= _SCALES[toks[i + 1].text]
             # "5k" and "two grand" are always money when spoken on a sales call.
             unit = "dollars" if toks[i + 1].text in ("k", "grand") else None

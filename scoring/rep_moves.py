@@ -11,11 +11,14 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
+
 from scoring.concessions import (
     CONDITION as _CONDITION, NEXT_STEP, Concession, ConcessionKind, canonical, concession_amount,
     scan_cues,
 )
-from scoring.move_model import KINDS, MoveModel, default_model, feature_slots
+from scoring.move_model import KINDS, MoveModel, Prediction, default_model, feature_slots
+from scoring.sentence_embedding import default_encoder
 
 
 class MoveKind(StrEnum):
@@ -174,6 +177,9 @@ def read_rules(
     moves: list[Move] = []
     tags: list[str] = []
     for cue in scan_cues(text, needed_minutes=needed_minutes):
+        if cue.theirs:  # someone else's offer, reported: the model learns it is no give-away
+            tags.append("cue:theirs")
+            continue
         state = "neg" if cue.negated else "ask" if cue.question else "give"
         tags += [f"cue:{cue.kind}:{state}", f"cue:{state}"]
         if cue.conditional:
@@ -235,27 +241,61 @@ def classify(
 
 
 def decide(
-    model: MoveModel, reading: RuleReading, text: str, asked: ConcessionKind | None = None
+    model: MoveModel, reading: RuleReading, text: str, asked: ConcessionKind | None = None,
+    embedding: np.ndarray | None = None,
 ) -> list[Move]:
-    """The turn's moves: the rules' when they found any; otherwise the model's reading when it
-    is sure enough, else UNCLEAR. Letting the model overrule or add to the rules' moves did no
-    better held out (docs/moves.md)."""
-    if reading.moves:
-        return list(reading.moves)
-    pred = model.predict(feature_slots(reading.canon, reading.question_mark, reading.tags))
+    """The turn's moves: the rules' when they found any, plus a give-away the model is very
+    sure of when the rules found only weak moves (settings["add_concede"]); otherwise the
+    model's reading when it is sure enough, else UNCLEAR (docs/moves.md). `embedding` (of
+    `reading.canon`) is computed here when the model reads one and none is given."""
     s = model.settings
+    moves = list(reading.moves)
+    if moves and not _may_add_concession(moves, s):
+        return moves
+    if model.dense is not None and embedding is None:
+        embedding = default_encoder().encode(reading.canon)
+    pred = model.predict(feature_slots(reading.canon, reading.question_mark, reading.tags),
+                         embedding)
+    if moves:  # only weak moves found: add the give-away when the model is sure of it
+        if pred.moves["concede"] >= s["add_concede"] and "cue:theirs" not in reading.tags:
+            moves.insert(0, _model_concession(pred, reading, text, asked, s))
+        return moves
+    if pred.move == "concede" and "cue:theirs" in reading.tags:
+        # Only someone else's offer was named ("they offer 15% off"): reported, not given.
+        rest = {m: p for m, p in pred.moves.items() if m != "concede"}
+        best = max(rest, key=rest.__getitem__)
+        return [Move(MoveKind(best))] if rest[best] >= s["unsure"] else [Move(MoveKind.UNCLEAR)]
     if pred.move == "concede":
         if pred.moves["concede"] < s["concede"]:
             return [Move(MoveKind.UNCLEAR)]
-        likeliest = ConcessionKind(max(KINDS, key=pred.kinds.__getitem__))
-        kind = asked if asked is not None else likeliest
-        amount, unit = concession_amount(kind, reading.canon)
-        conditional = pred.conditional >= s["conditional"]
-        return [Move(MoveKind.CONCEDE, concession=Concession(
-            kind, conditional, amount, unit, text.strip()))]
+        return [_model_concession(pred, reading, text, asked, s)]
     if pred.moves[pred.move] < s["unsure"]:
         return [Move(MoveKind.UNCLEAR)]
     return [Move(MoveKind(pred.move))]
+
+
+# Rule moves next to which the model may still find a give-away the rules missed ("Would
+# twenty be enough? Fine, twenty it is." reads as a question to the rules).
+_WEAK = {MoveKind.ASK_QUESTION, MoveKind.STATE_VALUE, MoveKind.PROPOSE_NEXT_STEP,
+         MoveKind.SMALL_TALK, MoveKind.APOLOGISE, MoveKind.HOLD_FIRM}
+
+
+def _may_add_concession(moves: list[Move], settings: dict[str, float]) -> bool:
+    # A refusal the rules tied to a topic ("I won't match their price") stays a refusal.
+    return settings.get("add_concede", 2.0) <= 1.0 and all(
+        m.kind in _WEAK and m.topic is None for m in moves)
+
+
+def _model_concession(
+    pred: Prediction, reading: RuleReading, text: str, asked: ConcessionKind | None,
+    settings: dict[str, float],
+) -> Move:
+    likeliest = ConcessionKind(max(KINDS, key=pred.kinds.__getitem__))
+    kind = asked if asked is not None else likeliest
+    amount, unit = concession_amount(kind, reading.canon)
+    conditional = pred.conditional >= settings["conditional"]
+    return Move(MoveKind.CONCEDE, concession=Concession(kind, conditional, amount, unit,
+                                                        text.strip()))
 
 
 def _accepted(asked: ConcessionKind | None, canon: str, text: str) -> Concession | None:

@@ -18,6 +18,7 @@ from scoring.hedges import detect_hedges
 from scoring.metrics import conversation_metrics
 from scoring.moves import (
     call_concessions,
+    last_pushed,
     next_steps,
     pressure_kinds,
     refusals,
@@ -60,9 +61,14 @@ def turn_to_dict(turn: Turn) -> dict:
     }
 
 
-def score_turn(turn: Turn) -> dict:
-    """Live evidence for one turn: its fillers, concessions and hedges (rep turns only)."""
+def score_turn(turn: Turn, *, prior: Sequence[Turn] = (), needed_minutes: float = 45) -> dict:
+    """Live evidence for one turn: its fillers, concessions and hedges (rep turns only).
+
+    `prior` are the call's turns before it: what the prospect last pushed for makes a bare
+    "okay" a concession, as in the scorecard (scoring/moves.py `call_concessions`)."""
     rep = turn.speaker == Speaker.REP
+    said = [t for t in prior if t.speaker == Speaker.PROSPECT]
+    asked = last_pushed(said[-1].text) if said else None
     fillers = detect_fillers(turn) if rep else []
     counts: dict[str, int] = {}
     for f in fillers:
@@ -81,7 +87,8 @@ def score_turn(turn: Turn) -> dict:
             "counts": counts,
             "events": [f.to_dict() for f in fillers],
         },
-        "concessions": [c.to_dict() for c in turn_concessions(turn)],
+        "concessions": [c.to_dict() for c in turn_concessions(
+            turn, asked=asked, needed_minutes=needed_minutes)],
         "hedges": {"total": len(hedges), "events": [h.to_dict() for h in hedges]},
     }
 

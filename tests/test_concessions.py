@@ -119,6 +119,21 @@ def test_words_to_number() -> None:
     assert words_to_number("soon") is None
 
 
+def test_numbers_do_not_run_across_sentence_ends() -> None:
+    said = find_quantities("A hundred and fifty. One thousand two hundred dollars.")
+    assert [(q.value, q.unit) for q in said] == [(150, None), (1200, "dollars")]
+    assert [q.value for q in find_quantities("Ten. Five thousand users is a lot.")] == [10, 5000]
+
+
+def test_the_competitors_offer_reported_back_is_no_give_away() -> None:
+    for text in ("They offer fifteen percent off, and free setup.",
+                 "The other vendor gives fifteen percent off, plus free training."):
+        assert detect_concessions(text) == [], text
+    # ...but the rep's own offer after theirs still is one.
+    [mine] = detect_concessions("They offer fifteen percent, and we can throw in free setup.")
+    assert mine.kind is ConcessionKind.SCOPE
+
+
 def _call(*lines: str) -> list:
     from scoring.turns import Speaker, Turn
 

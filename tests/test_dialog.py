@@ -348,3 +348,12 @@ def test_poor_audio_is_the_only_way_to_hear_you_cut_out(audio: AudioQuality) -> 
     clear = AudioQuality.from_words(2.0, -20.0, [0.9, 0.8, 0.95])
     assert not clear.poor
     assert p.respond("I can do ten percent.", at=6, audio=clear).state == "squeeze"
+
+
+def test_a_give_away_beside_a_walk_away_is_a_cave() -> None:
+    p = Prospect(CATALOG.get("price-pressure"), "normal")
+    p.opening()
+    line = p.respond("We may not be the right fit, but I can do ten percent off.", at=5)
+    assert {m.kind for m in line.moves} >= {MoveKind.WALK_AWAY, MoveKind.CONCEDE}
+    assert line.state == "squeeze" and p.outcome is None
+    assert [c.amount for c in p.concessions] == [10]

@@ -151,3 +151,19 @@ def test_the_learned_reader_places_what_the_rules_cannot(text: str, kind: Conces
     assert move.kind is MoveKind.CONCEDE and move.concession is not None
     assert move.concession.kind is kind and move.concession.quote == text
 
+
+def test_the_competitors_offer_is_not_conceded_by_the_model_either() -> None:
+    for text in ("They offer fifteen percent off, and free setup.",
+                 "They offer fifteen percent off and free setup, I know."):
+        assert MoveKind.CONCEDE not in kinds(classify(text)), text
+
+
+def test_a_bare_okay_is_flagged_live_after_a_push() -> None:
+    from scoring.scorecard import score_turn
+    from scoring.turns import Speaker, Turn
+
+    push = Turn(0, Speaker.PROSPECT, "Match their price and we can sign this week.", 0.0, 3.0)
+    okay = Turn(1, Speaker.REP, "Okay.", 4.0, 4.5)
+    [live] = score_turn(okay, prior=[push])["concessions"]
+    assert live["kind"] == "price" and live["turn"] == 1
+    assert score_turn(okay)["concessions"] == []  # nothing pushed for: nothing given

@@ -303,7 +303,8 @@ class CallSession:
                         "probability": w.probability} for w in turn.words],
             )
         )
-        await self._sink.send_event(ScoreEvent(**score_turn(turn)))
+        await self._sink.send_event(ScoreEvent(**score_turn(
+            turn, prior=self.turns[:-1], needed_minutes=self.scenario.needed_minutes)))
         return turn
 
     async def _speak(self, line: ProspectLine) -> None:
