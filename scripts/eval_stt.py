@@ -36,6 +36,7 @@ PATHS: dict[str, tuple[WhisperOptions, ...]] = {
     "base-beam5-2-threads": (replace(ACCURATE_OPTIONS, cpu_threads=2),),
     "base-greedy": (replace(ACCURATE_OPTIONS, beam_size=1),),
     "tiny-beam5": (replace(LIVE_OPTIONS, beam_size=5),),
+    "live-no-retry": (replace(LIVE_OPTIONS, fallback_temperatures=(0.0,)),),
 }
 
 

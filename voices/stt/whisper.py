@@ -41,6 +41,10 @@ class WhisperOptions:
     compute_type: str = "int8"
     short_window: bool = True  # encode a short turn's own length, not 30 s (short_window.py)
     guard: LoopGuardOptions = field(default_factory=LoopGuardOptions)
+    # The 30 s window's temperature fallback (Whisper's remedy), bounded: each step is one
+    # more decode, one sample each. The retry samples, so the rare turn that needs it can
+    # read differently from run to run (docs/transcripts.md).
+    fallback_temperatures: tuple[float, ...] = (0.0, 0.4)
 
 
 LIVE_OPTIONS = WhisperOptions()
@@ -167,9 +171,7 @@ class WhisperSTT:
             condition_on_previous_text=False,
             vad_filter=False,
             without_timestamps=False,
-            # Whisper's remedy, bounded: one retry at a higher temperature, one sample, so a
-            # fallback costs at most two decodes (docs/transcripts.md)
-            temperature=(0.0, 0.4),
+            temperature=self.options.fallback_temperatures,
             best_of=1,
         )
         words: list[TimedWord] = []
