@@ -54,8 +54,7 @@ async def test_live_and_replay_scorecards_agree_and_a_moment_can_be_practised(
         await page.wait_for_selector(".scenarios li[aria-selected=true]")
         await page.click("#call")
         await page.wait_for_selector(".transcript li.rep", timeout=60_000)
-        await page.wait_for_function(
-            "document.querySelectorAll('.transcript li.prospect').length >= 2", timeout=30_000)
+        await page.locator(".transcript li.prospect").nth(1).wait_for(timeout=30_000)
         await page.click("#hangup")
         await page.wait_for_selector("#scorecard:not([hidden]) .score-head", timeout=30_000)
         live = await page.eval_on_selector("#scorecard-body", _READ)
