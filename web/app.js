@@ -13,6 +13,7 @@ const state = {
   prospectStates: new Map(), // prospect turn -> dialog state, from the "prospect" events
   practice: null, // {state, line, prospect_turn}: the moment a practice call opens on
   signInRequired: true, // until /api/access says otherwise
+  ready: false, // the server accepted this call's start
 };
 // What the page did, for people debugging and for the browser tests.
 window.walkaway = { events: [], playedSamples: 0, sentFrames: 0, stoppedAudio: 0, stopLatencyMs: null,
@@ -164,6 +165,7 @@ async function startCall() {
   await state.player.resume();
   state.player.onIdle = () => { if (!state.ended) setStatus("listening", "listening"); };
   state.ended = false;
+  state.ready = false;
   state.lines.clear();
   state.prospectStates.clear();
   $("transcript").replaceChildren();
@@ -207,6 +209,7 @@ function onEvent(event) {
   window.walkaway.events.push(event);
   switch (event.type) {
     case "ready":
+      state.ready = true;
       state.player.sampleRate = event.sample_rate;
       $("who").textContent = `${event.scenario} · ${event.difficulty}`
         + (state.practice ? " · practising one moment" : "");
@@ -252,11 +255,28 @@ function onEvent(event) {
         location.assign("/login?next=/");
         return;
       }
+      if (!state.ready) {
+        refused(event);
+        return;
+      }
       notice(`Server: ${event.message}`);
       break;
     default:
       break;
   }
+}
+
+// The server would not start the call (a moment it cannot play, a full server...): say why,
+// let go of the microphone and go back to the picker.
+function refused(event) {
+  state.ended = true;
+  closeMic();
+  if (state.ws) state.ws.close();
+  if (event.code === "bad_practice") state.practice = null;
+  $("call-view").hidden = true;
+  $("picker").hidden = false;
+  $("call").disabled = !state.scenario;
+  notice(`The call did not start: ${event.message}`);
 }
 
 function hangUp() {

@@ -1,12 +1,14 @@
 """The rough edges a new user hit, in a real Chromium: the practice page's Sign out and My
 scores, an unknown scenario named on the page, Call when signed out (says why, never opens the
-microphone), 'no such call' without a player or Export, the replay transcript's cue for lines
-below its edge, and a prospect line lit word by word."""
+microphone), a practice moment the scenario cannot play (says why, back to the picker), 'no
+such call' without a player or Export, the replay transcript's cue for lines below its edge,
+and a prospect line lit word by word."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -17,6 +19,7 @@ from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import Role
 from tests.browser.pages import artifact, chromium
+from tests.browser.test_practice import fake_mic_file, mic_args
 from tests.support.storage_fixtures import record_demo_call
 from voices.engines import Engines
 
@@ -128,3 +131,30 @@ async def test_replay_transcript_cues_hidden_lines_and_lights_a_prospect_line_wo
         words = await page.eval_on_selector_all(".replay-transcript li.prospect .word",
                                                 "(ws) => ws.map((w) => w.innerText)")
         assert lit == [words[1], words[-2]]
+
+
+async def test_a_moment_the_scenario_cannot_play_is_refused_on_the_page(
+    site: Site, tmp_path: Path
+) -> None:
+    mic = fake_mic_file(tmp_path, lead_s=1.0, fixture="price_hold_piper", tail_s=5.0)
+    async with chromium(mic_args(mic)) as browser:
+        page = await browser.new_page()
+        await _sign_in(page, site.base, "/%3Fscenario%3Dprice-pressure%26practice_state%3D"
+                       "haggling%26practice_line%3DMake%2520it%2520twenty.%26practice_turn%3D2")
+        await page.wait_for_selector("#logout:not([hidden])")
+        assert "Make it twenty." in await page.inner_text("#notice")
+        await page.click("#call")
+        notice = page.locator("#notice", has_text="The call did not start")
+        await notice.wait_for()
+        text = await notice.inner_text()
+        assert "no state 'haggling' to practise in price-pressure" in text and "squeeze" in text
+        assert await page.is_visible("#picker") and not await page.is_visible("#call-view")
+        assert await page.evaluate(
+            "window.walkaway.events.filter((e) => e.type === 'ready').length") == 0
+        # the next Call is an ordinary call from the scenario's start
+        await page.click("#call")
+        await page.wait_for_selector(".transcript li.prospect")
+        first = await page.evaluate("window.walkaway.events.find((e) => e.type === 'prospect')")
+        assert first["state"] == "opening"
+        await page.click("#hangup")
+        await page.wait_for_selector("#scorecard:not([hidden])", timeout=30_000)
