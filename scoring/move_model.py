@@ -71,26 +71,18 @@ class Prediction:
 
 @dataclass(frozen=True)
 class MoveModel:
-    """Weights (DIM x len(OUTPUTS)) and biases; `settings` holds the decision thresholds.
-    `dense` (embedding size x len(OUTPUTS)) is set when the model also reads a sentence
-    embedding (scoring/sentence_embedding.py)."""
+    """Weights (DIM x len(OUTPUTS)) and biases; `settings` holds the decision thresholds."""
 
     weights: np.ndarray
     bias: np.ndarray
     settings: dict[str, float]
-    dense: np.ndarray | None = None
 
-    def logits(self, slots: np.ndarray, embedding: np.ndarray | None = None) -> np.ndarray:
+    def logits(self, slots: np.ndarray) -> np.ndarray:
         scale = 1.0 / np.sqrt(max(1, len(slots)))
-        z = self.weights[slots].sum(axis=0) * scale + self.bias
-        if self.dense is not None:
-            if embedding is None:
-                raise ValueError("this move model reads a sentence embedding; pass one")
-            z = z + embedding @ self.dense
-        return z
+        return self.weights[slots].sum(axis=0) * scale + self.bias
 
-    def predict(self, slots: np.ndarray, embedding: np.ndarray | None = None) -> Prediction:
-        z = self.logits(slots, embedding).astype(np.float64)
+    def predict(self, slots: np.ndarray) -> Prediction:
+        z = self.logits(slots).astype(np.float64)
         m = z[: len(MOVES)]
         p = np.exp(m - m.max())
         p /= p.sum()
@@ -106,7 +98,6 @@ class MoveModel:
             path, weights=self.weights.astype(np.float16), bias=self.bias.astype(np.float32),
             setting_names=np.array(keys), setting_values=np.array([self.settings[k] for k in keys]),
             outputs=np.array(OUTPUTS),
-            **({} if self.dense is None else {"dense": self.dense.astype(np.float16)}),
         )
 
 
@@ -118,8 +109,7 @@ def load_model(path: Path = MODEL_PATH) -> MoveModel:
                 raise ModelFileError(f"{path}: trained for other outputs; retrain it")
             settings = dict(zip(data["setting_names"].tolist(),
                                 map(float, data["setting_values"].tolist())))
-            dense = data["dense"].astype(np.float32) if "dense" in data else None
-            return MoveModel(data["weights"].astype(np.float32), data["bias"], settings, dense)
+            return MoveModel(data["weights"].astype(np.float32), data["bias"], settings)
     except (OSError, KeyError, ValueError) as e:
         raise ModelFileError(f"{path}: cannot load the move model: {e}") from e
 
@@ -136,13 +126,13 @@ def default_model() -> MoveModel | None:
 def train(
     rows: Sequence[np.ndarray], targets: np.ndarray, mask: np.ndarray, *, l2: float = 1e-3,
     epochs: int = 300, lr: float = 0.05, settings: dict[str, float] | None = None,
-    dense: np.ndarray | None = None,
 ) -> MoveModel:
     """Fit the weights with full-batch Adam (deterministic: zero start, fixed steps).
 
     `targets` is (n, len(OUTPUTS)): a one-hot move, then 0/1 per kind and conditional; `mask`
-    says which outputs each row is labelled for (the conditional only on concessions).
-    `dense` (n x m), when given, are extra features per row (a sentence embedding).
+    says which outputs each row is labelled for (the conditional only on concessions). A row
+    masked for moves whose targets are all zero says only "no give-away" ("Wave goodbye to
+    the setup headaches."): it is fitted to a low concede probability, -log(1 - p).
     """
     n, k, nm = len(rows), len(OUTPUTS), len(MOVES)
     used = np.unique(np.concatenate(list(rows)))  # train on the slots seen, scatter back after
@@ -150,12 +140,14 @@ def train(
     x = np.zeros((n, len(used)), dtype=np.float32)
     for i, slots in enumerate(rows):
         x[i, [col[int(s)] for s in slots]] = 1.0 / np.sqrt(max(1, len(slots)))
-    if dense is not None:
-        x = np.hstack([x, dense.astype(np.float32)])
-    params = [np.zeros((x.shape[1], k), dtype=np.float32), np.zeros(k, dtype=np.float32)]
+    params = [np.zeros((len(used), k), dtype=np.float32), np.zeros(k, dtype=np.float32)]
     moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
     t = targets.astype(np.float32)
     msk = mask.astype(np.float32)
+    # Rows labelled only "not a give-away": no move label and no kind.
+    only_not = ((msk[:, :nm].sum(axis=1) == 0) & (t[:, nm:nm + len(KINDS)].sum(axis=1) == 0)
+                & (msk[:, nm:nm + len(KINDS)].sum(axis=1) > 0)).astype(np.float32)[:, None]
+    concede = MOVES.index("concede")
     for step in range(1, epochs + 1):
         w, b = params
         z = x @ w + b
@@ -164,6 +156,11 @@ def train(
         pm = np.exp(zm)
         pm /= pm.sum(axis=1, keepdims=True)
         grad[:, :nm] = (pm - t[:, :nm]) * msk[:, :nm]
+        # d/dz of -log(1 - p_concede): p_concede at concede, -p_c p_j / (1 - p_c) elsewhere.
+        pc = pm[:, concede:concede + 1]
+        not_grad = -pc * pm / np.maximum(1.0 - pc, 1e-6)
+        not_grad[:, concede] = pc[:, 0]
+        grad[:, :nm] += only_not * not_grad
         grad[:, nm:] = (1.0 / (1.0 + np.exp(-z[:, nm:])) - t[:, nm:]) * msk[:, nm:]
         grads = [x.T @ grad / n + l2 * w, grad.mean(axis=0)]
         for p, g, (m1, m2) in zip(params, grads, moments):
@@ -173,6 +170,5 @@ def train(
             m2 += 0.001 * g * g
             p -= lr * (m1 / (1 - 0.9**step)) / (np.sqrt(m2 / (1 - 0.999**step)) + 1e-8)
     weights = np.zeros((DIM, k), dtype=np.float32)
-    weights[used] = params[0][: len(used)]
-    extra = None if dense is None else params[0][len(used):].copy()
-    return MoveModel(weights, params[1], dict(settings or {}), extra)
+    weights[used] = params[0]
+    return MoveModel(weights, params[1], dict(settings or {}))

@@ -11,14 +11,11 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-import numpy as np
-
 from scoring.concessions import (
     CONDITION as _CONDITION, NEXT_STEP, Concession, ConcessionKind, canonical, concession_amount,
     scan_cues,
 )
 from scoring.move_model import KINDS, MoveModel, Prediction, default_model, feature_slots
-from scoring.sentence_embedding import default_encoder
 
 
 class MoveKind(StrEnum):
@@ -241,21 +238,16 @@ def classify(
 
 
 def decide(
-    model: MoveModel, reading: RuleReading, text: str, asked: ConcessionKind | None = None,
-    embedding: np.ndarray | None = None,
+    model: MoveModel, reading: RuleReading, text: str, asked: ConcessionKind | None = None
 ) -> list[Move]:
     """The turn's moves: the rules' when they found any, plus a give-away the model is very
     sure of when the rules found only weak moves (settings["add_concede"]); otherwise the
-    model's reading when it is sure enough, else UNCLEAR (docs/moves.md). `embedding` (of
-    `reading.canon`) is computed here when the model reads one and none is given."""
+    model's reading when it is sure enough, else UNCLEAR (docs/moves.md)."""
     s = model.settings
     moves = list(reading.moves)
     if moves and not _may_add_concession(moves, s):
         return moves
-    if model.dense is not None and embedding is None:
-        embedding = default_encoder().encode(reading.canon)
-    pred = model.predict(feature_slots(reading.canon, reading.question_mark, reading.tags),
-                         embedding)
+    pred = model.predict(feature_slots(reading.canon, reading.question_mark, reading.tags))
     if moves:  # only weak moves found: add the give-away when the model is sure of it
         if pred.moves["concede"] >= s["add_concede"] and "cue:theirs" not in reading.tags:
             moves.insert(0, _model_concession(pred, reading, text, asked, s))

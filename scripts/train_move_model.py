@@ -5,8 +5,8 @@ tests/data/rep_sentences.yaml (never the frozen test files), picks the regularis
 decision thresholds by 5-fold cross-validation on the tune items, prints the held-out figures
 next to the rules alone, and writes scoring/move_model.npz trained on everything.
 
-    python scripts/train_move_model.py [--check] [--embedding SCALE] [--curve]
-    # --check: report only; --embedding: also read the sentence embedding, scaled;
+    python scripts/train_move_model.py [--check] [--validate] [--curve]
+    # --check: report only; --validate: keep a third of tune_more.yaml out and measure on it;
     # --curve: held-out figures when training on a share of the other folds
 """
 
@@ -52,16 +52,6 @@ def _seed_items() -> list[dict]:
     return out
 
 
-_EMBEDDINGS: dict[str, np.ndarray] = {}
-
-
-def _embedding(canon: str) -> np.ndarray:
-    if canon not in _EMBEDDINGS:
-        from scoring.sentence_embedding import default_encoder
-        _EMBEDDINGS[canon] = default_encoder().encode(canon)
-    return _EMBEDDINGS[canon]
-
-
 def _row(item: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     kw = eval_moves._classifier_kwargs(item.get("scenario"))
     reading = read_rules(item["text"], **kw)
@@ -84,18 +74,9 @@ def _row(item: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return slots, target, mask
 
 
-def _fit(items: list[dict], l2: float, embedding_scale: float = 0.0) -> mm.MoveModel:
+def _fit(items: list[dict], l2: float) -> mm.MoveModel:
     rows, targets, masks = zip(*(_row(i) for i in items))
-    dense = None
-    if embedding_scale:
-        canons = [(r.canon if (r := read_rules(i["text"], **eval_moves._classifier_kwargs(
-            i.get("scenario")))) else "") for i in items]
-        dense = embedding_scale * np.stack([_embedding(c) for c in canons])
-    model = mm.train(list(rows), np.stack(targets), np.stack(masks), l2=l2, dense=dense)
-    if model.dense is not None:  # fold the scale in: the shipped model reads the plain vector
-        model = mm.MoveModel(model.weights, model.bias, model.settings,
-                             model.dense * embedding_scale)
-    return model
+    return mm.train(list(rows), np.stack(targets), np.stack(masks), l2=l2)
 
 
 @functools.lru_cache(maxsize=None)
@@ -110,8 +91,7 @@ def _classifier(model: mm.MoveModel | None):
             return [Move(MoveKind.UNCLEAR)]
         if model is None:
             return list(reading.moves) or [Move(MoveKind.UNCLEAR)]
-        emb = _embedding(reading.canon) if model.dense is not None else None
-        return decide(model, reading, text, asked, emb)
+        return decide(model, reading, text, asked)
     return classify
 
 
@@ -124,7 +104,7 @@ def _held_out(
     """Each fold read by the model trained without it: all items, and those never tuned on."""
     total, unseen = eval_moves.Tally(), eval_moves.Tally()
     for fold, model in zip(folds, models):
-        classify = _classifier(mm.MoveModel(model.weights, model.bias, settings, model.dense))
+        classify = _classifier(mm.MoveModel(model.weights, model.bias, settings))
         for part in ([i for i in fold if i["_unseen"]], [i for i in fold if not i["_unseen"]]):
             t, _ = eval_moves.evaluate(part, classify)
             _add(total, t)
@@ -153,8 +133,6 @@ def _line(name: str, t: eval_moves.Tally) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report only; write no model")
-    parser.add_argument("--embedding", type=float, default=0.0, metavar="SCALE",
-                        help="also read the sentence embedding (times SCALE); 0: not")
     parser.add_argument("--curve", action="store_true",
                         help="held-out figures with a share of the training folds")
     parser.add_argument("--validate", action="store_true",
@@ -175,19 +153,21 @@ def main(argv: list[str] | None = None) -> int:
     rules, _ = eval_moves.evaluate(tune, _classifier(None))
     print(_line("rules only (all tune items)", rules))
     if args.curve:
-        for share in (0.25, 0.5, 0.75, 1.0):
+        for quarters in (1, 2, 3, 4):  # every part of the corpus thinned alike
             models = []
             for f in range(FOLDS):
                 train = [i for g, fold in enumerate(folds) if g != f for i in fold]
-                models.append(_fit(train[: int(len(train) * share)] + seed, L2[0], args.embedding))
+                train = [i for n, i in enumerate(train) if n % 4 < quarters]
+                models.append(_fit(train + seed, L2[0]))
+            share = quarters / 4
             total, unseen = _held_out(folds, models, CURVE_SETTINGS)
             print(_line(f"curve: {share:.0%} of the training folds", total))
             print(_line("  of which never tuned on", unseen))
         return 0
     best: tuple[float, dict[str, float], eval_moves.Tally, eval_moves.Tally] | None = None
     for l2 in L2:
-        models = [_fit([i for g, fold in enumerate(folds) if g != f for i in fold] + seed, l2,
-                       args.embedding) for f in range(FOLDS)]
+        models = [_fit([i for g, fold in enumerate(folds) if g != f for i in fold] + seed, l2)
+                  for f in range(FOLDS)]
         for unsure, cond, concede, add in itertools.product(UNSURE, CONDITIONAL, CONCEDE,
                                                            ADD_CONCEDE):
             settings = {"unsure": unsure, "conditional": cond, "concede": concede,
@@ -202,9 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     chosen = best[1]
     print(_line(f"held-out (chosen: {chosen})", best[2]))
     print(_line("  of which never tuned on", best[3]))
-    model = _fit(tune + seed, chosen["l2"], args.embedding)
+    model = _fit(tune + seed, chosen["l2"])
     final = mm.MoveModel(model.weights, model.bias,
-                         {k: v for k, v in chosen.items() if k != "l2"}, model.dense)
+                         {k: v for k, v in chosen.items() if k != "l2"})
     if validation:
         print(_line(f"validation ({len(validation)} of {VALIDATION_FROM.name})",
                     eval_moves.evaluate(validation, _classifier(final))[0]))

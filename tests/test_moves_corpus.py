@@ -21,17 +21,22 @@ CORPUS = ROOT / "tests" / "data" / "moves"
 # (file, figure) -> (lowest allowed, or highest allowed for the "flagged"/"false" rates).
 FLOORS = {
     "frozen_test.yaml": {
-        "concession found, right kind": 0.83, "conditional right": 0.95, "amount right": 0.94,
-        "refusals/questions flagged": 0.045, "false concession rate": 0.035,
-        "move accuracy": 0.83,
+        "concession found, right kind": 0.87, "conditional right": 0.97, "amount right": 0.95,
+        "refusals/questions flagged": 0.06, "false concession rate": 0.045,
+        "move accuracy": 0.86,
     },
     "fresh_2026-11-29.yaml": {
-        "concession found, right kind": 0.66, "conditional right": 0.9,
-        "refusals/questions flagged": 0.09, "move accuracy": 0.65,
+        "concession found, right kind": 0.71, "conditional right": 0.95,
+        "refusals/questions flagged": 0.09, "false concession rate": 0.1, "move accuracy": 0.72,
     },
     "tune.yaml": {
-        "concession found, right kind": 0.94, "conditional right": 0.97,
-        "refusals/questions flagged": 0.02, "false concession rate": 0.02, "move accuracy": 0.95,
+        "concession found, right kind": 0.95, "conditional right": 0.99,
+        "refusals/questions flagged": 0.015, "false concession rate": 0.015,
+        "move accuracy": 0.96,
+    },
+    "tune_more.yaml": {
+        "concession found, right kind": 0.92, "conditional right": 0.98,
+        "refusals/questions flagged": 0.06, "false concession rate": 0.05, "move accuracy": 0.9,
     },
 }
 _AT_MOST = ("refusals/questions flagged", "false concession rate")
