@@ -19,6 +19,7 @@ from server.call.prefetch import LinePrefetcher
 from server.http import api, pages, redact
 from server.http.auth import prepare_setup
 from server.http.crossorigin import CrossOriginGuard
+from server.http.security_headers import SecurityHeaders
 from server.http.socket import call_socket
 from server.http.state import AppState, get_catalog
 from server.http.throttle import SignInThrottle
@@ -58,7 +59,10 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
             await state.prefetcher.close()
             await state.store.close()
 
-    app = FastAPI(title="walkaway", version="0.1.0", lifespan=lifespan)
+    # no /docs or /redoc: FastAPI's pages load Swagger UI and ReDoc from a CDN, unpinned, with
+    # an inline script the CSP refuses; /openapi.json stays for any local viewer
+    app = FastAPI(title="walkaway", version="0.1.0", lifespan=lifespan, docs_url=None,
+                  redoc_url=None)
     state = AppState(
         settings=settings,
         store=CallStore(settings.storage()),
@@ -71,6 +75,7 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
         _LOGGER.error("scenario not loaded: %s", error)
 
     app.add_middleware(CrossOriginGuard)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so on the guard's 403 too
     app.add_api_websocket_route("/ws/call", call_socket)
     app.include_router(api.router)
     app.include_router(pages.router)

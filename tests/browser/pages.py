@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, Page, async_playwright
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -34,3 +36,15 @@ def artifact(name: str) -> Path:
     """Where a test keeps a screenshot for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
+
+
+async def wait_until(page: Page, expression: str, timeout: float = 30_000) -> None:
+    """Poll a JavaScript expression until it is truthy (`timeout` in ms, as Playwright's).
+
+    Not `page.wait_for_function`: Playwright runs its predicate through eval(), which the
+    pages' Content-Security-Policy refuses; `page.evaluate` goes through DevTools instead."""
+    deadline = time.monotonic() + timeout / 1000
+    while not await page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout / 1000:g} s for {expression}")
+        await asyncio.sleep(0.02)

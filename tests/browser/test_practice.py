@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.browser.pages import artifact, chromium
+from tests.browser.pages import artifact, chromium, wait_until
 from tests.support.helpers import FIXTURES
 from voices.audio import SAMPLE_RATE, read_audio, write_wav
 
@@ -41,9 +41,9 @@ async def test_rep_talks_to_the_prospect_and_sees_a_scorecard(live_url: str, tmp
         await page.wait_for_selector(".transcript li.rep", timeout=60_000)
         rep_text = (await page.inner_text(".transcript li.rep")).lower()
         assert "discount" in rep_text
-        await page.wait_for_function("document.querySelectorAll('.transcript li.prospect').length >= 2",
+        await wait_until(page, "document.querySelectorAll('.transcript li.prospect').length >= 2",
                                      timeout=30_000)
-        await page.wait_for_function("window.walkaway.playedSamples > 0.5 * 22050", timeout=30_000)
+        await wait_until(page, "window.walkaway.playedSamples > 0.5 * 22050", timeout=30_000)
         await page.screenshot(path=str(artifact("practice-call.png")), full_page=True)
         await page.click("#hangup")
         await page.wait_for_selector("#scorecard:not([hidden])", timeout=30_000)
@@ -72,7 +72,7 @@ async def test_barge_in_stops_the_prospect(
         await page.goto(f"{base}/?scenario=price-pressure")
         await page.wait_for_selector(".scenarios li[aria-selected=true]")
         await page.click("#call")
-        await page.wait_for_function("window.walkaway.stoppedAudio > 0", timeout=30_000)
+        await wait_until(page, "window.walkaway.stoppedAudio > 0", timeout=30_000)
         await page.wait_for_selector(".transcript li.prospect.cut", timeout=10_000)
         stop_ms = await page.evaluate("window.walkaway.stopLatencyMs")
         assert stop_ms is not None and stop_ms <= 150

@@ -15,6 +15,7 @@ from server.http.app import create_app
 from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import CallStore, Role
+from tests.browser.pages import wait_until
 from tests.support.storage_fixtures import record_demo_call
 from voices.engines import Engines
 
@@ -75,10 +76,10 @@ async def test_replay_page_plays_lights_the_spoken_word_and_seeks_by_marker(
             await link.click()
 
             await page.wait_for_url(f"**/calls/{replay_site.call_id}")
-            await page.wait_for_function("window.walkawayReplay?.peaks != null")
+            await wait_until(page, "window.walkawayReplay?.peaks != null")
             await page.wait_for_selector(".marker.concession")
             await page.click("#play")
-            await page.wait_for_function("!document.getElementById('audio').paused")
+            await wait_until(page, "!document.getElementById('audio').paused")
             await page.wait_for_selector(".word.current")  # the prospect's opening line
             first = await page.evaluate(_CURRENT_START)
 
@@ -86,8 +87,8 @@ async def test_replay_page_plays_lights_the_spoken_word_and_seeks_by_marker(
             rep_word = page.locator(".replay-transcript li.rep .word").first
             await rep_word.click()
             word_start = float(await rep_word.get_attribute("data-start") or 0)
-            await page.wait_for_function(f"({_CURRENT_START})() >= {word_start}")
-            await page.wait_for_function(f"({_CURRENT_START})() > {word_start}", timeout=10_000)
+            await wait_until(page, f"({_CURRENT_START})() >= {word_start}")
+            await wait_until(page, f"({_CURRENT_START})() > {word_start}", timeout=10_000)
             assert await page.evaluate(_CURRENT_START) > first
 
             # a marker seeks to the moment it marks
@@ -95,9 +96,9 @@ async def test_replay_page_plays_lights_the_spoken_word_and_seeks_by_marker(
             at = float(await marker.get_attribute("data-start") or 0)
             await page.evaluate("document.getElementById('audio').currentTime = 0")
             await marker.click()
-            await page.wait_for_function(
+            await wait_until(page, 
                 f"Math.abs(document.getElementById('audio').currentTime - {at}) < 1.0")
-            await page.wait_for_function(f"({_CURRENT_START})() >= {at} - 1.0")
+            await wait_until(page, f"({_CURRENT_START})() >= {at} - 1.0")
             await page.screenshot(path=str(ARTIFACTS / "replay-call.png"), full_page=True)
             assert not errors, errors
         finally:
