@@ -82,7 +82,8 @@ class Settings(BaseSettings):
     )
     session_days: float = 14.0
     signin_failures_per_name: int = Field(
-        default=5, ge=1, description="wrong passwords for one name before sign-ins wait"
+        default=5, ge=1, description="wrong passwords for one name from one address (or one "
+        "browser that signed in before) before each next try waits, twice as long each time"
     )
     signin_failures_per_address: int = Field(
         default=20, ge=1, description="failed sign-ins from one address before it waits"

@@ -68,7 +68,8 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
         store=CallStore(settings.storage()),
         calls=CallRegistry(settings.max_calls, settings.max_calls_per_user),
         catalog=load_catalog(settings.scenario_dir),
-        signin_throttle=SignInThrottle(settings.signin_window_s),
+        signin_throttle=SignInThrottle(settings.signin_window_s,
+                                       pair_free=settings.signin_failures_per_name),
     )
     app.state = state  # typed, in place of Starlette's attribute bag (server/http/state.py)
     for error in state.catalog.errors:

@@ -22,9 +22,12 @@ from server.http.crossorigin import same_origin
 from server.http.state import AppState, get_settings, get_store
 from server.settings import Settings
 from server.storage import CallStore, TokenKind, User
+from server.storage.accounts import hash_token
 
 _LOGGER = logging.getLogger(__name__)
 SESSION_COOKIE = "walkaway_session"
+DEVICE_COOKIE = "walkaway_device"  # a browser that signed in before (server/http/throttle.py)
+_DEVICE_TTL = timedelta(days=365)
 
 _bearer = HTTPBearer(auto_error=False, description="an API token from `walkaway users add`")
 _cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False,
@@ -108,6 +111,25 @@ def start_session(request: Request, response: Response, user: User) -> None:
         SESSION_COOKIE, token, max_age=int(ttl.total_seconds()), httponly=True,
         samesite="lax", path="/",
         secure=settings.cookie_secure or request.url.scheme == "https",
+    )
+
+
+def known_device(request: Request, name: str) -> str | None:
+    """The throttle key of this browser if it signed in as `name` before, else None."""
+    cookie = request.cookies.get(DEVICE_COOKIE)
+    if not cookie:
+        return None
+    user = get_store(request).accounts.user_for_token(cookie, TokenKind.DEVICE)
+    return f"device:{hash_token(cookie)[:16]}" if user and user.name == name.strip() else None
+
+
+def remember_device(request: Request, response: Response, user: User) -> None:
+    """Mark this browser as one `user` signs in from; sent back to POST /api/login only."""
+    token = get_store(request).accounts.issue_token(user.id, TokenKind.DEVICE, _DEVICE_TTL)
+    response.set_cookie(
+        DEVICE_COOKIE, token, max_age=int(_DEVICE_TTL.total_seconds()), httponly=True,
+        samesite="strict", path="/api/login",
+        secure=get_settings(request).cookie_secure or request.url.scheme == "https",
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.storage.accounts import AccountError, Accounts, User
+from server.storage.accounts import AccountError, Accounts, TokenInfo, User
 from server.storage.models import CallStatus, Role, TokenKind
 from server.storage.recorder import CALL_ID, CallRecorder, CallStore, StorageError
 from server.storage.repository import CallFilter, CallRecord, CallRepository
@@ -19,6 +19,7 @@ __all__ = [
     "CallStore",
     "Role",
     "StorageError",
+    "TokenInfo",
     "TokenKind",
     "User",
 ]

@@ -24,6 +24,7 @@ class CallStatus(StrEnum):
 class TokenKind(StrEnum):
     SESSION = "session"  # a browser sign-in, sent as a cookie
     API = "api"  # a bearer token for scripts and the WebSocket
+    DEVICE = "device"  # a browser that signed in before: its sign-ins skip the stranger's wait
 
 
 class Base(DeclarativeBase):
@@ -38,6 +39,8 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # a removed user keeps their row, so their calls keep a name; they cannot sign in
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class TokenRow(Base):
@@ -46,10 +49,12 @@ class TokenRow(Base):
     __tablename__ = "tokens"
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[str] = mapped_column(String(16), unique=True)  # names it in lists and revocation
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    label: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class CallRow(Base):
