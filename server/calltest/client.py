@@ -90,6 +90,7 @@ class ScriptOptions:
     trailing_silence_s: float = 1.2  # silence after a turn, so end-of-turn fires
     reply_timeout_s: float = 60.0
     extra_start: dict[str, Any] = field(default_factory=dict)
+    token: str | None = None  # an API token, for a server that needs sign-in
 
 
 class _Listener:
@@ -236,6 +237,8 @@ async def _play(
     result = listener.result
     start = {"type": "start", "scenario": options.scenario, "sample_rate": SAMPLE_RATE,
              "difficulty": options.difficulty, "seed": options.seed, **options.extra_start}
+    if options.token:
+        start["token"] = options.token
     await ws.send(json.dumps(start))
     if not await listener.wait_for(lambda: bool(result.of_type("ready") or result.of_type("error")),
                                    options.reply_timeout_s):

@@ -69,6 +69,9 @@ def call(
     as_json: Annotated[bool, typer.Option("--json", help="print the scorecard as JSON")] = False,
     url: Annotated[str | None, typer.Option(help="ws://host:port/ws/call of a running server")]
     = None,
+    token: Annotated[str | None, typer.Option(envvar="WALKAWAY_TOKEN",
+                                              help="API token for --url (`walkaway users token`)")]
+    = None,
 ) -> None:
     """Play a scripted call from audio files through the real WebSocket protocol."""
     from server.calltest.client import CallClientError, ScriptOptions, run_scripted_call
@@ -79,7 +82,8 @@ def call(
     except AudioDecodeError as err:
         _ERR.print(f"[red]error:[/red] {err}")
         raise typer.Exit(2) from err
-    options = ScriptOptions(scenario=scenario, difficulty=difficulty, seed=seed, fast=fast)
+    options = ScriptOptions(scenario=scenario, difficulty=difficulty, seed=seed, fast=fast,
+                            token=token if url is not None else None)
 
     def show(event: dict[str, Any]) -> None:
         if as_json:
