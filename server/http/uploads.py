@@ -76,8 +76,8 @@ async def score_upload(request: Request, store: CallStore, *, call_id: str, user
         await _score_upload(request, store, call_id=call_id, user_id=user_id,
                             scenario=scenario, filename=filename)
     except UploadError as err:
-        # %r: the name is the caller's, and a newline in it must not start a log line
-        _LOGGER.info("upload %r refused (%d): %s", filename, err.status_code, err.message)
+        # the name is the caller's: the log escapes its control characters (server/http/redact.py)
+        _LOGGER.info("upload %s refused (%d): %s", filename, err.status_code, err.message)
         raise
 
 
@@ -120,5 +120,5 @@ async def _score_upload(request: Request, store: CallStore, *, call_id: str,
     )
     await store.save_recording(call_id=call_id, user_id=user_id, scenario=scenario, rep=audio,
                                scorecard=scorecard)
-    _LOGGER.info("upload %r stored as call %s (%.1f s)", filename, call_id,
+    _LOGGER.info("upload %s stored as call %s (%.1f s)", filename, call_id,
                  len(audio) / SAMPLE_RATE)
