@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from server.cli.main import app as cli
 from server.http.app import create_app
-from server.http.auth import DEVICE_COOKIE, SESSION_COOKIE
+from server.http.auth import DEVICE_COOKIE
 from server.http.inprocess import serve_in_process
 from server.http.throttle import GrowingDelays
 from server.settings import Settings

@@ -22,7 +22,6 @@ from server.http.auth import (
     start_session,
 )
 from server.http.state import app_state, get_settings, get_store
-from server.http.throttle import SignInThrottle
 from server.storage import CALL_ID, AccountError, CallStore, Role, TokenInfo, TokenKind, User
 
 _LOGGER = logging.getLogger(__name__)
