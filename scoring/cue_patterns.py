@@ -146,4 +146,13 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|include|offer)\w*(?: you)? (?:an? )?(?:extra |additional |bonus )?" + N
        + r" (?:extra |additional |bonus |free )?(?:months|days)\b|\b(?:upgrade|bump) you\b"
        r"|\b(?:extra|additional|bonus) (?:seats?|licen[cs]es?|users?|training|support|months?)\b"),
+    # promises of what the product does not do (the bad-fit scenario, docs/moves.md): building
+    # a custom feature or integration, or guaranteeing a date; "we can not build it" is a refusal
+    _p(_K.SCOPE, r"\b(?:build|develop|code|create|add|write|deliver)\w*\b(?: [\w-]+){0,4}?"
+       r" (?:integration|connector|custom (?:module|feature|report|reports|build|version"
+       r"|workflow)|(?:a|the|that|your) (?:link|module|feature|plug-?in)\b)"
+       r"|\bcustom[- ](?:build|development)\b|\bon-?premises? (?:install\w*|version|setup)\b"
+       r"|\b(?:will|can|could|going to) (?:\w+ )?(?:integrate|hook into|connect to)\b"
+       r"|\b(?:guarantee|promise|commit to)\w*\b[^.?!]*\b(?:live|go-live|launch|deadline"
+       r"|integration|connector|module|custom|on-?premises?|link|something|anything|that)\b"),
 )
