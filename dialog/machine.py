@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from scoring.rep_moves import Move, MoveKind, classify
 from dialog.outcomes import Outcome
-from dialog.scenario import Difficulty, Scenario, Transition
+from dialog.scenario import ENDING_OUTCOMES, Difficulty, Scenario, Transition, line_fields
+from dialog.slots import REP_SLOTS, RepSlots, read_slots
 from dialog.speech import AudioQuality, say_number
 from scoring.canonical import strip_fillers
 from scoring.concessions import Concession
@@ -70,6 +71,9 @@ class Prospect:
         self._outcome: Outcome | None = None
         self._opening: ProspectLine | None = None
         self._last_line: dict[str, str] = {}
+        # every line said this call, so none is said twice (docs/scenarios.md)
+        self._said: set[str] = set()
+        self._slots = RepSlots()
         self._firm = 0
         self._caves = 0
         self._stalls = 0
@@ -87,7 +91,12 @@ class Prospect:
 
     @property
     def outcome(self) -> Outcome | None:
-        return self._outcome
+        """How the call stands after the prospect's last line: the end it reached, else the
+        standing outcome of its state (it agreed, and the rep may hang up), else None."""
+        if self._outcome is not None:
+            return self._outcome
+        standing = self.scenario.states[self._state].outcome
+        return None if standing is None else self._counted(standing)
 
     @property
     def finished(self) -> bool:
@@ -135,8 +144,13 @@ class Prospect:
         return self._opening
 
     def acknowledgement(self) -> str:
-        """A murmur for a pause in the rep's turn ("Mm."); commits the prospect to nothing."""
-        return self._pick_line("_ack", self.scenario.acknowledgements, self._ack_rng)
+        """A murmur for a pause in the rep's turn ("Mm."); commits the prospect to nothing.
+        Murmurs may come again: they are not lines, and a rep may pause often."""
+        options = [ln for ln in self.scenario.acknowledgements
+                   if ln != self._last_line.get("_ack")] or self.scenario.acknowledgements
+        line = self._ack_rng.choice(options)
+        self._last_line["_ack"] = line
+        return line
 
     def respond(
         self, rep_text: str, at: float, *, audio: AudioQuality | None = None
@@ -149,6 +163,7 @@ class Prospect:
         """
         self._check_open()
         self._silences = 0
+        self._slots = RepSlots()
         if audio is not None and audio.poor:
             return self._stall((Move(MoveKind.UNCLEAR),), self.scenario.poor_audio_lines, rep_text)
         fair = self.scenario.states[self._state].fair_offer
@@ -159,6 +174,7 @@ class Prospect:
         if found == {MoveKind.UNCLEAR}:
             return self._stall(moves, self.scenario.unclear_lines, rep_text)
         self._turns += 1
+        self._slots = read_slots(rep_text, moves)
         primary = next(k for k in _PRIMARY_ORDER if k in found)
         concede = [m for m in moves if m.kind is MoveKind.CONCEDE]
         caves = [m for m in concede if m.concession is not None] if fair else concede
@@ -169,7 +185,7 @@ class Prospect:
         if primary in _STALL_MOVES and not concede:
             self._stalls += 1
             if self._stalls >= self._knobs.patience:
-                return self._end_with(self.scenario.impatient_lines, Outcome.LOST, moves)
+                return self._end_with("impatient_lines", moves)
         transition = self._pick(primary, concede[0] if concede else None)
         if transition is not None:
             self._state = transition.to
@@ -178,18 +194,20 @@ class Prospect:
             assert state.outcome is not None  # guaranteed by scenario validation
             return self._finish(self._say(self._state), state.outcome, moves)
         if self._turns >= self.scenario.turn_limit or at >= self.scenario.time_limit_s:
-            return self._end_with(self.scenario.limit_lines, Outcome.NO_DECISION, moves)
+            return self._end_with("limit_lines", moves)
         return ProspectLine(self._say(self._state), self._state, False, moves)
 
     def silence(self, at: float) -> ProspectLine:
         """The rep said nothing for `wait_for_rep_s`; too many silences in a row hang up."""
         self._check_open()
         self._silences += 1
+        self._slots = RepSlots()
         if self._silences >= self._knobs.silence_limit:
-            return self._end_with(self.scenario.hangup_lines, Outcome.NO_DECISION, ())
+            return self._end_with("hangup_lines", ())
         if at >= self.scenario.time_limit_s:
-            return self._end_with(self.scenario.limit_lines, Outcome.NO_DECISION, ())
-        return ProspectLine(self._pick_line("_silence", self.scenario.silence_lines), self._state, False)
+            return self._end_with("limit_lines", ())
+        return ProspectLine(self._render(self._pick_line("_silence", self.scenario.silence_lines)),
+                            self._state, False)
 
     # --- internals --------------------------------------------------------------------------
 
@@ -201,19 +219,19 @@ class Prospect:
         # Not understood: ask again without moving, but a prospect's patience is finite.
         self._stalls += 1
         if self._stalls >= self._knobs.patience + 1:
-            return self._end_with(self.scenario.impatient_lines, Outcome.NO_DECISION, moves)
-        line = self._pick_line("_unclear", self._usable(lines, rep_text))
+            return self._end_with("impatient_lines", moves)
+        line = self._pick_line("_unclear", lines, rep_text=rep_text)
         return ProspectLine(self._render(line, rep_text), self._state, False, moves)
 
-    def _usable(self, lines: list[str], rep_text: str) -> list[str]:
-        """Lines whose placeholders have something to fill in right now."""
+    def _empty_fields(self, rep_text: str) -> set[str]:
+        """Placeholders with nothing to fill in right now."""
         empty = {"heard"} if not heard_phrase(rep_text) else set()
         if self._demand is None:
             empty.add("demand")
         if self._offered is None:
             empty.add("offered")
-        keep = [ln for ln in lines if not any("{" + name + "}" in ln for name in empty)]
-        return keep or lines
+        empty |= {name for name, value in self._slots.values().items() if not value}
+        return empty
 
     def _record_cave(self, concede: list[Move]) -> None:
         demand = self.scenario.demand
@@ -267,23 +285,36 @@ class Prospect:
                     return t
         return None
 
-    def _end_with(self, lines: list[str], outcome: Outcome, moves: tuple[Move, ...]) -> ProspectLine:
-        return self._finish(self._render(self._pick_line("_end", lines)), outcome, moves)
+    def _end_with(self, group: str, moves: tuple[Move, ...]) -> ProspectLine:
+        line = self._render(self._pick_line("_end", getattr(self.scenario, group)))
+        return self._finish(line, ENDING_OUTCOMES[group], moves)
+
+    def _counted(self, outcome: Outcome) -> Outcome:
+        return (Outcome.WON_WITH_CONCESSIONS if outcome is Outcome.WON and self._concessions
+                else outcome)
 
     def _finish(self, text: str, outcome: Outcome, moves: tuple[Move, ...]) -> ProspectLine:
-        if outcome is Outcome.WON and self._concessions:
-            outcome = Outcome.WON_WITH_CONCESSIONS
-        self._outcome = outcome
+        self._outcome = self._counted(outcome)
         return ProspectLine(text, self._state, True, moves)
 
     def _say(self, state: str) -> str:
         return self._render(self._pick_line(state, self.scenario.states[state].lines))
 
-    def _pick_line(self, key: str, lines: list[str], rng: random.Random | None = None) -> str:
-        # Vary the wording, never the same line twice in a row from one state.
-        options = [ln for ln in lines if ln != self._last_line.get(key)] or lines
+    def _pick_line(self, key: str, lines: list[str], rng: random.Random | None = None,
+                   rep_text: str = "") -> str:
+        """A line not yet said this call, likelier one that fills in what the rep just said;
+        once a group is spent, any but its last line (docs/scenarios.md)."""
+        empty = self._empty_fields(rep_text)
+        usable = [ln for ln in lines if not line_fields(ln) & empty] or lines
+        fresh = [ln for ln in usable if ln not in self._said]
+        # lines that fill in what the rep said count twice: likelier, without crowding out
+        # the rest (variety over calls matters as much)
+        heard = [ln for ln in fresh if line_fields(ln) & set(REP_SLOTS)]
+        options = (fresh + heard) or [ln for ln in usable if ln != self._last_line.get(key)] \
+            or usable
         line = (rng or self._rng).choice(options)
         self._last_line[key] = line
+        self._said.add(line)
         return line
 
     def _render(self, line: str, rep_text: str = "") -> str:
@@ -294,6 +325,7 @@ class Prospect:
             "offered": say_number(self._offered) if self._offered is not None else "",
             "need": say_number(self.scenario.needed_minutes),
             "heard": heard_phrase(rep_text),
+            **self._slots.values(),
         }
         text = line.format_map(values)
         # A sentence may start with a placeholder ("{offered} percent?"); speech wants a capital.

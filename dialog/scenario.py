@@ -16,7 +16,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scoring.rep_moves import MoveKind
+from dialog.line_meaning import fits, read_meaning
 from dialog.outcomes import Outcome
+from dialog.slots import REP_SLOTS
 from scoring.concessions import ConcessionKind
 from scoring.coaching import CoachingLines, parse_coaching
 
@@ -24,8 +26,15 @@ DIFFICULTIES = ("easy", "normal", "hard")
 # Transition keys besides move kinds: "firm" (any of the scenario's firm_moves) and "default".
 GROUP_KEYS = ("firm", "default")
 # Placeholders a prospect line may use; the machine fills them in (numbers as words).
-# {heard} is the last few words the rep said, for a prospect who did not follow them.
-LINE_FIELDS = frozenset({"name", "role", "company", "demand", "offered", "need", "heard"})
+# {heard} is the last few words the rep said, for a prospect who did not follow them; {amount},
+# {when}, {reason} and {question} are what the rep's last turn said (dialog/slots.py).
+LINE_FIELDS = frozenset({"name", "role", "company", "demand", "offered", "need", "heard",
+                         *REP_SLOTS})
+# Placeholders that may have nothing to fill in: each group of lines keeps one without them.
+OPTIONAL_FIELDS = frozenset({"heard", "offered", *REP_SLOTS})
+# How the call ends after a line from these groups (docs/scenarios.md, "Outcomes").
+ENDING_OUTCOMES = {"impatient_lines": Outcome.LOST, "limit_lines": Outcome.NO_DECISION,
+                   "hangup_lines": Outcome.NO_DECISION}
 
 
 class ScenarioFileError(Exception):
@@ -83,6 +92,8 @@ class State(_Model):
     lines: list[str] = Field(min_length=1)
     on: dict[str, list[Transition]] = Field(default_factory=dict)
     end: bool = False
+    # an end state's outcome; on any other state, the outcome if the call ends right after one
+    # of its lines (the prospect has agreed: "forty-five minutes Thursday at noon")
     outcome: Outcome | None = None
     # The prospect has offered what the rep wanted: a plain "okay" here is no concession.
     fair_offer: bool = False
@@ -185,8 +196,6 @@ def _check_references(s: Scenario, path: Path) -> None:
         where = f"states.{name}"
         if st.end and st.outcome is None:
             raise ScenarioFileError(path, f"{where}.outcome", "an end state needs an outcome")
-        if not st.end and st.outcome is not None:
-            raise ScenarioFileError(path, f"{where}.outcome", "only end states have an outcome")
         if not st.end and not st.on:
             raise ScenarioFileError(path, f"{where}.on", "a state that is not an end needs transitions")
         for key, options in st.on.items():
@@ -207,15 +216,28 @@ def _check_references(s: Scenario, path: Path) -> None:
                         )
 
 
-def _check_lines(s: Scenario, path: Path) -> None:
-    groups: list[tuple[str, list[str]]] = [(f"states.{n}.lines", st.lines) for n, st in s.states.items()]
-    groups += [(f, getattr(s, f)) for f in (
+def line_fields(line: str) -> set[str]:
+    """The placeholders a line uses; ValueError for bad braces."""
+    return {n for _, n, _, _ in string.Formatter().parse(line) if n is not None}
+
+
+def line_groups(s: Scenario) -> list[tuple[str, list[str], Outcome | None]]:
+    """Every group of prospect lines: where it is, its lines, the outcome after one of them."""
+    groups: list[tuple[str, list[str], Outcome | None]] = [
+        (f"states.{n}.lines", st.lines, st.outcome) for n, st in s.states.items()]
+    groups += [(f, getattr(s, f), ENDING_OUTCOMES.get(f)) for f in (
         "unclear_lines", "poor_audio_lines", "silence_lines", "hangup_lines", "impatient_lines",
         "limit_lines")]
-    for where, lines in groups:
+    return groups
+
+
+def _check_lines(s: Scenario, path: Path) -> None:
+    optional = OPTIONAL_FIELDS | ({"demand"} if s.demand.start is None else set())
+    for where, lines, outcome in line_groups(s):
+        free = 0
         for i, line in enumerate(lines):
             try:
-                names = {n for _, n, _, _ in string.Formatter().parse(line) if n is not None}
+                names = line_fields(line)
             except ValueError as e:
                 raise ScenarioFileError(path, f"{where}[{i}]", f"bad braces: {e}") from e
             unknown = names - LINE_FIELDS
@@ -224,6 +246,19 @@ def _check_lines(s: Scenario, path: Path) -> None:
                     path, f"{where}[{i}]", f"unknown placeholder {{{sorted(unknown)[0]}}}; "
                     f"use one of {', '.join(sorted(LINE_FIELDS))}"
                 )
+            free += not names & optional
+            meaning = read_meaning(line)
+            if not fits(meaning, outcome):
+                raise ScenarioFileError(
+                    path, f"{where}[{i}]", f"the line {meaning} but the call would end "
+                    f"{outcome or 'undecided'} after it; move it, or give its state the outcome "
+                    "its words say"
+                )
+        if not free:
+            raise ScenarioFileError(
+                path, where, f"needs a line without {{{'}, {'.join(sorted(optional))}}} for a "
+                "turn that gave none of them"
+            )
 
 
 def _loc(loc: tuple[int | str, ...]) -> str:

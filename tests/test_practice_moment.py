@@ -46,14 +46,19 @@ def _filled(text: str) -> bool:
 @pytest.mark.parametrize("offered", [10.0, None])
 def test_what_the_rep_had_given_fills_the_lines_that_follow(offered: float | None) -> None:
     scenario = builtin_catalog().get("price-pressure")
-    prospect = Prospect(scenario, seed=3)
-    prospect.open_at("squeeze", SQUEEZE, offered)
-    line = prospect.respond("No. Our price stays where it is, and here is why it pays.", 5.0)
-    assert line.state == "doubts"  # every line of doubts names what was given
-    if offered is None:  # what a moment without it would say: a hole where the number goes
-        assert not _filled(line.text), line.text
+    said = []
+    for seed in range(12):
+        prospect = Prospect(scenario, seed=seed)
+        prospect.open_at("squeeze", SQUEEZE, offered)
+        line = prospect.respond("No. Our price stays where it is, and here is why it pays.", 5.0)
+        assert line.state == "doubts"
+        # never a hole where the number goes: without it, a line that does not name one
+        assert _filled(line.text), line.text
+        said.append(line.text.lower())
+    if offered is None:
+        assert not any("percent" in t for t in said), said
         return
-    assert _filled(line.text) and "ten percent" in line.text.lower(), line.text
+    assert any("ten percent" in t for t in said), said  # the lines that name it say ten
     assert prospect.demand == 15  # the demand moved on from the ten, as after the give-away
 
 
