@@ -14,7 +14,7 @@ from server.calltest.expectations import check_call
 from server.calltest.turn_audio import TurnRenderer
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "scripts"
-SCENARIOS = ("time-pressure", "price-pressure", "send-info", "renewal-threat")
+SCENARIOS = ("time-pressure", "price-pressure", "send-info", "renewal-threat", "bad-fit")
 
 
 def _script(tmp_path: Path, body: str, name: str = "s.yaml") -> Path:

@@ -1,10 +1,11 @@
-"""The prospect state machine, text level, over the four built-in scenarios."""
+"""The prospect state machine, text level, over the five built-in scenarios."""
 
 from __future__ import annotations
 
 import pytest
 
 from dialog import CallOverError, Outcome, Prospect, builtin_catalog
+from dialog.line_meaning import LineMeaning, fits, read_meaning
 from dialog.speech import AudioQuality
 from scoring.rep_moves import MoveKind
 
@@ -17,6 +18,9 @@ CAVES = {
                   "Okay."],
     "renewal-threat": ["Okay, I can throw in free onboarding.",
                        "Alright, we'll give you three months free.", "Fine, four months."],
+    "bad-fit": ["Sure, we can build that integration for you.",
+                "Okay, we'll guarantee you're live in six weeks.",
+                "Fine, we'll build the custom module too."],
 }
 HOLDS = {
     "price-pressure": [
@@ -43,12 +47,21 @@ HOLDS = {
         "What would a clean quarter be worth to your team?",
         "Our price is fair for the value, and we stand by our price.",
     ],
+    "bad-fit": [
+        "We can't integrate with your estimating system, and I won't promise a connector we "
+        "haven't built.",
+        "What happens if the estimating link stays manual for the first year?",
+        "Customers like you cut rework in half with our scheduling.",
+        "Honestly, we're not the right fit for the whole system. If scheduling alone ever "
+        "helps, my door stays open.",
+    ],
 }
 CAVE_OUTCOME = {
     "price-pressure": Outcome.WON_WITH_CONCESSIONS,
     "time-pressure": Outcome.WON_WITH_CONCESSIONS,
     "send-info": Outcome.NO_DECISION,
     "renewal-threat": Outcome.WON_WITH_CONCESSIONS,
+    "bad-fit": Outcome.WON_WITH_CONCESSIONS,  # a bad sale: won on promises it cannot keep
 }
 DIFFICULTIES = ("easy", "normal", "hard")
 
@@ -243,6 +256,12 @@ HOLD3 = {
         "far more than the licence.",
         "Our price is fair for the value, and we stand by our price.",
     ],
+    "bad-fit": [
+        "I won't promise a custom build. We can't integrate with your estimating system.",
+        "What happens if the estimating link stays manual for the first year?",
+        "Honestly, we're not the right fit for the whole system. If scheduling alone ever "
+        "helps, my door stays open.",
+    ],
 }
 # Caves as reps say them: fillers inside, hedges, vague give-aways.
 CAVE3 = {
@@ -254,6 +273,9 @@ CAVE3 = {
                   "No problem, I'll, like, email it all over.", "Okay."],
     "renewal-threat": ["Okay, I can, uh, throw in free onboarding.",
                        "Alright, we'll give you three months free.", "Fine, four months."],
+    "bad-fit": ["Sure, we can, um, build that integration for you.",
+                "Okay, I guess we can guarantee you're live in six weeks.",
+                "Fine, we'll build the custom module too."],
 }
 
 
@@ -282,7 +304,12 @@ def test_three_turn_holding_and_caving_calls_part_ways(scenario_id: str) -> None
     caved, caved_card = _scored_call(scenario_id, CAVE3[scenario_id])
     assert held.outcome is Outcome.WON and held.concessions == ()
     assert caved.outcome is CAVE_OUTCOME[scenario_id]
+    assert held.outcome is not caved.outcome
     assert held_card["overall"] > caved_card["overall"]
+    # the outcome is what the prospect's last line says (dialog/line_meaning.py)
+    for p, card in ((held, held_card), (caved, caved_card)):
+        last = [t for t in card["turns"] if t["speaker"] == "prospect"][-1]["text"]
+        assert fits(read_meaning(last), p.outcome) and read_meaning(last) is not LineMeaning.OPEN, last
     # the scorer sees the caves the prospect reacted to, each once
     assert held_card["concessions"] == []
     kinds = {c["kind"] for c in caved_card["concessions"]}
