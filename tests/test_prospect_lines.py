@@ -14,6 +14,7 @@ from dialog import Outcome, Prospect, builtin_catalog
 from dialog.line_meaning import LineMeaning, fits, read_meaning
 from dialog.scenario import BUILTIN_DIR, ScenarioFileError, line_groups, load_scenario
 from scoring.concessions import ConcessionKind
+from scoring.moves import last_pushed
 from scoring.rep_moves import MoveKind, classify
 from tests.test_dialog import CAVE3, CAVES, HOLD3, HOLDS, _scored_call
 from tests.test_scenarios import _plain
@@ -54,6 +55,15 @@ def test_each_end_line_means_its_outcome(scenario) -> None:
                 assert meaning is LineMeaning.AGREES, line
             else:
                 assert meaning is not LineMeaning.AGREES, line
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
+def test_a_line_that_pushes_pushes_for_the_scenarios_demand(scenario) -> None:
+    """The scorer reads what a bare "okay" gave away from the prospect's last line."""
+    for name, state in scenario.states.items():
+        for line in [] if state.end else state.lines:
+            pushed = last_pushed(line)
+            assert pushed in (None, scenario.demand.kind), f"{name}: {line!r} pushes {pushed}"
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
