@@ -33,8 +33,9 @@ _AGREES = re.compile(
     r"|tuesday|next week)\b|\bput (?:it|that|them) in writing\b|\bget me the (?:revised )?quote\b",
     re.I)
 _REFUSES = re.compile(
-    r"\bwe're done\b|\bgo with the other\b|\b(?:with|call|to) the other (?:supplier|quote|vendor)\b|\bthe other (?:supplier|quote|vendor)\b[^.?!]*\b(?:happy"
-    r"|have us|win)|\bstart looking\b|\brun the tender\b|\bdon't expect us to renew\b"
+    r"\bwe're done\b|\bgo with the other\b|\b(?:with|call|to) the other (?:supplier|quote"
+    r"|vendor)\b|\bthe other (?:supplier|quote|vendor)\b[^.?!]*\b(?:happy|have us|win)"
+    r"|\bstart looking\b|\brun the tender\b|\bdon't expect us to renew\b"
     r"|\b(?:not|isn't) a (?:fit|priority)\b|\bleave it (?:there|for now)\b|\blet's leave it\b"
     r"|\bcalling procurement\b|\bwe'll look elsewhere\b|\blook(?:ing)? elsewhere\b"
     r"|\bgoing with (?:the other|someone else|them)\b|\bwe'll pass\b|\bsuit yourself\b"

@@ -309,7 +309,8 @@ def test_three_turn_holding_and_caving_calls_part_ways(scenario_id: str) -> None
     # the outcome is what the prospect's last line says (dialog/line_meaning.py)
     for p, card in ((held, held_card), (caved, caved_card)):
         last = [t for t in card["turns"] if t["speaker"] == "prospect"][-1]["text"]
-        assert fits(read_meaning(last), p.outcome) and read_meaning(last) is not LineMeaning.OPEN, last
+        meaning = read_meaning(last)
+        assert meaning is not LineMeaning.OPEN and fits(meaning, p.outcome), last
     # the scorer sees the caves the prospect reacted to, each once
     assert held_card["concessions"] == []
     kinds = {c["kind"] for c in caved_card["concessions"]}
