@@ -40,6 +40,9 @@ def test_loop_signs_need_no_reference() -> None:
     assert loop_signs(once, _words(once), speech, options) == []
     twice = f"{once} {once}"
     assert "repeated n-gram" in loop_signs(twice, _words(twice, 0.15), speech, options)
+    # a rep's own repeated phrase is no loop: a false alarm costs a fallback on the answer
+    echo = "There's a cost to get and a cost to use, and ours costs less to use."
+    assert loop_signs(echo, _words(echo, 0.19), speech, options) == []
     many = " ".join([once] * 8)
     assert {"compression", "words per second"} <= set(
         loop_signs(many, _words(many, 0.05), speech, options))

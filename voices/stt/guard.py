@@ -36,7 +36,12 @@ class LoopGuardOptions:
     """Thresholds; compression ratio is Whisper's own (2.4)."""
 
     compression_ratio: float = 2.4
-    ngram: int = 3  # a run this long said twice is a sentence coming back
+    # A run this long said again right after itself is a sentence coming back; anywhere else
+    # in the turn only a run of `ngram_anywhere` is. Reps repeat short runs on purpose ("a
+    # cost to get and a cost to use"), and a false alarm costs a fallback decode on the
+    # answer's path (0.5 s on the bench's own turn).
+    ngram: int = 3
+    ngram_anywhere: int = 6
     max_words_per_voiced_s: float = 6.5  # fast speech is 3-4; a loop doubles it at least
     energy_floor_db: float = 35.0  # frames within this of the loudest count as voiced
 
@@ -70,8 +75,7 @@ def loop_signs(text: str, words: Sequence[TimedWord], audio: np.ndarray,
     if compression_ratio(text) > options.compression_ratio:
         signs.append("compression")
     norm = normalise_words(text)
-    grams = Counter(tuple(norm[i:i + options.ngram]) for i in range(len(norm) - options.ngram + 1))
-    if any(k > 1 for k in grams.values()):
+    if _said_again(norm, options.ngram, options.ngram_anywhere):
         signs.append("repeated n-gram")
     voiced = max(0.5, voiced_seconds(audio, options.energy_floor_db))
     if len(norm) / voiced > options.max_words_per_voiced_s:
@@ -79,6 +83,15 @@ def loop_signs(text: str, words: Sequence[TimedWord], audio: np.ndarray,
     if any(outside(w, duration) for w in words):
         signs.append("words outside the audio")
     return signs
+
+
+def _said_again(norm: Sequence[str], adjacent: int, anywhere: int) -> bool:
+    """A run of `adjacent`+ words right after itself, or of `anywhere` words twice."""
+    for n in range(adjacent, len(norm) // 2 + 1):
+        if any(norm[i:i + n] == norm[i + n:i + 2 * n] for i in range(len(norm) - 2 * n + 1)):
+            return True
+    grams = Counter(tuple(norm[i:i + anywhere]) for i in range(len(norm) - anywhere + 1))
+    return any(k > 1 for k in grams.values())
 
 
 def _key(word: TimedWord) -> str:
