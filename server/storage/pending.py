@@ -24,13 +24,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from sqlalchemy.exc import (
-    DBAPIError,
-    DisconnectionError,
-    InterfaceError,
-    OperationalError,
-    SQLAlchemyError,
-)
+from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from server.storage.models import CallStatus
@@ -39,11 +33,31 @@ from server.storage.repository import CallRecord, CallRepository, StoredEvent, T
 _LOGGER = logging.getLogger(__name__)
 
 
+# PostgreSQL's SQLSTATEs for a connection that failed or a server that is going away or full:
+# class 08 (connection exception), admin/crash shutdown, cannot connect now, too many clients.
+_PASSING_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+# SQLite's nearest to a connection failure: the file is locked, busy, unopenable or its disk
+# failed or filled; extended codes (SQLITE_BUSY_SNAPSHOT) share their primary code's prefix.
+_PASSING_SQLITE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_READONLY",
+                   "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_PROTOCOL")
+
+
 def is_transient(err: SQLAlchemyError) -> bool:
-    """True for failures that go away by themselves: the database is down, locked or far."""
-    if isinstance(err, OperationalError | InterfaceError | DisconnectionError | PoolTimeoutError):
+    """True only for connection-level failures (down, unreachable, locked), which go away by
+    themselves; anything the database refused on its merits (docs/security.md) is for good."""
+    if isinstance(err, DisconnectionError | PoolTimeoutError):
         return True
-    return isinstance(err, DBAPIError) and err.connection_invalidated
+    if not isinstance(err, DBAPIError):
+        return False
+    if err.connection_invalidated or err.statement is None:  # lost, or never connected
+        return True
+    # both drivers raise OperationalError for a statement over their parameter limit, so the
+    # exception's class says nothing; the code the database gave does
+    sqlstate = getattr(err.orig, "sqlstate", None)
+    if sqlstate:
+        return str(sqlstate).startswith(_PASSING_SQLSTATES)
+    sqlite_name = getattr(err.orig, "sqlite_errorname", None)
+    return bool(sqlite_name) and str(sqlite_name).startswith(_PASSING_SQLITE)
 
 
 @dataclass(frozen=True)
@@ -143,6 +157,12 @@ class PendingWrites:
     def __len__(self) -> int:
         with self._lock:
             return len(self._queue)
+
+    @property
+    def down_for(self) -> float:
+        """Seconds since the head write first failed for a passing reason; 0 when none did."""
+        down_since = self._down_since
+        return 0.0 if down_since is None else time.monotonic() - down_since
 
     def apply(self) -> bool:
         """Apply queued writes in order (blocking; call from a thread); True once none is left."""

@@ -36,6 +36,7 @@ from server.storage.pending import (
     load_spool,
     save_spool,
 )
+from server.storage.quota import EventQuota
 from server.storage.repository import CallRecord, CallRepository, StoredEvent, TurnData
 from server.storage.settings import StorageSettings
 
@@ -45,6 +46,7 @@ CALL_ID = re.compile(r"^[0-9a-f]{32}$")
 _FLUSH_S = 0.5  # of call clock, between writes to disk
 _EVENT_FLUSH_S = 1.0  # of wall time, for events that arrive while no audio does
 _RETRY_S = 0.5  # between tries of finished calls' queued writes while the database is down
+_SPOOL_RETRY_S = 30.0  # between tries of the writes this process saved to pending files
 
 
 class StorageError(Exception):
@@ -70,8 +72,10 @@ class CallRecorder:
 
     def __init__(self, call_id: str, writer: StereoWavWriter, calls: CallRepository,
                  on_done: Callable[[str], None],
-                 on_stuck: Callable[[CallRecorder], None] | None = None) -> None:
+                 quota: EventQuota, on_stuck: Callable[[CallRecorder], None] | None = None
+                 ) -> None:
         self.call_id = call_id
+        self._quota = quota
         self._writer = writer
         self._on_done = on_done
         self._on_stuck = on_stuck  # told when finish() left writes queued (database down)
@@ -106,12 +110,15 @@ class CallRecorder:
             self._mixer.cut_prospect(at)
 
     def event(self, event: dict[str, Any]) -> None:
-        if self._finished:
+        if self._finished or not self._quota.admit(event):
             return
+        self._keep(event)
+        self._maybe_flush()
+
+    def _keep(self, event: dict[str, Any]) -> None:
         with self._lock:
             self._events.append(StoredEvent(self._seq, round(self.clock, 3), event))
         self._seq += 1
-        self._maybe_flush()
 
     def _maybe_flush(self) -> None:
         due = self._mixer.ready >= _FLUSH_S * RATE or (
@@ -173,6 +180,7 @@ class CallRecorder:
         while self._flushing is not None and not self._flushing.done():
             await self._flushing
         self._stage(final=True)
+        self._keep_summary()
         # shielded: a cancelled caller (server shutdown) must not cut the final write short
         self._closing = asyncio.ensure_future(
             asyncio.to_thread(self._close, scorecard, CallStatus(status)))
@@ -183,7 +191,15 @@ class CallRecorder:
         if not self._finished:
             self._finished = True
             self._stage(final=True)
+            self._keep_summary()
             self._close(scorecard, status)
+
+    def _keep_summary(self) -> None:
+        if (summary := self._quota.summary()) is not None:
+            self._keep(summary)
+            _LOGGER.warning("call %s: %d event(s) over its quota not stored (%s)", self.call_id,
+                            summary["count"], ", ".join(f"{n} {kind}" for kind, n
+                                                        in self._quota.dropped.most_common(3)))
 
     def _close(self, scorecard: dict[str, Any] | None, status: CallStatus) -> None:
         self._drain()
@@ -215,6 +231,7 @@ class CallStore:
         self._stuck: dict[str, CallRecorder] = {}
         self._stuck_lock = threading.Lock()
         self._retrying: asyncio.Task[None] | None = None
+        self._spooled: set[str] = set()  # calls whose writes this process saved to files
 
     @property
     def engine(self) -> Engine:
@@ -246,10 +263,12 @@ class CallStore:
         self._replay_spools()
         self._recover()
 
-    def _replay_spools(self) -> None:
-        """Apply the writes a previous process saved because its database was down."""
+    def _replay_spools(self, call_ids: set[str] | None = None) -> None:
+        """Apply the writes saved because the database was down (all, or these calls')."""
         for path in sorted(self.calls_dir.glob(f"*{SPOOL_SUFFIX}")):
             call_id = path.name.removesuffix(SPOOL_SUFFIX)
+            if call_ids is not None and call_id not in call_ids:
+                continue
             try:
                 writes = load_spool(path)
             except SpoolError as err:
@@ -260,8 +279,9 @@ class CallStore:
                 pending.add(write)
             if pending.apply():
                 path.unlink()
-                _LOGGER.warning("call %s: %d database write(s) saved at the last shutdown "
-                                "applied", call_id, len(writes))
+                self._spooled.discard(call_id)
+                _LOGGER.warning("call %s: %d saved database write(s) applied", call_id,
+                                len(writes))
 
     def _recover(self) -> None:
         for record in self.calls.live_calls():
@@ -304,7 +324,9 @@ class CallStore:
             audio_path=f"calls/{call_id}.wav",
         )
         writer = StereoWavWriter(self.calls_dir / f"{call_id}.wav", RATE)
-        recorder = CallRecorder(call_id, writer, self.calls, self._forget, self._keep_trying)
+        quota = EventQuota(self.settings.max_error_events, self.settings.max_event_rows)
+        recorder = CallRecorder(call_id, writer, self.calls, self._forget, quota,
+                                self._keep_trying)
         # a database that is down does not stop the call: the row is written when it is back
         recorder.pending.add(InsertCall(record))
         recorder.pending.apply()
@@ -327,7 +349,8 @@ class CallStore:
             return len(self._stuck)
 
     def retry_queued(self) -> int:
-        """Try the queued writes once (blocking); returns how many calls still wait."""
+        """Try the queued writes once (blocking); writes that have waited past retry_for_s
+        go to their pending file. Returns how many calls still wait in memory."""
         with self._stuck_lock:
             stuck = list(self._stuck.values())
         for recorder in stuck:
@@ -335,28 +358,43 @@ class CallStore:
                 with self._stuck_lock:
                     self._stuck.pop(recorder.call_id, None)
                 _LOGGER.info("call %s stored after the database came back", recorder.call_id)
+            elif recorder.pending.down_for >= self.settings.retry_for_s:
+                self._save_spool(recorder, f"for {recorder.pending.down_for:.0f} s")
         return self.queued_calls
 
     async def _retry_forever(self) -> None:
+        since_spools = 0.0
         while True:
             await asyncio.sleep(_RETRY_S)
+            since_spools += _RETRY_S
             if self.queued_calls:
                 await asyncio.to_thread(self.retry_queued)
+            if self._spooled and since_spools >= _SPOOL_RETRY_S:
+                since_spools = 0.0
+                await asyncio.to_thread(self._replay_spools, set(self._spooled))
+
+    def _save_spool(self, recorder: CallRecorder, why: str) -> None:
+        """Save a waiting call's writes beside its WAV and let go of them; they are applied
+        when the database answers again, or at the next start."""
+        path = self.calls_dir / f"{recorder.call_id}{SPOOL_SUFFIX}"
+        try:
+            save_spool(path, recorder.pending.waiting())
+        except OSError:
+            _LOGGER.exception("call %s: its database writes could not be saved either; "
+                              "the recording is kept", recorder.call_id)
+            return
+        with self._stuck_lock:
+            self._stuck.pop(recorder.call_id, None)
+        self._spooled.add(recorder.call_id)
+        _LOGGER.error("call %s: database unreachable %s; %d write(s) saved to %s",
+                      recorder.call_id, why, len(recorder.pending), path)
 
     def _save_queued(self) -> None:
         """Save each waiting call's writes beside its WAV; the next start applies them."""
         with self._stuck_lock:
             stuck = list(self._stuck.values())
         for recorder in stuck:
-            path = self.calls_dir / f"{recorder.call_id}{SPOOL_SUFFIX}"
-            try:
-                save_spool(path, recorder.pending.waiting())
-            except OSError:
-                _LOGGER.exception("call %s: its database writes could not be saved either; "
-                                  "the recording is kept", recorder.call_id)
-                continue
-            _LOGGER.error("call %s: database unreachable at shutdown; %d write(s) saved to %s "
-                          "for the next start", recorder.call_id, len(recorder.pending), path)
+            self._save_spool(recorder, "at shutdown")
 
     async def save_recording(self, *, call_id: str, user_id: str | None, scenario: str,
                              rep: np.ndarray, scorecard: dict[str, Any]) -> None:

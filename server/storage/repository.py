@@ -6,11 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Select, delete, func, select, update
+from sqlalchemy import Engine, Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from server.storage.accounts import _aware
 from server.storage.models import CallRow, CallStatus, EventRow, ScorecardRow, TurnRow, UserRow
+
+# Rows per statement when storing events: 200 rows of 5 values stay far under SQLite's
+# 32,766 (or 250,000) and PostgreSQL's 65,535 bound values however big the batch.
+EVENT_CHUNK = 200
 
 
 @dataclass(frozen=True)
@@ -101,14 +105,23 @@ class CallRepository:
             ))
 
     def add_events(self, call_id: str, events: list[StoredEvent]) -> None:
+        """Store the events in chunks of EVENT_CHUNK rows, one transaction each; those already
+        kept (a batch retried after a lost commit answer) are skipped."""
         if not events:
             return
-        with Session(self._engine) as session, session.begin():
-            kept = set(session.scalars(select(EventRow.seq).where(
-                EventRow.call_id == call_id, EventRow.seq.in_([e.seq for e in events]))))
-            session.add_all(EventRow(call_id=call_id, seq=e.seq, at=e.at,
-                                     type=str(e.data.get("type", ""))[:32], data=e.data)
-                            for e in events if e.seq not in kept)
+        # one look for what is kept, not one a chunk: an unanalysed table is scanned each time
+        with self._engine.connect() as connection:
+            kept = set(connection.scalars(select(EventRow.seq).where(
+                EventRow.call_id == call_id, EventRow.seq >= min(e.seq for e in events))))
+        rows = [{"call_id": call_id, "seq": e.seq, "at": e.at,
+                 "type": str(e.data.get("type", ""))[:32], "data": e.data}
+                for e in events if e.seq not in kept]
+        for start in range(0, len(rows), EVENT_CHUNK):
+            # Core, not the ORM (a third of the time); RETURNING makes both drivers send
+            # each chunk as one multi-row VALUES
+            with self._engine.begin() as connection:
+                connection.execute(insert(EventRow).returning(EventRow.id),
+                                   rows[start : start + EVENT_CHUNK])
 
     def set_duration(self, call_id: str, duration: float) -> None:
         with Session(self._engine) as session, session.begin():
