@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -88,6 +89,9 @@ def parse_client_message(text: str) -> StartMessage | EndMessage:
         raise ProtocolError(ErrorCode.BAD_FRAME, f"text frame is not JSON: {err.msg}") from err
     except RecursionError as err:  # '[[[[...' deep enough overflows the JSON decoder
         raise ProtocolError(ErrorCode.BAD_FRAME, "text frame is nested too deeply") from err
+    except ValueError as err:  # an integer past sys.get_int_max_str_digits() (docs/security.md)
+        raise ProtocolError(ErrorCode.BAD_FRAME, "text frame has a number of more than "
+                            f"{sys.get_int_max_str_digits()} digits") from err
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise ProtocolError(ErrorCode.BAD_FRAME, "a text frame must be a JSON object with a 'type'")
     if data["type"] not in ("start", "end"):

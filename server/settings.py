@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     max_frame_seconds: float = 1.0
     max_call_seconds: float = 30 * 60.0
     idle_timeout_s: float = Field(default=30.0, description="no frame for this long hangs up")
+    send_timeout_s: float = Field(
+        default=5.0, gt=0, description="a peer that has not read a frame after this long is "
+        "dropped; its call is finished and scored"
+    )
     max_calls: int = Field(default=16, ge=1, description="calls at once; more are refused busy")
     max_calls_per_user: int = 2
     scorecard_timeout_s: float = 30.0
@@ -92,6 +96,10 @@ class Settings(BaseSettings):
     storage_close_wait_s: float = Field(
         default=15.0, description="at shutdown, how long calls' queued database writes are "
         "retried while the database is unreachable"
+    )
+    storage_retry_for_s: float = Field(
+        default=300.0, description="how long a finished call's database writes are retried "
+        "while the database is unreachable before they are saved to a file beside its recording"
     )
     upload_max_bytes: int = 50 * 1024 * 1024
     upload_max_seconds: float = Field(
@@ -135,4 +143,5 @@ class Settings(BaseSettings):
     def storage(self) -> StorageSettings:
         """Where calls, users and recordings are kept."""
         return StorageSettings(data_dir=self.data_dir, database_url=self.database_url,
-                               close_wait_s=self.storage_close_wait_s)
+                               close_wait_s=self.storage_close_wait_s,
+                               retry_for_s=self.storage_retry_for_s)

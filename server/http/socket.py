@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
+from collections import Counter
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, WebSocket, WebSocketDisconnect
@@ -32,41 +35,99 @@ from voices.engines import Engines
 
 _LOGGER = logging.getLogger(__name__)
 _MAX_ERRORS_BEFORE_START = 20  # a client that cannot start a call is not kept forever
+_ERRORS_SENT = 50  # of one code per call before the rest are sent at most once a second
 
 
 class WebSocketSink:
-    """Sends events and audio on one socket; serialises writers and ignores a gone peer."""
+    """Sends events and audio on one socket through one writer task: callers queue a frame and
+    go on, so none of them waits on (or holds a lock across) a peer that does not read. A peer
+    that has not taken a frame within `send_timeout_s` is dropped: `gone` is set, and the call
+    is finished and scored without it (docs/security.md)."""
 
-    def __init__(self, websocket: WebSocket) -> None:
+    def __init__(self, websocket: WebSocket, send_timeout_s: float) -> None:
         self._ws = websocket
-        self._lock = asyncio.Lock()
-        self.closed = False
+        self.send_timeout_s = send_timeout_s
+        self._outbox: asyncio.Queue[str | bytes] = asyncio.Queue()
+        self._writer = asyncio.get_running_loop().create_task(self._write(), name="ws-writer")
+        self._repeats: Counter[ErrorCode] = Counter()
+        self._repeat_sent_at: dict[ErrorCode, float] = {}
+        self.gone = asyncio.Event()  # the peer left, or stopped reading
         self.recorder: CallRecorder | None = None  # set once the call is open
+
+    @property
+    def closed(self) -> bool:
+        return self.gone.is_set()
+
+    def peer_left(self) -> None:
+        """The peer closed the socket; nothing more is sent."""
+        self._let_go()
 
     async def send_event(self, event: BaseModel) -> None:
         """Keep the event in the call's recording (even if the peer has left), then send it."""
         if self.recorder is not None:
             self.recorder.event(event.model_dump(mode="json"))
-        await self._send(text=event.model_dump_json())
+        self._queue(event.model_dump_json())
 
     async def send_audio(self, pcm: bytes) -> None:
-        await self._send(data=pcm)
+        self._queue(pcm)
 
     async def error(self, code: ErrorCode, message: str) -> None:
-        await self.send_event(ErrorEvent(code=code, message=message))
+        """Report bad input. The same code is sent _ERRORS_SENT times, then once a second, so
+        a flood of bad frames is not echoed back; the recording counts every one."""
+        event = ErrorEvent(code=code, message=message)
+        self._repeats[code] += 1
+        now = time.monotonic()
+        if (self._repeats[code] <= _ERRORS_SENT
+                or now - self._repeat_sent_at.get(code, 0.0) >= 1.0):
+            self._repeat_sent_at[code] = now
+            await self.send_event(event)
+        elif self.recorder is not None:
+            self.recorder.event(event.model_dump(mode="json"))
 
-    async def _send(self, *, text: str | None = None, data: bytes | None = None) -> None:
+    async def flush(self) -> None:
+        """Wait until every queued frame is sent, or the peer is dropped for not reading."""
         if self.closed:
             return
-        async with self._lock:
+        waiting = asyncio.ensure_future(self._outbox.join())
+        gone = asyncio.ensure_future(self.gone.wait())
+        await asyncio.wait({waiting, gone}, return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
+        gone.cancel()
+
+    async def stop(self) -> None:
+        """End the writer task (the socket is closed or closing)."""
+        self._let_go()
+        self._writer.cancel()
+        await asyncio.gather(self._writer, return_exceptions=True)
+
+    def _queue(self, frame: str | bytes) -> None:
+        if not self.closed:
+            self._outbox.put_nowait(frame)
+
+    async def _write(self) -> None:
+        while True:
+            frame = await self._outbox.get()
             try:
-                if text is not None:
-                    await self._ws.send_text(text)
-                else:
-                    await self._ws.send_bytes(data or b"")
+                async with asyncio.timeout(self.send_timeout_s):
+                    if isinstance(frame, str):
+                        await self._ws.send_text(frame)
+                    else:
+                        await self._ws.send_bytes(frame)
+            except TimeoutError:
+                _LOGGER.warning("a peer took no frame for %.0f s; dropping it",
+                                self.send_timeout_s)
+                self._let_go()
             except (WebSocketDisconnect, RuntimeError, OSError):
-                # the peer left; the call itself carries on to its scorecard
-                self.closed = True
+                self._let_go()  # the peer left; the call itself carries on to its scorecard
+            finally:
+                self._outbox.task_done()
+
+    def _let_go(self) -> None:
+        """Send nothing more: forget what is queued and tell the call the peer is gone."""
+        self.gone.set()
+        while not self._outbox.empty():
+            self._outbox.get_nowait()
+            self._outbox.task_done()
 
 
 async def call_socket(
@@ -78,10 +139,18 @@ async def call_socket(
 ) -> None:
     """Serve one call on one socket."""
     await websocket.accept()
-    sink = WebSocketSink(websocket)
+    sink = WebSocketSink(websocket, settings.send_timeout_s)
+    try:
+        await _answer(websocket, sink, engines, catalog, settings, store)
+    finally:
+        await _close(websocket, sink)
+
+
+async def _answer(websocket: WebSocket, sink: WebSocketSink, engines: Engines,
+                  catalog: ScenarioCatalog, settings: Settings, store: CallStore) -> None:
+    """Wait for `start`, admit the rep and run the call."""
     start = await _await_start(websocket, sink, catalog)
     if start is None:
-        await _close(websocket)
         return
     try:
         user = await authenticate_socket(websocket, start.token, store)
@@ -91,12 +160,10 @@ async def call_socket(
         user = None
         if settings.auth_required:
             await sink.error(ErrorCode.INTERNAL, "sign-in is unavailable right now; try again")
-            await _close(websocket)
             return
     if settings.auth_required and user is None:
         await sink.error(ErrorCode.UNAUTHORIZED, "sign in first: a session cookie, an "
                          "'Authorization: Bearer' header or the start message's 'token'")
-        await _close(websocket)
         return
     call_id = uuid.uuid4().hex
     registry = app_state(websocket).calls
@@ -104,7 +171,6 @@ async def call_socket(
         registry.admit(call_id, user.id if user else None)
     except ProtocolError as err:
         await sink.error(err.code, err.message)
-        await _close(websocket)
         return
     recorder: CallRecorder | None = None
     try:
@@ -129,14 +195,15 @@ async def call_socket(
     try:
         await sink.send_event(ReadyEvent(call_id=call_id, sample_rate=engines.tts.sample_rate,
                                          scenario=start.scenario, difficulty=start.difficulty))
-        if await _serve(websocket, sink, session, settings):
+        # the slot is freed as soon as no more of the rep's audio is taken: a rep whose
+        # socket dropped may call again at once while this one is still scored
+        if await _serve(websocket, sink, session, settings, lambda: registry.release(call_id)):
             status = CallStatus.COMPLETE
     finally:
         registry.release(call_id)
         _LOGGER.info("call %s ended (%s)", call_id, status)
         if recorder is not None:
             await recorder.finish(session.scorecard, status)
-        await _close(websocket)
 
 
 async def _await_start(
@@ -173,12 +240,15 @@ async def _await_start(
 
 
 async def _serve(
-    websocket: WebSocket, sink: WebSocketSink, session: CallSession, settings: Settings
+    websocket: WebSocket, sink: WebSocketSink, session: CallSession, settings: Settings,
+    stopped_listening: Callable[[], None],
 ) -> bool:
     """Feed frames to the session until it has delivered its scorecard; True when the call
-    ended as calls should (hang-up or the prospect closing it), not by a drop or a limit."""
+    ended as calls should (hang-up or the prospect closing it), not by a drop or a limit.
+    `stopped_listening` is called once no more frames are read, before the scoring ends."""
     max_bytes = int(settings.max_frame_seconds * session.input_rate) * 2
     run = asyncio.create_task(session.run(), name=f"call-{session.call_id}")
+    gone = asyncio.create_task(sink.gone.wait())
     received_s = 0.0  # audio the client sent; the session may still be working through it
     receiving = True
     cut_short = False
@@ -186,7 +256,7 @@ async def _serve(
     try:
         while receiving and not run.done():
             receive = asyncio.create_task(websocket.receive())
-            done, _ = await asyncio.wait({receive, run}, timeout=settings.idle_timeout_s,
+            done, _ = await asyncio.wait({receive, run, gone}, timeout=settings.idle_timeout_s,
                                          return_when=asyncio.FIRST_COMPLETED)
             if not done:  # nothing from the client for too long: keep what we have, hang up
                 receive.cancel()
@@ -196,10 +266,11 @@ async def _serve(
                 break
             if receive not in done:
                 receive.cancel()
+                cut_short = cut_short or gone in done  # dropped for not reading
                 break
             message = receive.result()
             if message["type"] == "websocket.disconnect":
-                sink.closed = True
+                sink.peer_left()
                 receiving = False
                 cut_short = not hung_up
             elif (data := message.get("bytes")) is not None:
@@ -213,6 +284,8 @@ async def _serve(
             else:
                 hung_up = await _on_text(sink, session, message.get("text") or "") or hung_up
     finally:
+        gone.cancel()
+        stopped_listening()
         session.hang_up()
         await run
     return not cut_short and session.scorecard is not None
@@ -243,9 +316,13 @@ async def _on_text(sink: WebSocketSink, session: CallSession, text: str) -> bool
     return True
 
 
-async def _close(websocket: WebSocket) -> None:
+async def _close(websocket: WebSocket, sink: WebSocketSink) -> None:
+    """Send what is queued (the scorecard), then close; bounded for a peer that never reads."""
+    await sink.flush()
+    await sink.stop()
     if websocket.client_state is WebSocketState.CONNECTED:
         try:
-            await websocket.close()
-        except (WebSocketDisconnect, RuntimeError, OSError):
-            pass  # already closing from the other side
+            async with asyncio.timeout(sink.send_timeout_s):
+                await websocket.close()
+        except (WebSocketDisconnect, RuntimeError, OSError, TimeoutError):
+            pass  # already closing from the other side, or not reading
