@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     max_calls: int = Field(default=16, ge=1, description="calls at once; more are refused busy")
     max_calls_per_user: int = 2
     scorecard_timeout_s: float = 30.0
+    second_pass_max_calls: int = Field(
+        default=2, ge=0, description="the scorecard's second pass runs only while at most this "
+        "many calls are live"
+    )
     second_pass_wait_s: float = Field(
         default=0.8, ge=0, description="wait at hang-up for the scorecard's accurate transcripts; 0: off"
     )
@@ -133,6 +137,7 @@ class Settings(BaseSettings):
             audio_fillers=self.audio_fillers,
             scorecard_timeout_s=self.scorecard_timeout_s,
             second_pass_wait_s=self.second_pass_wait_s,
+            second_pass_max_calls=self.second_pass_max_calls,
         )
 
     def upload_limits(self) -> AudioLimits:

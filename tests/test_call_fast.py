@@ -136,6 +136,18 @@ async def test_scorecard_takes_the_second_pass_transcript_and_the_live_one_stand
     assert [c["amount"] for c in card["concessions"]] == [15]
 
 
+async def test_a_busy_server_leaves_the_live_transcript_and_runs_no_second_pass() -> None:
+    accurate = ScriptedSTT()
+    async with ScriptedCall(accurate=accurate, live_calls=3) as call:  # the default allows 2
+        await call.pause(OPENING_S + 0.3)
+        await call.say("I can offer fifty percent.", 1.5, accurately="I can offer 15 percent.")
+        await call.pause(1.5)
+        card = await call.hang_up()
+    assert accurate.calls == []
+    assert [t["text"] for t in card["turns"] if t["speaker"] == "rep"] == [
+        "I can offer fifty percent."]
+
+
 async def test_a_second_pass_not_done_in_time_leaves_the_live_transcript() -> None:
     accurate = ScriptedSTT(hold=asyncio.Event())  # never released: the accurate pass is slow
     async with ScriptedCall(accurate=accurate, settings=CallSettings(second_pass_wait_s=0.05)) \

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from pydantic import BaseModel
@@ -72,6 +73,7 @@ class CallSession:
         settings: CallSettings,
         sink: EventSink,
         recording: Recording | None = None,
+        live_calls: Callable[[], int] = lambda: 1,
     ) -> None:
         self.call_id = call_id
         self.scenario = scenario
@@ -100,6 +102,7 @@ class CallSession:
                                  vad=engines.vad, stt=engines.stt, settings=settings.listener,
                                  hooks=self, playback=self.voice, recording=recording)
         self.scorecard: dict[str, object] | None = None
+        self._live_calls = live_calls  # calls on this server now, this one included
         # each rep turn decoded again, more accurately, while the prospect speaks
         self._second = (SecondPass(engines.accurate)
                         if engines.accurate is not None and settings.second_pass_wait_s > 0
@@ -289,7 +292,8 @@ class CallSession:
         end = result.words[-1].end if result.words else job.end_sample / SAMPLE_RATE
         turn = Turn(len(self.turns), Speaker.REP, result.text, start, end, result.words)
         self.turns.append(turn)
-        if self._second is not None:
+        if (self._second is not None
+                and self._live_calls() <= self.settings.second_pass_max_calls):
             self._second.submit(turn.index, audio, offset)
         if self.settings.audio_fillers:
             self._audio_fillers.extend(await asyncio.to_thread(

@@ -55,3 +55,6 @@ class CallSettings:
     second_pass_wait_s: float = 0.8
     """How long the scorecard waits at hang-up for the accurate transcripts still being made
     (docs/transcripts.md); a turn not done by then keeps its live transcript. 0: no second pass."""
+    second_pass_max_calls: int = 2
+    """Re-transcribe a turn for the scorecard only while at most this many calls are live: on
+    2 cores the second pass beside eight calls slowed every answer (bench/README.md)."""

@@ -187,6 +187,7 @@ async def _answer(websocket: WebSocket, sink: WebSocketSink, engines: Engines,
         settings=settings.call(),
         sink=sink,
         recording=recorder,
+        live_calls=lambda: len(registry),
     )
     sink.recorder = recorder
     _LOGGER.info("call %s started: %s/%s", call_id, start.scenario, start.difficulty)

@@ -72,7 +72,7 @@ class ScriptedCall:
     def __init__(self, scenario: str = "price-pressure",
                  settings: CallSettings | None = None,
                  practice: PracticeMoment | None = None,
-                 accurate: ScriptedSTT | None = None) -> None:
+                 accurate: ScriptedSTT | None = None, live_calls: int = 1) -> None:
         engines, self.stt, self.tts = scripted_engines()
         self.accurate = accurate  # the scorecard's second pass, when the test gives one
         engines = replace(engines, accurate=accurate)
@@ -82,7 +82,8 @@ class ScriptedCall:
             call_id="scripted", start=StartMessage(type="start", scenario=scenario, seed=1,
                                                   practice=practice),
             scenario=builtin_catalog().get(scenario), engines=engines,
-            settings=settings or CallSettings(), sink=self.sink, recording=self.recording)
+            settings=settings or CallSettings(), sink=self.sink, recording=self.recording,
+            live_calls=lambda: live_calls)
         self._task: asyncio.Task[dict[str, object]] | None = None
 
     @property
