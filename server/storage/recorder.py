@@ -4,6 +4,9 @@ The recorder's per-frame methods run on the event loop and only touch memory. Ab
 half second of call clock (or second of wall time, for events) a flush goes to a worker
 thread: frames to the WAV (header sizes fixed each time) and events to the database. A
 crash loses at most the hold-back plus one flush interval, under a second.
+
+Over the ~400-line aim: the store and the recorder share one write queue, its retry and its
+hand-over to the pending file (docs/security.md), which read best in one place.
 """
 
 from __future__ import annotations
