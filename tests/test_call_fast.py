@@ -148,6 +148,22 @@ async def test_a_busy_server_leaves_the_live_transcript_and_runs_no_second_pass(
         "I can offer fifty percent."]
 
 
+class _BrokenSecondPass(ScriptedSTT):
+    async def retranscribe(self, audio: Any, offset: float = 0.0) -> Any:
+        raise RuntimeError("the accurate decoder crashed")
+
+
+async def test_a_broken_second_pass_still_gives_the_scorecard_with_the_live_transcript() -> None:
+    async with ScriptedCall(accurate=_BrokenSecondPass()) as call:
+        await call.pause(OPENING_S + 0.3)
+        await call.say("I can offer fifteen percent.", 1.5)
+        await call.pause(1.5)
+        card = await call.hang_up()
+    assert [t["text"] for t in card["turns"] if t["speaker"] == "rep"] == [
+        "I can offer fifteen percent."]
+    assert [c["amount"] for c in card["concessions"]] == [15]
+
+
 async def test_a_second_pass_not_done_in_time_leaves_the_live_transcript() -> None:
     accurate = ScriptedSTT(hold=asyncio.Event())  # never released: the accurate pass is slow
     async with ScriptedCall(accurate=accurate, settings=CallSettings(second_pass_wait_s=0.05)) \

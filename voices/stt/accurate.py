@@ -21,7 +21,7 @@ from dataclasses import replace
 import numpy as np
 
 from scoring.turns import Speaker, Turn
-from voices.stt.base import SpeechToTextError, Transcription
+from voices.stt.base import Transcription
 from voices.stt.whisper import (
     ACCURATE_OPTIONS,
     LIVE_OPTIONS,
@@ -135,11 +135,11 @@ class SecondPass:
                              turn, timeout_s)
             elif task.cancelled():
                 continue
-            elif isinstance(err := task.exception(), SpeechToTextError):
-                _LOGGER.warning("second pass: turn %d failed (%s); live transcript kept",
+            elif (err := task.exception()) is not None:
+                # the second pass only improves a transcript the call already has: whatever
+                # broke it, the scorecard goes out with the live one rather than not at all
+                _LOGGER.warning("second pass: turn %d failed (%r); live transcript kept",
                                 turn, err)
-            elif err is not None:
-                raise err
             else:
                 out[turn] = task.result()
         self._tasks.clear()
