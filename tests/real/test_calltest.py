@@ -64,7 +64,7 @@ async def test_walkaway_test_runs_the_examples_and_reports_failures(
 ) -> None:
     """The default path: an in-process server, its models loaded once for all scripts."""
     examples = sorted(EXAMPLES.glob("*.yaml"))
-    assert len(examples) == 8
+    assert len(examples) == 10  # a holding and a caving rep for each built-in scenario
     junit = tmp_path / "junit.xml"
     status, stdout, stderr = await _walkaway(
         "test", *map(str, examples), *map(str, bad_scripts), "--junit", str(junit),
@@ -73,7 +73,7 @@ async def test_walkaway_test_runs_the_examples_and_reports_failures(
 
     suite = ET.parse(junit).getroot()
     assert suite.tag == "testsuite"
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("10", "1", "1")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("12", "1", "1")
     cases = {Path(c.get("file") or "").name: c for c in suite.findall("testcase")}
     for example in examples:
         case = cases[example.name]
@@ -90,7 +90,7 @@ async def test_walkaway_test_runs_the_examples_and_reports_failures(
     assert f"turns[0].audio: file not found: {bad_scripts[1].parent / 'takes' / 'nope.wav'}" in (
         error.get("message") or "")
 
-    assert "8 passed, 2 failed" in stdout
+    assert "10 passed, 2 failed" in stdout
     assert "outcome was 'won', expected 'lost'" in stdout and "nope.wav" in stdout
     assert "FAIL" in stdout and "PASS" in stdout
 
