@@ -42,6 +42,16 @@ def level_dbfs(audio: np.ndarray) -> float | None:
     return 20.0 * math.log10(max(rms, 1e-10))
 
 
+def loud_frames(audio: np.ndarray, frame: int, floor_db: float) -> np.ndarray:
+    """Per whole frame of `frame` samples: is it within `floor_db` of the loudest frame?"""
+    n = len(audio) // frame
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    frames = audio[: n * frame].reshape(n, frame).astype(np.float64)
+    db = 10.0 * np.log10(np.mean(frames**2, axis=1) + 1e-10)
+    return db >= db.max() - floor_db
+
+
 def resample(audio: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     """Resample a mono float32 signal (whole-signal, high quality)."""
     if from_rate == to_rate:

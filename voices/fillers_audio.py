@@ -20,7 +20,7 @@ import numpy as np
 
 from scoring.fillers import FillerEvent, FillerSource, detect_fillers
 from scoring.turns import Speaker, Turn, Word
-from voices.audio import SAMPLE_RATE
+from voices.audio import SAMPLE_RATE, loud_frames
 from voices.vad.base import VoiceActivityModel
 
 FRAME_SAMPLES = 512  # the Silero frame (32 ms at 16 kHz); the energy fallback uses it too
@@ -50,12 +50,7 @@ def speech_probabilities(
     """Per-frame speech probability: Silero when given (a fresh stream), else frame energy."""
     if vad is not None:
         return np.asarray(vad.stream().probabilities(audio), dtype=np.float32)
-    n = len(audio) // FRAME_SAMPLES
-    if n == 0:
-        return np.zeros(0, dtype=np.float32)
-    frames = audio[: n * FRAME_SAMPLES].reshape(n, FRAME_SAMPLES).astype(np.float64)
-    db = 10.0 * np.log10(np.mean(frames**2, axis=1) + 1e-10)
-    return (db >= db.max() - options.energy_floor_db).astype(np.float32)
+    return loud_frames(audio, FRAME_SAMPLES, options.energy_floor_db).astype(np.float32)
 
 
 def voiced_runs(probabilities: np.ndarray, options: AudioFillerOptions) -> list[Run]:

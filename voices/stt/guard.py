@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scoring.turns import Word
-from voices.audio import SAMPLE_RATE
+from voices.audio import SAMPLE_RATE, loud_frames
 from voices.evalset import normalise_words
 
 EDGE_S = 0.05  # timing slack at the audio's edges
@@ -54,12 +54,7 @@ def compression_ratio(text: str) -> float:
 
 def voiced_seconds(audio: np.ndarray, floor_db: float) -> float:
     """Seconds of 32 ms frames within `floor_db` of the loudest frame."""
-    n = len(audio) // 512
-    if n == 0:
-        return 0.0
-    frames = audio[: n * 512].reshape(n, 512).astype(np.float64)
-    db = 10.0 * np.log10(np.mean(frames**2, axis=1) + 1e-10)
-    return float(np.count_nonzero(db >= db.max() - floor_db)) * 512 / SAMPLE_RATE
+    return float(np.count_nonzero(loud_frames(audio, 512, floor_db))) * 512 / SAMPLE_RATE
 
 
 def outside(word: TimedWord | Word, duration: float) -> bool:
