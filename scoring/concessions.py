@@ -17,6 +17,7 @@ cues as the rep holding firm; `detect_concessions` returns only the real give-aw
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -70,6 +71,7 @@ _OTHER = (
 _NEGATION = re.compile(
     r"\b(?:not|no|never|nothing|none|nor|neither|without|unable|refuse|refusing|rather than"
     r"|instead of|no way|hardly|rather|sooner|push back)\b"
+    r"|\b(?:is|are|stays|stay|remains|remain) off the table\b|\b0 +(?=[a-z])"
 )
 # A refusal after the offer in the same sentence: "I could send a deck, but I won't".
 _LATER_REFUSAL = re.compile(
@@ -215,12 +217,12 @@ _UNITS_FOR: dict[ConcessionKind, tuple[str | None, ...]] = {
 def _amount(kind: ConcessionKind, span: str, topic_unit: str | None) -> tuple[float | None, str | None]:
     wanted = _UNITS_FOR[kind]
     # "a 24 months renewal" names the term traded for, not what was given
-    m = next(
-        (m for m in re.finditer(_N + r"(?: (percent|minutes|dollars|months|days))?(?! (?:term"
-                                r"|contract|renewal|deal|agreement|commitment|licen))", span)
-         if m.group(2) in wanted),
-        None,
-    )
+    hits = [m for m in re.finditer(_N + r"(?: (percent|minutes|dollars|months|days))?(?! (?:term"
+                                   r"|contract|renewal|deal|agreement|commitment|licen|relationship"
+                                   r"|partnership|customer|client|history|old|with us))", span)
+            if m.group(2) in wanted]
+    # a figure with its unit beats a bare one ("monday at 1 for 45 minutes")
+    m = next((m for m in hits if m.group(2)), hits[0] if hits else None)
     if m is None:
         first = re.search(r"\bfirst (month|year)\b", span)
         if kind is ConcessionKind.SCOPE and first:
@@ -241,22 +243,91 @@ def concession_amount(kind: ConcessionKind, canon: str) -> tuple[float | None, s
     return _amount(kind, canon, None)
 
 
-def scan_cues(text: str, *, needed_minutes: float = 45) -> list[ConcessionCue]:
-    """Every concession cue in `text`, judged but not filtered (see module docstring)."""
+# "ten, well, let's say eight percent", "twenty minutes, or fifteen even": the rep corrects
+# the figure in the same breath; the last one said is what was offered.
+_CORRECTION = re.compile(
+    r"\b(?P<a>\d+(?:\.\d+)?)(?P<u> (?:percent|minutes|months|days|dollars)(?: free| off)?)?"
+    r",? (?:well|actually|or rather|make (?:that|it)|i mean|sorry|or),? (?:let us |let me |we will"
+    r" |i will |we can |i can |we could |i could )?(?:say |make it |call it |do |go (?:to )?)?"
+    r"(?P<b>\d+(?:\.\d+)?)(?P<u2> (?:percent|minutes|months|days|dollars))?(?: even)?\b"
+)
+
+
+def _self_correct(t: str) -> str:
+    """Canonical text with a figure corrected in the same breath replaced by the correction."""
+    return _CORRECTION.sub(lambda m: m.group("b") + (m.group("u2") or m.group("u") or ""), t)
+
+
+_INSTEAD = re.compile(r"\b(?:instead of|rather than)\b.*")
+# A sentence that only takes back what the sentence before it offered: "Three months free is
+# a quarter of your fee. I'm not going there."
+_TAKE_BACK = re.compile(
+    r"^(?:(?:but|and|so|no|look|sorry|honestly|frankly),? )*(?:(?:i am|we are|i|we) (?:not going"
+    r" (?:there|to (?:do|go) (?:that|there))|will not (?:do|go) (?:that|there)|can not (?:do"
+    r"|go) (?:that|there)|not doing that)|(?:that|it) is (?:not (?:happening|going to happen"
+    r"|on the table|an option)|off the table)|not (?:happening|a chance))\b[^,]*(?:,[^,]*)?\W*$"
+)
+# A cue named as the condition of an "if" ("if free months are the only way this renews"):
+# the rep speaks about it, neither giving nor refusing it.
+_IF_CLAUSE = re.compile(r"^\W*(?:if|unless|even if|when)\b")
+_IF_VERB = re.compile(
+    r"^(?:[^,]*?\b)?(?:is|are|was|were|has to|have to|must|needs to|need to|would be|becomes"
+    r"|become|comes? down to)\b")
+_IF_VERB_BEFORE = re.compile(r"\b(?:has to|have to|must|needs to|need to|is going to|are going to)"
+                             r" (?:\w+ )?$")
+_GIVES_ANYWAY = re.compile(
+    r"\b(?:i|we) (?:can|will|could|would|am happy to)\b|\b(?:it is|that is) yours\b"
+    r"|\bconsider it\b")
+# Bare figures ("I could do twelve") take their kind from the turn: a unit said elsewhere in
+# it, else what the prospect asked for.
+_UNIT_KIND = {"percent": ConcessionKind.PRICE, "dollars": ConcessionKind.PRICE,
+              "minutes": ConcessionKind.TIME, "months": ConcessionKind.SCOPE,
+              "days": ConcessionKind.SCOPE}
+_UNIT_SAID = re.compile(r"\d (percent|dollars|minutes|months|days)\b")
+# What a scope give-away gives: two named things in one sentence are two concessions
+# ("four months free and waive the onboarding fee").
+_SCOPE_OBJECT = re.compile(
+    r"\b(onboarding|setup|training|implementation|migration|support|seat|licen[cs]e|user"
+    r"|upgrade|module|integration|trial|pilot|delivery|surcharge|install|connector|months?"
+    r"|days?)")
+
+
+def _bare_kind(sentence: str, whole: str, asked: ConcessionKind | None
+               ) -> tuple[ConcessionKind, str | None]:
+    """The kind and unit of a bare figure: a unit in its sentence, in the turn, else `asked`."""
+    for text in (sentence, whole):
+        units = _UNIT_SAID.findall(text)
+        if units:
+            unit = units[-1]
+            return _UNIT_KIND[unit], unit
+    if asked in (ConcessionKind.PRICE, ConcessionKind.SCOPE):
+        return asked, None
+    return ConcessionKind.TIME, "minutes"
+
+
+def scan_cues(
+    text: str, *, needed_minutes: float = 45, asked: ConcessionKind | None = None
+) -> list[ConcessionCue]:
+    """Every concession cue in `text`, judged but not filtered (see module docstring).
+    `asked` (what the prospect pushed for) gives a bare figure its kind: "I could do twelve"."""
     sents = _sentences(text)
     whole = canonical(text)
     has_next_step = bool(NEXT_STEP.search(whole))
     any_probe = any(_is_question(s) and not _OFFER_QUESTION.search(s.text) for s in sents)
     topic_unit = "dollars" if " dollars" in whole and " percent" not in whole else None
     cues: list[ConcessionCue] = []
-    for sent in sents:
-        t = sent.text
+    for n, sent in enumerate(sents):
+        t = _self_correct(sent.text)
         offer_q = bool(_OFFER_QUESTION.search(t))
         question = _is_question(sent) and not offer_q
         conditional = bool(CONDITION.search(t))
-        seen: dict[ConcessionKind, int] = {}
+        taken_back = n + 1 < len(sents) and bool(_TAKE_BACK.match(sents[n + 1].text))
+        seen: dict[tuple[ConcessionKind, str], int] = {}
+        borrowed: set[int] = set()
+        first = len(cues)
         for pat in PATTERNS:
             for m in pat.regex.finditer(t):
+                kind = pat.kind
                 lo, hi = _clause_bounds(t, m.start(), m.end())
                 before = t[lo:m.start()]
                 prev = t[:lo]
@@ -265,31 +336,69 @@ def scan_cues(text: str, *, needed_minutes: float = 45) -> list[ConcessionCue]:
                     # "they offer 15% off, and free setup": the second offer is theirs too
                     or _SHARES_SUBJECT.match(before) and _last_subject_is_other(prev))
                 clause = t[lo:hi]
-                if pat.intrinsic_negation:
-                    clause = clause.replace(m.group(0), " ")
-                clause = _FALSE_NEGATIONS.sub(" ", clause)
-                # "...and I won't do that" later in the sentence takes the offer back.
-                negated = bool(_NEGATION.search(clause) or _LATER_REFUSAL.search(t[hi:]))
+                said = " " if pat.intrinsic_negation else m.group(0)
+                # "six weeks free instead of three months": what follows "instead of" is refused,
+                # not the offer before it
+                negated = bool(
+                    _NEGATION.search(_FALSE_NEGATIONS.sub(" ", before + " " + said))
+                    or _NEGATION.search(_INSTEAD.sub(" ", _FALSE_NEGATIONS.sub(" ", t[m.end():hi])))
+                    # "...and I won't do that" later in the sentence takes the offer back.
+                    or _LATER_REFUSAL.search(t[hi:]) or taken_back)
+                mentioned = bool(
+                    _IF_CLAUSE.match(t[lo:m.start()]) and not re.search(r"\b(?:i|we|us)\b", before)
+                    and (_IF_VERB.match(t[m.end():hi]) or _IF_VERB_BEFORE.search(before))
+                    and not _GIVES_ANYWAY.search(t[hi:]))
                 mine = re.search(_ME, before) or re.search(r"\b" + _ACCEPT + r"\W*$", prev) or (
                     re.match(_ACCEPT + r"\b", before))
                 if pat.needs_me and not offer_q and not mine and not negated:
                     continue  # a refusal needs no speaker: "a discount isn't on the table"
-                amount, unit = _amount(pat.kind, m.group(0), topic_unit)
-                if amount is None and pat.kind is not ConcessionKind.INFO:
-                    amount, unit = _amount(pat.kind, clause, topic_unit)
-                if amount is None and pat.kind is ConcessionKind.TIME:
+                bare = re.search(_N, m.group(0)) if kind is ConcessionKind.TIME else None
+                no_figure = False
+                if bare and (pat.by_context or not re.search(r"\bminutes\b", m.group(0))):
+                    kind, unit = _bare_kind(t, whole, asked)
+                    amount = float(bare.group(1))
+                    if unit is None:  # a bare "twelve" asked for a price: percent, 500: money
+                        unit = ("months" if kind is ConcessionKind.SCOPE else topic_unit
+                                or ("percent" if amount <= 50 else "dollars"))
+                    if kind is ConcessionKind.TIME and amount < 5:
+                        amount, unit, no_figure = None, None, True  # "we'll just do a quick one"
+                else:
+                    amount, unit = _amount(kind, m.group(0), topic_unit)
+                own_amount = amount
+                if amount is None and kind is not ConcessionKind.INFO and not no_figure:
+                    amount, unit = _amount(kind, clause, topic_unit)
+                if amount is None and kind is ConcessionKind.TIME and not no_figure:
                     said = re.search(_N + r" minutes", t)  # "twenty minutes, I'll make it work"
                     amount, unit = (float(said.group(1)), "minutes") if said else (None, None)
-                if pat.kind is ConcessionKind.TIME and amount is not None and amount >= needed_minutes:
+                if amount == 0:
+                    negated = True  # "zero free months"
+                if kind is ConcessionKind.TIME and amount is not None and amount >= needed_minutes:
                     continue  # accepting the time the rep needs is no concession
-                if pat.kind is ConcessionKind.INFO and not negated and (
+                if kind is ConcessionKind.INFO and not negated and (
                     has_next_step or (any_probe and re.search(r"\b(?:but|before)\b", t[m.end():]))
                 ):
                     continue  # sending with a booked follow-up, or deferring to a probe
-                cue = ConcessionCue(pat.kind, negated, question, conditional, amount, unit, sent.raw,
-                                    theirs)
-                _keep(cues, seen, cue)
+                obj = _SCOPE_OBJECT.search(t, m.start(), min(len(t), m.end() + 40))
+                what = obj.group(1).rstrip("s") if kind is ConcessionKind.SCOPE and obj else ""
+                cue = ConcessionCue(kind, negated, question or mentioned, conditional, amount, unit,
+                                    sent.raw, theirs)
+                _keep(cues, seen, cue, what)
+                if own_amount is None and amount is not None:
+                    borrowed.add(id(cue))
+        cues[first:] = _drop_borrowed(cues[first:], borrowed)
     return cues
+
+
+def _drop_borrowed(sentence_cues: list[ConcessionCue], borrowed: set[int]
+                   ) -> list[ConcessionCue]:
+    """"Four months free and waive the onboarding fee": the fee took the clause's four months;
+    it has no amount of its own when another give-away of its kind said that figure."""
+    for i, cue in enumerate(sentence_cues):
+        if id(cue) in borrowed and any(
+                o is not cue and o.kind is cue.kind and o.amount == cue.amount
+                and id(o) not in borrowed for o in sentence_cues):
+            sentence_cues[i] = dataclasses.replace(cue, amount=None, unit=None)
+    return sentence_cues
 
 
 # A clause with no subject of its own ("..., and free setup") shares the one before it.
@@ -303,11 +412,19 @@ def _last_subject_is_other(prev: str) -> bool:
     return bool(said) and said[-1] not in ("i", "we", "you")
 
 
-def _keep(cues: list[ConcessionCue], seen: dict[ConcessionKind, int], cue: ConcessionCue) -> None:
-    """One cue per kind per sentence; a give-away beats a refusal, an amount beats none."""
-    idx = seen.get(cue.kind)
+def _keep(cues: list[ConcessionCue], seen: dict[tuple[ConcessionKind, str], int],
+          cue: ConcessionCue, what: str = "") -> None:
+    """One cue per kind per sentence, except scope give-aways naming different things ("free
+    onboarding and three months free" are two); a give-away beats a refusal, an amount none."""
+    same = [k for k in seen if k[0] is cue.kind]
+    if what and cue.is_concession:
+        key = next((k for k in same if k[1] == what), None) or next(
+            (k for k in same if not k[1]), None) or (cue.kind, what)
+    else:
+        key = same[0] if same else (cue.kind, what)
+    idx = seen.get(key)
     if idx is None:
-        seen[cue.kind] = len(cues)
+        seen[key] = len(cues)
         cues.append(cue)
         return
     old = cues[idx]
@@ -316,7 +433,9 @@ def _keep(cues: list[ConcessionCue], seen: dict[ConcessionKind, int], cue: Conce
         cues[idx] = cue
 
 
-def detect_concessions(text: str, *, needed_minutes: float = 45) -> list[Concession]:
+def detect_concessions(
+    text: str, *, needed_minutes: float = 45, asked: ConcessionKind | None = None
+) -> list[Concession]:
     """The concessions a rep's turn gives away (refusals and mere questions excluded).
 
     `needed_minutes` is the meeting length the rep needs: agreeing to that much or more is not
@@ -324,6 +443,6 @@ def detect_concessions(text: str, *, needed_minutes: float = 45) -> list[Concess
     """
     return [
         Concession(c.kind, c.conditional, c.amount, c.unit, c.quote)
-        for c in scan_cues(text, needed_minutes=needed_minutes)
+        for c in scan_cues(text, needed_minutes=needed_minutes, asked=asked)
         if c.is_concession
     ]

@@ -29,10 +29,12 @@ class CuePattern:
     regex: re.Pattern[str]
     needs_me: bool  # needs a first-person speaker or an acceptance before the cue
     intrinsic_negation: bool = False  # "we won't charge you for onboarding" is a give-away
+    by_context: bool = False  # a bare figure: its kind comes from the turn ("fifteen I can do")
 
 
-def _p(kind: ConcessionKind, rx: str, needs_me: bool = True, neg: bool = False) -> CuePattern:
-    return CuePattern(kind, re.compile(rx), needs_me, neg)
+def _p(kind: ConcessionKind, rx: str, needs_me: bool = True, neg: bool = False,
+       by_context: bool = False) -> CuePattern:
+    return CuePattern(kind, re.compile(rx), needs_me, neg, by_context)
 
 
 _K = ConcessionKind
@@ -57,8 +59,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\bwiggle room\b|\bcome in (?:under|below|at)\b|\bsharpen\b[^.]*\bpencil\b"),
     _p(_K.PRICE, r"\b(?:see what (?:i|we) can do|flexib\w*|figure something out|work something out"
        r"|some room|sort something out) (?:on|with|about|around) (?:the )?(?:price|pricing|number"
-       r"|cost|rate|figure|quote)\b|\blet us not let (?:a |the )?(?:few |couple of )?(?:points"
-       r"|percent|\d+ percent|price|money)\b", needs_me=False),
+       r"|cost|rate|figure|quote)\b", needs_me=False),
     _p(_K.PRICE, r"\b(?:their|the) (?:quote|price|number|pricing) (?:will not|would not"
                  r"|should not|is not"
        r"|does not) (?:be )?(?:a|an) (?:problem|issue|obstacle)\b", needs_me=False, neg=True),
@@ -82,7 +83,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\bmake it work\b|\bwork something out on the timing\b|\bflexib\w* on (?:how long|the"
        r" time|timing|the length)\b|\b(?:a|the) (?:quick|short|shorter) version\b"
        r"|\bkeep it (?:short|brief|tight|quick)\b|\bmake it (?:quick|fast|short)\b"
-       r"|\blet us not let (?:a |the )?(?:few |couple of )?(?:\d+ )?minutes\b", needs_me=False),
+       , needs_me=False),
     _p(_K.TIME, r"^" + ACCEPT + r"\b[,.!]? (?:that is |then )?" + N + r" minutes\b",
        needs_me=False),
     _p(_K.TIME, r"\b(?:take|do|make|fit|squeeze|get|cover|manage|keep|cut|trim|work with"
@@ -94,6 +95,25 @@ PATTERNS: tuple[CuePattern, ...] = (
     _p(_K.TIME, r"\b(?:be quick|be brief|keep it (?:short|brief|quick|tight)|make it (?:quick"
        r"|fast|short)|rush through|speed through|go fast|talk fast|skip the (?:demo|details"
        r"|discovery)|whatever time you have|work with whatever|squeeze (?:it|me|us) in)\b"),
+    # "let's not let a few points get in the way", "ten percent shouldn't stand between us":
+    # waving the gap away gives it; the kind is in what is waved away
+    *(_p(kind, r"\b(?:not|never) let (?:a |an |the |one |that |this |our )?(?:few |couple of |little"
+         r" |bit of |\d+ )?(?:" + what + r")\b[^.?!,]{0,30}?\b(?:get in|stand|come between|end"
+         r"|derail|kill|stop|break|cost us|be (?:the|a) (?:problem|issue|deal-?breaker))"
+         r"|\b(?:\d+ )?(?:" + what + r") (?:should not|will not|does not need to|need not|is not going"
+         r" to) (?:be (?:what|the thing that) )?(?:stand|come|get)s? (?:between us|in (?:the|our)"
+         r" way)|\bnot (?:going to )?lose you over (?:a |an |the )?(?:few |couple of )?(?:\d+ )?(?:"
+         + what + r")\b", needs_me=False, neg=True)
+      for kind, what in (
+          (_K.PRICE, r"points?|percent|price|money|dollars|pennies|number|difference|quote|rate"),
+          (_K.TIME, r"minutes|time|length|meeting length|slot"),
+          (_K.SCOPE, r"months?|free months?|onboarding|setup fee|fee|rough quarter|quarter"
+                     r"|renewal terms|credit"),
+      )),
+    # a figure with no unit, said as an offer: "Fifteen I can do.", "Twelve it is."
+    _p(_K.TIME, r"(?:^|, |\. )" + N + r" (?:(?:i|we) (?:can|could) (?:do|live with|manage|go to"
+       r"|work with|stretch to|accept|offer)|it is|then|is fine|works)\b", needs_me=False,
+       by_context=True),
     # info
     _p(_K.INFO, r"\bget (?:it|that|this|something|them|some \w+|(?:that|the|this|a|an|our) \w+)"
        r" (?:over|across|sent)\b|\bget you (?:some stuff|something|some (?:info|information"
@@ -133,7 +153,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|a thing|a penny|a cent|extra|a dime)\b", needs_me=False, neg=True),
     _p(_K.SCOPE, r"\bfree (?:month|months|onboarding|training|implementation|setup|set-up"
        r"|support|upgrade|seats?|licen[cs]es?|users?|trial|installation|consulting|hours"
-       r"|migration|add-on|module|premium)\b|" + N + r" (?:months|days)(?: \w+)? (?:free|on us)\b"
+       r"|migration|add-on|module|premium)\b|(?:" + N + r"|a few) (?:months|days)(?: \w+)? (?:free|on us)\b"
        r"|\bfirst (?:month|year|\d+ months) (?:free|on us)\b", needs_me=False),
     _p(_K.SCOPE, r"\b(?:cover|take care of|handle|sort out|absorb|eat)\b[^.?!]*\b(?:onboarding"
        r"|setup|training|implementation|migration|the cost)\b|\b(?:onboarding|setup|training"
@@ -141,7 +161,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\b(?:look at|do|give you|offer|throw in|add) (?:a |an )?" + N + r" months free\b"
        r"|\b(?:onboarding|setup|training)\b[^.?!]*\b(?:cover|handle|take care of|absorb) (?:that"
        r"|it)\b|\bsee what (?:i|we) can do (?:on|with|about) (?:the )?renewal\b|\broom to make the"
-       r" renewal\b|\blet us not let (?:the )?(?:\d+ )?months\b", needs_me=False),
+       r" renewal\b", needs_me=False),
     _p(_K.SCOPE, r"\bextend\w* (?:the |your |that )?(?:free )?(?:trial|pilot)\b|\b(?:give|add"
        r"|include|offer)\w*(?: you)? (?:an? )?(?:extra |additional |bonus )?" + N
        + r" (?:extra |additional |bonus |free )?(?:months|days)\b|\b(?:upgrade|bump) you\b"

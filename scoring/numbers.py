@@ -47,6 +47,7 @@ class Quantity:
     unit: str | None
     start: int  # character offsets into the text that was scanned
     end: int
+    vague: bool = False  # "a few", "a couple of": a size, not a figure anyone offered
 
     @property
     def text_span(self) -> tuple[int, int]:
@@ -153,15 +154,15 @@ def _parse_number(toks: list[_Tok], i: int) -> tuple[float, int, str | None] | N
     return None
 
 
-def _special(toks: list[_Tok], i: int) -> tuple[float, int, str] | None:
+def _special(toks: list[_Tok], i: int) -> tuple[float, int, str, bool] | None:
     """Idioms with no digits: 'half an hour', 'an hour', 'a month', 'a couple of weeks'."""
     words = [t.text for t in toks[i:i + 5]]
     if words[:3] in (["half", "an", "hour"], ["a", "half", "hour"]):
-        return 30, 3, "minutes"
+        return 30, 3, "minutes", False
     if words[:5] == ["a", "quarter", "of", "an", "hour"]:
-        return 15, 5, "minutes"
+        return 15, 5, "minutes", False
     if words[:3] == ["an", "hour", "and"] and words[3:5] == ["a", "half"]:
-        return 90, 5, "minutes"
+        return 90, 5, "minutes", False
     if words and words[0] in ("a", "an", "one"):
         k = 1
         if len(words) > 1 and words[1] in _FUZZY:
@@ -175,7 +176,7 @@ def _special(toks: list[_Tok], i: int) -> tuple[float, int, str] | None:
             k += 1
         if k < len(words) and words[k] in _UNITS and words[k] != "%":
             unit, factor = _UNITS[words[k]]
-            return mult * factor, k + 1, unit
+            return mult * factor, k + 1, unit, mult != 1
     return None
 
 
@@ -191,8 +192,8 @@ def find_quantities(text: str) -> list[Quantity]:
     while i < len(toks):
         special = _special(toks, i)
         if special is not None:
-            value, used, unit = special
-            out.append(Quantity(value, unit, toks[i].start, toks[i + used - 1].end))
+            value, used, unit, vague = special
+            out.append(Quantity(value, unit, toks[i].start, toks[i + used - 1].end, vague))
             i += used
             continue
         parsed = _parse_number(toks, i)
@@ -243,7 +244,9 @@ def canonical_quantities(text: str, *, keep_free: bool = False) -> str:
         parts.append(text[pos:q.start])
         inside = text[q.start:q.end]
         free = " free" if keep_free and q.unit and re.search(r"\bfree\b", inside, re.I) else ""
-        parts.append(f"{q.value:g}" + (f" {q.unit}" if q.unit else "") + free)
+        # "a couple of weeks" names no figure: "a few days", no amount to read
+        value = "a few" if keep_free and q.vague else f"{q.value:g}"
+        parts.append(value + (f" {q.unit}" if q.unit else "") + free)
         pos = q.end
     parts.append(text[pos:])
     return "".join(parts)

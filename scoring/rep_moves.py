@@ -173,7 +173,7 @@ def read_rules(
         return None
     moves: list[Move] = []
     tags: list[str] = []
-    for cue in scan_cues(text, needed_minutes=needed_minutes):
+    for cue in scan_cues(text, needed_minutes=needed_minutes, asked=asked):
         if cue.theirs:  # someone else's offer, reported: the model learns it is no give-away
             tags.append("cue:theirs")
             continue

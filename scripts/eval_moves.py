@@ -35,7 +35,7 @@ PRIORITY = (
 # What each built-in scenario's prospect pushes for: a bare "okay, deal" gives in to that.
 SCENARIO_DEMAND = {
     "price-pressure": "price", "time-pressure": "time", "send-info": "info",
-    "renewal-threat": "scope",
+    "renewal-threat": "scope", "bad-fit": "scope",
 }
 
 # Units the labels and the classifier may spell differently for the same amount.

@@ -206,3 +206,36 @@ def test_canonical_text_mends_what_fillers_and_slips_leave(text: str, canon: str
     from scoring.canonical import canonical
 
     assert canonical(text) == canon
+
+
+@pytest.mark.parametrize(("text", "asked", "want"), [
+    # a figure corrected in the same breath: the last one said is the offer
+    ("We could do ten, well, let's say eight percent.", ConcessionKind.PRICE,
+     [("price", False, 8.0, "percent")]),
+    ("Let's do it in twenty minutes, or fifteen even.", ConcessionKind.TIME,
+     [("time", False, 15.0, "minutes")]),
+    # a bare figure takes its kind from the turn, else from what the prospect asked for
+    ("Twenty percent? No. Fifteen I can do.", ConcessionKind.PRICE,
+     [("price", False, 15.0, "percent")]),
+    ("I can't go to twenty. But I could do twelve.", ConcessionKind.PRICE,
+     [("price", False, 12.0, "percent")]),
+    ("I won't do three months free. I can do one.", ConcessionKind.SCOPE,
+     [("scope", False, 1.0, "months")]),
+    ("I can do twelve.", ConcessionKind.TIME, [("time", False, 12.0, "minutes")]),
+    # two things given in one sentence are two concessions; the fee has no figure of its own
+    ("we can do for free months and wave the onboarding fee", ConcessionKind.SCOPE,
+     [("scope", False, 4.0, "months"), ("scope", False, None, None)]),
+    ("Three months free, on us.", ConcessionKind.SCOPE, [("scope", False, 3.0, "months")]),
+    # taken back in the next sentence, off the table, or only named as a condition
+    ("Three months free is a quarter of your annual fee. I'm not going there.",
+     ConcessionKind.SCOPE, []),
+    ("Three free months is off the table.", ConcessionKind.SCOPE, []),
+    ("If free months are the only way this renews, then we have to let it go.",
+     ConcessionKind.SCOPE, []),
+    ("We're okay not doing this deal if the number has to come down.", ConcessionKind.PRICE, []),
+    ("If the setup fee is what's in the way, I can waive it.", ConcessionKind.SCOPE,
+     [("scope", False, None, None)]),
+])
+def test_figures_kinds_and_take_backs(text: str, asked: ConcessionKind, want: list) -> None:
+    got = sorted(map(_key, detect_concessions(text, asked=asked)), key=repr)
+    assert got == sorted(want, key=repr)

@@ -58,7 +58,8 @@ def test_corpus_floors(name: str) -> None:
 def test_frozen_corpus_is_big_and_labelled() -> None:
     items = eval_moves.load_items(CORPUS / "frozen_test.yaml")
     assert len(items) >= 250
-    assert {i["scenario"] for i in items} == set(eval_moves.SCENARIO_DEMAND)
+    # written over the four scenarios there were then (bad-fit came later)
+    assert {i["scenario"] for i in items} == set(eval_moves.SCENARIO_DEMAND) - {"bad-fit"}
     assert sum(bool(i["concessions"]) for i in items) >= 80
 
 
