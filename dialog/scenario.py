@@ -277,6 +277,13 @@ def load_scenario(path: Path | str) -> Scenario:
         raise ScenarioFileError(path, "", f"cannot read: {e.strerror or e}") from e
     except yaml.YAMLError as e:
         raise ScenarioFileError(path, "", f"not valid YAML: {e}") from e
+    return parse_scenario(raw, path)
+
+
+def parse_scenario(raw: object, source: Path | str) -> Scenario:
+    """Validate one scenario's fields (from a file or the database); ScenarioFileError names
+    `source` and the first offending field."""
+    path = Path(source)
     if not isinstance(raw, dict):
         raise ScenarioFileError(path, "", "expected a mapping of fields at the top level")
     try:

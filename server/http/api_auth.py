@@ -21,6 +21,7 @@ from server.http.auth import (
     remember_device,
     start_session,
 )
+from server.http.api_team import record_sign_in
 from server.http.state import app_state, get_settings, get_store
 from server.storage import CALL_ID, AccountError, CallStore, Role, TokenInfo, TokenKind, User
 
@@ -133,6 +134,7 @@ def login(body: LoginIn, request: Request, response: Response, store: Store) -> 
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong name or password")
     app_state(request).signin_throttle.pairs.forget(pair)
     start_session(request, response, user)
+    record_sign_in(request, store, user.id, "password")
     if device is None:
         remember_device(request, response, user)
     return UserOut.of(user)
@@ -172,6 +174,7 @@ def setup(body: SetupIn, request: Request, response: Response, store: Store) -> 
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(err)) from err
     app_state(request).setup_code = None
     start_session(request, response, user)
+    record_sign_in(request, store, user.id, "setup")
     return UserOut.of(user)
 
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.websockets import WebSocketState
 
-from dialog.scenario import ScenarioCatalog
+from dialog.scenario import Scenario, ScenarioCatalog
 from server.call.catalog import practice_problem, start_problem
 from server.call.session import CallSession
 from server.http.auth import authenticate_socket
@@ -179,6 +179,8 @@ async def _answer(websocket: WebSocket, sink: WebSocketSink, engines: Engines,
     except (StorageError, OSError, SQLAlchemyError):
         # the call still runs and is scored; only its recording is missing
         _LOGGER.exception("call %s will not be recorded", call_id)
+    if recorder is not None:
+        await _note_version(websocket, call_id, catalog.get(start.scenario))
     session = CallSession(
         call_id=call_id,
         start=start,
@@ -205,6 +207,20 @@ async def _answer(websocket: WebSocket, sink: WebSocketSink, engines: Engines,
         _LOGGER.info("call %s ended (%s)", call_id, status)
         if recorder is not None:
             await recorder.finish(session.scorecard, status)
+
+
+async def _note_version(websocket: WebSocket, call_id: str, scenario: Scenario) -> None:
+    """A call on a stored scenario names the version it is played on, so its replay stays
+    true after the scenario is edited (docs/admin.md)."""
+    stored = app_state(websocket).stored
+    version = stored.version_of(scenario)
+    if version is None:
+        return
+    try:
+        await asyncio.to_thread(stored.link_call, call_id, scenario.id, version)
+    except SQLAlchemyError:
+        _LOGGER.exception("call %s: the scenario version it is played on was not stored",
+                          call_id)
 
 
 async def _await_start(

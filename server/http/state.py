@@ -6,21 +6,25 @@ reader gets a checked type instead of a `getattr`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from typing import TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import HTTPConnection
 
-from dialog.scenario import ScenarioCatalog
+from dialog.scenario import Scenario, ScenarioCatalog
 from server.call.admission import CallRegistry
 from server.call.prefetch import LinePrefetcher
 from server.http.throttle import SignInThrottle
 from server.settings import Settings
-from server.storage import CallStore
+from server.storage import CallStore, StorageError
+from server.storage.scenario_store import ScenarioStore
 from voices.engines import Engines
 
 
 _T = TypeVar("_T")
+_LOGGER = logging.getLogger(__name__)
 
 
 class AppNotStartedError(RuntimeError):
@@ -39,6 +43,27 @@ class AppState:
     engines_: Engines | None = None
     prefetcher_: LinePrefetcher | None = None
     setup_code: str | None = None  # the one-time first-manager code, while no user exists
+    stored_: ScenarioStore | None = None
+    last_stored_: dict[str, Scenario] = field(default_factory=dict)
+
+    @property
+    def stored(self) -> ScenarioStore:
+        """Scenarios written in the browser (one store per app: it caches parsed versions)."""
+        if self.stored_ is None:
+            self.stored_ = ScenarioStore(self.store.engine)
+        return self.stored_
+
+    def playable(self) -> ScenarioCatalog:
+        """Built-in and file scenarios, then stored ones at their current version (a stored
+        scenario never hides a built-in or file one of the same id)."""
+        try:
+            self.last_stored_ = {i: s.scenario for i, s in self.stored.current().items()}
+        except (SQLAlchemyError, StorageError):
+            # the database is down: calls go on with the stored scenarios last seen
+            _LOGGER.warning("stored scenarios unreadable; using the ones last read",
+                            exc_info=True)
+        return ScenarioCatalog({**self.last_stored_, **self.catalog.scenarios},
+                               self.catalog.errors)
 
     @property
     def engines(self) -> Engines:
@@ -69,8 +94,9 @@ def get_engines(connection: HTTPConnection) -> Engines:
 
 
 def get_catalog(connection: HTTPConnection) -> ScenarioCatalog:
-    """The scenarios loaded at start-up."""
-    return app_state(connection).catalog
+    """The scenarios a call may start on: files loaded at start-up and stored ones now
+    (reads the database: call from a thread)."""
+    return app_state(connection).playable()
 
 
 def get_settings(connection: HTTPConnection) -> Settings:

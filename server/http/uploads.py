@@ -113,7 +113,7 @@ async def _score_upload(request: Request, store: CallStore, *, call_id: str,
         result = await (engines.accurate or engines.stt).transcribe(audio)
     except SpeechToTextError as err:
         raise UploadError(422, f"speech-to-text failed: {err}") from err
-    catalog = get_catalog(request)  # a known scenario lends its coaching lines
+    catalog = await asyncio.to_thread(get_catalog, request)  # lends its coaching lines
     scorecard = await asyncio.to_thread(
         score_transcription, call_id, audio, result,
         scenario=catalog.get(scenario) if scenario in catalog else scenario,
