@@ -220,3 +220,15 @@ async def test_reset_password_remove_user_and_the_sign_in_log(site: TeamSite) ->
         log = (await manager.get("/api/sign-ins", params={"user": site.rep_a.id})).json()
     assert [s["method"] for s in log] == ["password", "password"]
     assert all(s["address"] for s in log)
+
+
+async def test_the_team_page_is_for_managers_and_the_invite_page_for_anyone(
+        site: TeamSite) -> None:
+    async with site.client("a") as rep, site.client("manager") as manager, \
+            site.client() as anon:
+        assert (await rep.get("/team")).headers["location"] == "/"
+        assert (await rep.get("/scenarios")).status_code == 303
+        assert (await manager.get("/team")).status_code == 200
+        assert (await anon.get("/team")).headers["location"].startswith("/login?next=")
+        invite = await anon.get("/invite")
+        assert invite.status_code == 200 and "invite.js" in invite.text

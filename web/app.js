@@ -84,6 +84,51 @@ function choosePractice(practice) {
   notice(`Practising one moment: the prospect opens with “${practice.line}”`);
 }
 
+// What a manager assigned: picking one sets its scenario and difficulty.
+async function loadAssigned() {
+  const response = await fetch("/api/assignments/mine").catch(() => null);
+  if (!response?.ok) return;
+  const board = await response.json();
+  const byId = new Map(board.assignments.map((a) => [a.id, a]));
+  const list = $("assigned-list");
+  list.replaceChildren();
+  for (const p of board.progress) {
+    const a = byId.get(p.assignment_id);
+    const item = document.createElement("li");
+    item.dataset.assignment = a.id;
+    item.innerHTML = '<span class="what"><strong></strong> <span class="level"></span>'
+      + '<br><small class="due"></small></span><span class="done"></span>';
+    item.querySelector("strong").textContent = a.scenario_title || a.scenario;
+    item.querySelector(".level").textContent = `· ${a.difficulty} · pass mark ${Math.round(a.pass_mark)}`;
+    item.querySelector(".due").textContent = (a.due_at
+      ? `due ${new Date(a.due_at).toLocaleDateString()}` : "no due date") + (a.note ? ` — ${a.note}` : "");
+    const done = item.querySelector(".done");
+    done.className = `done badge${p.passed ? " passed" : p.overdue ? " overdue" : ""}`;
+    done.textContent = p.passed ? `done · best ${Math.round(p.best)}`
+      : (p.overdue ? "overdue · " : "") + (p.attempts
+        ? `${p.attempts} attempt${p.attempts === 1 ? "" : "s"} · best ${Math.round(p.best ?? 0)}`
+        : "not started");
+    item.onclick = () => {
+      select(a.scenario);
+      $("difficulty").value = a.difficulty;
+    };
+    list.append(item);
+  }
+  $("assigned").hidden = board.progress.length === 0;
+  return board.progress.reduce((sum, p) => sum + p.attempts, 0);
+}
+
+// The scorecard comes before the server has finished storing the call: look again a few
+// times until the attempt counts.
+async function refreshAssigned() {
+  if ($("assigned").hidden) return;
+  const before = [...$("assigned-list").children].length ? await loadAssigned() : 0;
+  for (let i = 0; i < 10; i += 1) {
+    await new Promise((done) => setTimeout(done, 500));
+    if ((await loadAssigned()) !== before) return;
+  }
+}
+
 function select(id) {
   state.scenario = id;
   for (const item of $("scenarios").children) {
@@ -310,6 +355,7 @@ function showScorecard(card) {
   }
   $("scorecard").hidden = false;
   $("hangup").hidden = true; // nothing left to hang up
+  refreshAssigned(); // this call may have been an attempt at an assignment
   setStatus("ended", "call ended");
 }
 
@@ -337,6 +383,9 @@ async function whoAmI() {
       $("my-scores").href = `/reps/${encodeURIComponent(me.id)}`;
       $("my-scores").hidden = false;
       $("logout").hidden = false;
+      $("team-link").hidden = me.role !== "manager";
+      $("scenarios-link").hidden = me.role !== "manager";
+      loadAssigned();
     } else {
       $("signin").hidden = false;
     }

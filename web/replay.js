@@ -11,6 +11,8 @@ async function main() {
   const mine = document.getElementById("my-trend");
   mine.href = `/reps/${me.id}`;
   mine.hidden = false;
+  document.getElementById("team-link").hidden = me.role !== "manager";
+  document.getElementById("scenarios-link").hidden = me.role !== "manager";
   document.getElementById("logout").addEventListener("click", async () => {
     await fetch("/api/logout", { method: "POST" });
     location.assign("/login");

@@ -48,6 +48,29 @@ def rep_page(request: Request, user: MaybeUser,
     return _signed_in(request, user, "replay.html")
 
 
+def _managers(request: Request, user: User | None, name: str) -> Response:
+    # a rep who follows a manager's link lands on their practice page
+    if user is not None and not user.is_manager:
+        return RedirectResponse("/", status_code=303)
+    return _signed_in(request, user, name)
+
+
+@router.get("/team")
+def team_page(request: Request, user: MaybeUser) -> Response:
+    return _managers(request, user, "team.html")
+
+
+@router.get("/scenarios")
+def scenarios_page(request: Request, user: MaybeUser) -> Response:
+    return _managers(request, user, "scenarios.html")
+
+
+@router.get("/invite")
+def invite_page(request: Request) -> Response:
+    # the code is in the fragment: the page reads it, the server never sees it here
+    return _page(request, "invite.html")
+
+
 @router.get("/favicon.ico")
 def favicon(request: Request) -> Response:
     """The icon browsers ask for on every page (an SVG: every current browser draws one)."""
