@@ -2,6 +2,7 @@
 import { api, clock, el, notice, when, AuthError } from "./replay-api.js";
 import { showCall, showMissing } from "./replay-call.js";
 import { drawTrend } from "./replay-chart.js";
+import { setUpUpload } from "./upload.js";
 
 const ID = "([0-9a-f]{32})";
 
@@ -41,6 +42,7 @@ async function showList(me) {
   const scenarios = await api("/api/scenarios").catch(() => []);
   const scenarioSelect = form.elements.scenario;
   for (const s of scenarios) scenarioSelect.append(el("option", { value: s.id }, s.id));
+  setUpUpload(scenarios);
   scenarioSelect.value = params.get("scenario") || "";
   if (me.role === "manager") {
     const reps = await api("/api/reps");
