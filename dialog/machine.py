@@ -13,14 +13,16 @@ from dataclasses import dataclass
 
 from scoring.rep_moves import Move, MoveKind, classify
 from dialog.outcomes import Outcome
-from dialog.scenario import ENDING_OUTCOMES, Difficulty, Scenario, Transition, line_fields
+from dialog.scenario import (ENDING_OUTCOMES, Difficulty, Persona, Scenario, Transition,
+                             line_fields)
 from dialog.slots import REP_SLOTS, RepSlots, read_slots
 from dialog.speech import AudioQuality, say_number
 from scoring.canonical import strip_fillers
 from scoring.concessions import Concession
 from scoring.restated import is_restated
 
-__all__ = ["AudioQuality", "CallOverError", "Outcome", "Prospect", "ProspectLine", "heard_phrase"]
+__all__ = ["AudioQuality", "CallOverError", "Outcome", "Prospect", "ProspectLine", "draw_persona",
+           "heard_phrase"]
 
 # Which move decides the transition when a turn has several: giving something away outweighs
 # the firm words around it ("I can't go lower, but I'll throw in training" is a cave), even a
@@ -55,15 +57,34 @@ class ProspectLine:
     state: str
     ends_call: bool
     moves: tuple[Move, ...] = ()
+    cut_in: bool = False  # said over a rep who talked past the difficulty's cut_in_after_s
+
+
+def draw_persona(scenario: Scenario, seed: int, name: str | None = None) -> Persona:
+    """The persona a call with this seed meets, or the one called `name` (ValueError if none)."""
+    if name is None:
+        # its own draw, so adding a persona does not change the lines a seed gives
+        return random.Random(f"persona:{seed}").choice(scenario.personas)
+    for persona in scenario.personas:
+        if persona.name == name:
+            return persona
+    known = ", ".join(p.name for p in scenario.personas)
+    raise ValueError(f"no persona {name!r} in {scenario.id}; choose one of {known}")
 
 
 class Prospect:
-    """One simulated prospect for one call; deterministic for a (scenario, difficulty, seed)."""
+    """One simulated prospect for one call; deterministic for a (scenario, difficulty, seed).
 
-    def __init__(self, scenario: Scenario, difficulty: str = "normal", seed: int = 0) -> None:
+    The seed draws the persona too, unless `persona` names one (a moment practised again
+    meets the prospect it came from).
+    """
+
+    def __init__(self, scenario: Scenario, difficulty: str = "normal", seed: int = 0,
+                 persona: str | None = None) -> None:
         self.scenario = scenario
         self.difficulty_name = difficulty
-        self._knobs: Difficulty = scenario.difficulty(difficulty)
+        self.persona = draw_persona(scenario, seed, persona)
+        self._knobs: Difficulty = self.persona.knobs(scenario.difficulty(difficulty))
         self._rng = random.Random(seed)
         # its own draws: how many pauses a rep leaves must not change the prospect's lines
         self._ack_rng = random.Random(seed + 1)
@@ -105,6 +126,11 @@ class Prospect:
     @property
     def wait_for_rep_s(self) -> float:
         return self.scenario.wait_for_rep_s
+
+    @property
+    def cut_in_after_s(self) -> float | None:
+        """Seconds of one unbroken rep turn after which this prospect cuts in; None: never."""
+        return self._knobs.cut_in_after_s
 
     @property
     def demand(self) -> float | None:
@@ -153,14 +179,18 @@ class Prospect:
         return line
 
     def respond(
-        self, rep_text: str, at: float, *, audio: AudioQuality | None = None
+        self, rep_text: str, at: float, *, audio: AudioQuality | None = None,
+        cut_in: bool = False,
     ) -> ProspectLine:
         """React to one rep turn; `at` is seconds since the call started.
 
         `audio` is how the turn sounded (measured by the caller): only a poor one makes the
         prospect say it could not hear ("you cut out"); a clear turn it cannot place gets a
-        buyer's "what do you mean?" that keeps the pressure on.
+        buyer's "what do you mean?" that keeps the pressure on. `cut_in`: the rep was still
+        talking past `cut_in_after_s` and the prospect stops them (`_cut_in`).
         """
+        if cut_in:
+            return self._cut_in(rep_text, at)
         self._check_open()
         self._silences = 0
         self._slots = RepSlots()
@@ -210,6 +240,38 @@ class Prospect:
                             self._state, False)
 
     # --- internals --------------------------------------------------------------------------
+
+    def _cut_in(self, rep_text: str, at: float) -> ProspectLine:
+        """Stop a rep who has talked too long: what was said so far is heard, but a monologue
+        makes no point (no firm turn) and tries the prospect's patience (a stall); a give-away
+        in it is taken at once, as any cave is."""
+        self._check_open()
+        self._silences = 0
+        self._turns += 1
+        fair = self.scenario.states[self._state].fair_offer
+        moves = tuple(classify(rep_text, needed_minutes=self.scenario.needed_minutes,
+                               asked=None if fair else self.scenario.demand.kind))
+        self._slots = read_slots(rep_text, moves)
+        concede = [m for m in moves if m.kind is MoveKind.CONCEDE]
+        caves = [m for m in concede if m.concession is not None] if fair else concede
+        if caves:
+            self._record_cave(caves)
+            transition = self._pick(MoveKind.CONCEDE, concede[0])
+            if transition is not None and transition.to != self._state:
+                self._state = transition.to
+                state = self.scenario.states[self._state]
+                if state.end:
+                    assert state.outcome is not None  # guaranteed by scenario validation
+                    return self._finish(self._say(self._state), state.outcome, moves, True)
+                return ProspectLine(self._say(self._state), self._state, False, moves, True)
+        self._stalls += 1
+        if self._stalls >= self._knobs.patience:
+            return self._end_with("impatient_lines", moves, cut_in=True)
+        if self._turns >= self.scenario.turn_limit or at >= self.scenario.time_limit_s:
+            return self._end_with("limit_lines", moves, cut_in=True)
+        lines = self.scenario.states[self._state].cut_in_lines or self.scenario.cut_in_lines
+        line = self._render(self._pick_line(f"_cut_in:{self._state}", lines))
+        return ProspectLine(line, self._state, False, moves, True)
 
     def _check_open(self) -> None:
         if self.finished:
@@ -285,17 +347,18 @@ class Prospect:
                     return t
         return None
 
-    def _end_with(self, group: str, moves: tuple[Move, ...]) -> ProspectLine:
+    def _end_with(self, group: str, moves: tuple[Move, ...], cut_in: bool = False) -> ProspectLine:
         line = self._render(self._pick_line("_end", getattr(self.scenario, group)))
-        return self._finish(line, ENDING_OUTCOMES[group], moves)
+        return self._finish(line, ENDING_OUTCOMES[group], moves, cut_in)
 
     def _counted(self, outcome: Outcome) -> Outcome:
         return (Outcome.WON_WITH_CONCESSIONS if outcome is Outcome.WON and self._concessions
                 else outcome)
 
-    def _finish(self, text: str, outcome: Outcome, moves: tuple[Move, ...]) -> ProspectLine:
+    def _finish(self, text: str, outcome: Outcome, moves: tuple[Move, ...],
+                cut_in: bool = False) -> ProspectLine:
         self._outcome = self._counted(outcome)
-        return ProspectLine(text, self._state, True, moves)
+        return ProspectLine(text, self._state, True, moves, cut_in)
 
     def _say(self, state: str) -> str:
         return self._render(self._pick_line(state, self.scenario.states[state].lines))
@@ -318,7 +381,7 @@ class Prospect:
         return line
 
     def _render(self, line: str, rep_text: str = "") -> str:
-        p = self.scenario.persona
+        p = self.persona
         values = {
             "name": p.name, "role": p.role, "company": p.company,
             "demand": say_number(self._demand) if self._demand is not None else "",

@@ -60,11 +60,44 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class PersonaVoice(_Model):
+    """How a persona sounds through the bundled voice (docs/scenarios.md, "Personas"); the
+    defaults are the voice's own delivery. Plain data: voices/ turns it into speech."""
+
+    length_scale: float = Field(default=1.0, ge=0.7, le=1.4, description="above 1 slower")
+    noise_scale: float = Field(default=0.667, ge=0.2, le=1.0, description="variation in the sound")
+    noise_w: float = Field(default=0.8, ge=0.2, le=1.2, description="variation in the rhythm")
+    # beyond about three semitones the one bundled (male) voice stops sounding like a person
+    pitch_semitones: float = Field(default=0.0, ge=-3.0, le=3.0, description="higher above 0")
+
+
 class Persona(_Model):
-    name: str
-    role: str
-    company: str
-    temperament: str
+    """One prospect a call may meet: who, how they behave, how they sound."""
+
+    name: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+    company: str = Field(min_length=1)
+    temperament: str = Field(min_length=1)
+    voice: PersonaVoice = Field(default_factory=PersonaVoice)
+    # added to the scenario's difficulty knobs at every level ({patience: -1}: a shorter fuse)
+    adjust: dict[str, float] = Field(default_factory=dict)
+
+    def knobs(self, base: Difficulty) -> Difficulty:
+        """`base` moved by this persona's `adjust`; ValueError when a knob leaves its range."""
+        values = base.model_dump()
+        for knob, delta in self.adjust.items():
+            if knob not in values:
+                raise ValueError(f"{knob!r} is not a difficulty knob; use one of "
+                                 f"{', '.join(values)}")
+            if values[knob] is not None:  # a knob that is off stays off
+                moved = values[knob] + delta
+                values[knob] = int(moved) if isinstance(values[knob], int) else moved
+        try:
+            return Difficulty.model_validate(values)
+        except ValidationError as e:
+            first = e.errors()[0]
+            raise ValueError(f"{_loc(first['loc'])} would be {first['input']}: {first['msg']}") \
+                from e
 
 
 class Difficulty(_Model):
@@ -77,6 +110,10 @@ class Difficulty(_Model):
     silence_limit: int = Field(default=3, ge=1, description="silences in a row before hanging up")
     walk_respect: int = Field(
         default=1, ge=0, description="firm turns needed before a walk-away brings them back"
+    )
+    cut_in_after_s: float | None = Field(
+        default=None, ge=5, description="seconds of one unbroken rep turn after which the "
+        "prospect cuts in (None: never)"
     )
 
 
@@ -97,6 +134,9 @@ class State(_Model):
     outcome: Outcome | None = None
     # The prospect has offered what the rep wanted: a plain "okay" here is no concession.
     fair_offer: bool = False
+    # what the prospect says when it cuts into a rep who talks too long in this state;
+    # none: the scenario's cut_in_lines
+    cut_in_lines: list[str] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -130,7 +170,8 @@ class Scenario(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
     brief: str
-    persona: Persona
+    # one is drawn per call, fixed by the seed (docs/scenarios.md, "Personas")
+    personas: list[Persona] = Field(min_length=1)
     rep_goal: str
     wait_for_rep_s: float = Field(default=6, gt=0)
     turn_limit: int = Field(default=12, ge=1)
@@ -158,9 +199,24 @@ class Scenario(_Model):
     )
     impatient_lines: list[str] = Field(min_length=1)  # after too many unproductive turns
     limit_lines: list[str] = Field(min_length=1)  # out of turns or time
+    # the prospect stops a rep who talks past the difficulty's cut_in_after_s
+    cut_in_lines: list[str] = Field(
+        default_factory=lambda: ["Let me stop you there. What are you actually offering?",
+                                 "Sorry to jump in. Can you give me the short version?"],
+        min_length=1,
+    )
     # firm lines the scorecard suggests instead of a give-away, by kind and tactic
     # (docs/coaching.md); kinds or tactics left out fall back to the rubric's generic lines
     coaching: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_persona(cls, v: object) -> object:
+        # A file from before personas has one `persona`; it is the list of one.
+        if isinstance(v, dict) and "persona" in v and "personas" not in v:
+            v = dict(v)
+            v["personas"] = [v.pop("persona")]
+        return v
 
     @field_validator("coaching")
     @classmethod
@@ -192,6 +248,15 @@ def _check_references(s: Scenario, path: Path) -> None:
     moves = {m.value for m in MoveKind}
     if not any(st.end for st in s.states.values()):
         raise ScenarioFileError(path, "states", "no end state (a state with end: true)")
+    names = [p.name for p in s.personas]
+    for i, persona in enumerate(s.personas):
+        if names.index(persona.name) != i:
+            raise ScenarioFileError(path, f"personas[{i}].name", f"{persona.name!r} twice")
+        for level, base in s.difficulties.items():
+            try:
+                persona.knobs(base)
+            except ValueError as e:
+                raise ScenarioFileError(path, f"personas[{i}].adjust", f"on {level}: {e}") from e
     for name, st in s.states.items():
         where = f"states.{name}"
         if st.end and st.outcome is None:
@@ -225,9 +290,11 @@ def line_groups(s: Scenario) -> list[tuple[str, list[str], Outcome | None]]:
     """Every group of prospect lines: where it is, its lines, the outcome after one of them."""
     groups: list[tuple[str, list[str], Outcome | None]] = [
         (f"states.{n}.lines", st.lines, st.outcome) for n, st in s.states.items()]
+    groups += [(f"states.{n}.cut_in_lines", st.cut_in_lines, st.outcome)
+               for n, st in s.states.items() if st.cut_in_lines]
     groups += [(f, getattr(s, f), ENDING_OUTCOMES.get(f)) for f in (
         "unclear_lines", "poor_audio_lines", "silence_lines", "hangup_lines", "impatient_lines",
-        "limit_lines")]
+        "limit_lines", "cut_in_lines")]
     return groups
 
 

@@ -109,7 +109,8 @@ def test_caving_costs(scenario_id: str, difficulty: str) -> None:
     [("price-pressure", 10, 15), ("time-pressure", 20, 15), ("renewal-threat", 3, 4)],
 )
 def test_demand_escalates_after_a_cave(scenario_id: str, before: float, after: float) -> None:
-    p = Prospect(CATALOG.get(scenario_id), "normal", seed=2)
+    s = CATALOG.get(scenario_id)
+    p = Prospect(s, "normal", seed=2, persona=s.personas[0].name)  # no persona adjustment
     p.opening()
     assert p.demand == before
     line = p.respond(CAVES[scenario_id][0], at=5)
@@ -120,7 +121,8 @@ def test_demand_escalates_after_a_cave(scenario_id: str, before: float, after: f
 
 def test_price_reacts_differently_to_discount_and_refusal() -> None:
     s = CATALOG.get("price-pressure")
-    cave, hold = Prospect(s, seed=4), Prospect(s, seed=4)
+    first = s.personas[0].name  # her escalation is the scenario's own
+    cave, hold = Prospect(s, seed=4, persona=first), Prospect(s, seed=4, persona=first)
     cave_line = cave.respond("Okay, we can match their ten percent.", at=5)
     hold_line = hold.respond("I'm not going to discount, and here's why.", at=5)
     assert cave_line.state == "squeeze" and "fifteen" in cave_line.text.lower()
@@ -279,11 +281,12 @@ CAVE3 = {
 }
 
 
-def _scored_call(scenario_id: str, script: list[str]) -> tuple[Prospect, dict]:
+def _scored_call(scenario_id: str, script: list[str], persona: str | None = None
+                 ) -> tuple[Prospect, dict]:
     from scoring.scorecard import build_scorecard
     from scoring.turns import Speaker, Turn
 
-    p = Prospect(CATALOG.get(scenario_id), "normal", seed=3)
+    p = Prospect(CATALOG.get(scenario_id), "normal", seed=3, persona=persona)
     t = 0.0
     turns = [Turn(0, Speaker.PROSPECT, p.opening().text, t, t + 3)]
     for text in script:
@@ -298,10 +301,12 @@ def _scored_call(scenario_id: str, script: list[str]) -> tuple[Prospect, dict]:
     return p, card
 
 
-@pytest.mark.parametrize("scenario_id", sorted(CAVES))
-def test_three_turn_holding_and_caving_calls_part_ways(scenario_id: str) -> None:
-    held, held_card = _scored_call(scenario_id, HOLD3[scenario_id])
-    caved, caved_card = _scored_call(scenario_id, CAVE3[scenario_id])
+@pytest.mark.parametrize(("scenario_id", "persona"), [
+    (s.id, p.name) for s in CATALOG for p in s.personas])
+def test_three_turn_holding_and_caving_calls_part_ways(scenario_id: str, persona: str) -> None:
+    # whichever persona a call draws, holding and caving part ways
+    held, held_card = _scored_call(scenario_id, HOLD3[scenario_id], persona)
+    caved, caved_card = _scored_call(scenario_id, CAVE3[scenario_id], persona)
     assert held.outcome is Outcome.WON and held.concessions == ()
     assert caved.outcome is CAVE_OUTCOME[scenario_id]
     assert held.outcome is not caved.outcome
@@ -320,7 +325,7 @@ def test_three_turn_holding_and_caving_calls_part_ways(scenario_id: str) -> None
 
 def test_a_discount_with_a_filler_inside_is_squeezed_not_cut_out() -> None:
     s = CATALOG.get("price-pressure")
-    p = Prospect(s, "normal", seed=4)
+    p = Prospect(s, "normal", seed=4, persona=s.personas[0].name)
     p.opening()
     line = p.respond("Okay, I think I can, um, do 10% off.", at=5)
     assert line.state == "squeeze" and p.demand == 15

@@ -134,10 +134,12 @@ def test_a_long_call_says_each_line_once(scenario_id: str) -> None:
 
 
 def _answers(scenario_id: str, rep: str, before: list[str] = ()) -> list[str]:
-    """The prospect's answer to `rep` over eight seeds."""
+    """The prospect's answer to `rep` over eight seeds (the first persona, whose knobs are the
+    scenario's own)."""
     said = []
+    scenario = CATALOG.get(scenario_id)
     for seed in range(8):
-        p = Prospect(CATALOG.get(scenario_id), "normal", seed=seed)
+        p = Prospect(scenario, "normal", seed=seed, persona=scenario.personas[0].name)
         p.opening()
         for i, text in enumerate(before):
             p.respond(text, at=float(i))

@@ -57,7 +57,12 @@ def test_transition_to_missing_state_names_file_and_field(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("mutate", "field"),
     [
-        (lambda d: d.pop("persona"), "persona"),
+        (lambda d: d.pop("personas"), "personas"),
+        (lambda d: d["personas"][1].update(name=d["personas"][0]["name"]), "personas[1].name"),
+        (lambda d: d["personas"][0]["voice"].update(pitch_semitones=9), "personas[0].voice.pitch_semitones"),
+        (lambda d: d["personas"][0].update(adjust={"patience": -5}), "personas[0].adjust"),
+        (lambda d: d["personas"][0].update(adjust={"temper": 1}), "personas[0].adjust"),
+        (lambda d: d["difficulties"]["hard"].update(cut_in_after_s=1), "difficulties.hard.cut_in_after_s"),
         (lambda d: d["difficulties"].pop("hard"), "difficulties"),
         (lambda d: d["difficulties"]["easy"].update(firm_to_win=0), "difficulties.easy.firm_to_win"),
         (lambda d: d.update(wait_for_rep_s="soon"), "wait_for_rep_s"),
@@ -130,10 +135,17 @@ def test_worked_example_in_docs_loads(tmp_path: Path) -> None:
     import re
 
     doc = (Path(__file__).parent.parent / "docs" / "scenarios.md").read_text()
-    block = re.search(r"```yaml\n(.*?)```", doc, re.S)
-    assert block is not None
-    scenario = load_scenario(_write(tmp_path, "budget-freeze", block.group(1)))
+    blocks = re.findall(r"```yaml\n(.*?)```", doc, re.S)
+    example = next(b for b in blocks if b.startswith("id: budget-freeze"))
+    scenario = load_scenario(_write(tmp_path, "budget-freeze", example))
     assert scenario.id == "budget-freeze"
+    assert len(scenario.personas) == 3 and scenario.difficulty("hard").cut_in_after_s == 20
+    # the personas shown are price-pressure's own
+    shown = next(b for b in blocks if b.startswith("personas:"))
+    from dialog.scenario import Persona, builtin_catalog
+
+    personas = [Persona.model_validate(p) for p in yaml.safe_load(shown)["personas"]]
+    assert personas == builtin_catalog().get("price-pressure").personas
 
 
 def test_server_starts_with_the_valid_scenarios_beside_a_bad_file(tmp_path: Path) -> None:

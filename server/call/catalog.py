@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from dialog.machine import Prospect
-from dialog.scenario import Scenario, ScenarioCatalog, builtin_catalog, load_scenarios
+from dialog.scenario import Persona, Scenario, ScenarioCatalog, builtin_catalog, load_scenarios
 from server.protocol import PracticeMoment
+from voices.tts.base import VoiceStyle
 
 
 def load_catalog(extra_dir: Path | None = None) -> ScenarioCatalog:
@@ -38,11 +39,26 @@ def practice_problem(scenario: Scenario, practice: PracticeMoment) -> str | None
     return None
 
 
+def voice_style(persona: Persona) -> VoiceStyle:
+    """The persona's voice as the text-to-speech takes it (dialog/ keeps it as plain data)."""
+    v = persona.voice
+    return VoiceStyle(length_scale=v.length_scale, noise_scale=v.noise_scale, noise_w=v.noise_w,
+                      pitch_semitones=v.pitch_semitones)
+
+
+def persona_summary(persona: Persona) -> dict[str, str]:
+    """Who the rep is talking to, as `ready` and the scorecard name them (docs/protocol.md)."""
+    return {"name": persona.name, "role": persona.role, "company": persona.company,
+            "temperament": persona.temperament}
+
+
 def fixed_lines(scenario: Scenario) -> list[str]:
     """Every line the prospect may say that has no placeholder: worth synthesising ahead."""
     lines = [line for state in scenario.states.values() for line in state.lines]
     lines += [*scenario.unclear_lines, *scenario.silence_lines, *scenario.hangup_lines,
-              *scenario.impatient_lines, *scenario.limit_lines, *scenario.acknowledgements]
+              *scenario.impatient_lines, *scenario.limit_lines, *scenario.acknowledgements,
+              *scenario.cut_in_lines]
+    lines += [line for state in scenario.states.values() for line in state.cut_in_lines]
     return [line for line in dict.fromkeys(lines) if "{" not in line]
 
 
@@ -53,6 +69,8 @@ def scenario_summary(scenario: Scenario) -> dict[str, Any]:
         "title": scenario.title,
         "brief": scenario.brief,
         "rep_goal": scenario.rep_goal,
-        "persona": scenario.persona.model_dump(),
+        # one of `personas` is drawn per call; `persona` (the first) is kept for old clients
+        "persona": persona_summary(scenario.personas[0]),
+        "personas": [persona_summary(p) for p in scenario.personas],
         "difficulties": list(scenario.difficulties),
     }

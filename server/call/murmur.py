@@ -9,16 +9,16 @@ from __future__ import annotations
 import numpy as np
 
 from voices.audio import float_to_pcm16, pcm16_to_float
-from voices.tts.base import TextToSpeech
+from voices.tts.base import DEFAULT_STYLE, TextToSpeech, VoiceStyle
 
 _LEAD_S = 0.02  # kept before the first voiced sample, so the onset is not clipped
 _TAIL_S = 0.05  # kept after the last, for the word's decay
 _FADE_S = 0.01
 
 
-async def murmur_pcm(tts: TextToSpeech, text: str) -> bytes:
+async def murmur_pcm(tts: TextToSpeech, text: str, style: VoiceStyle = DEFAULT_STYLE) -> bytes:
     """`text` spoken by the prospect's voice, without the silence around it (PCM16)."""
-    pcm = b"".join([chunk async for chunk in tts.synthesize(text)])
+    pcm = b"".join([chunk async for chunk in tts.synthesize(text, style)])
     return float_to_pcm16(trim_to_voice(pcm16_to_float(pcm), tts.sample_rate))
 
 

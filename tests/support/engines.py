@@ -18,6 +18,7 @@ from scoring.turns import Word
 from voices.audio import SAMPLE_RATE
 from voices.engines import Engines
 from voices.stt.base import Transcription
+from voices.tts.base import DEFAULT_STYLE, VoiceStyle
 
 FRAME = 512  # samples per VAD frame, as Silero at 16 kHz
 
@@ -103,14 +104,16 @@ class ScriptedTTS:
     sample_rate: int = 16_000
     seconds_per_word: float = 0.25
     spoken: list[str] = field(default_factory=list)
+    styles: list[VoiceStyle] = field(default_factory=list)  # the voice each text was said in
 
-    async def synthesize(self, text: str) -> AsyncIterator[bytes]:
+    async def synthesize(self, text: str, style: VoiceStyle = DEFAULT_STYLE) -> AsyncIterator[bytes]:
         self.spoken.append(text)
+        self.styles.append(style)
         for sentence in filter(None, (s.strip() for s in text.replace("?", ".").split("."))):
             await asyncio.sleep(0)
             yield tone(len(sentence.split()) * self.seconds_per_word, self.sample_rate)
 
-    async def prefetch(self, texts: Iterable[str]) -> int:
+    async def prefetch(self, texts: Iterable[str], style: VoiceStyle = DEFAULT_STYLE) -> int:
         return 0
 
 

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterable
 import numpy as np
 
 from voices.stt.base import SpeechToText, SpeechToTextError, Transcription
-from voices.tts.base import TextToSpeech, TextToSpeechError
+from voices.tts.base import DEFAULT_STYLE, TextToSpeech, TextToSpeechError, VoiceStyle
 
 
 class FailingSpeechToText:
@@ -50,13 +50,13 @@ class FailingTextToSpeech:
     def sample_rate(self) -> int:
         return self._inner.sample_rate
 
-    async def synthesize(self, text: str) -> AsyncIterator[bytes]:
+    async def synthesize(self, text: str, style: VoiceStyle = DEFAULT_STYLE) -> AsyncIterator[bytes]:
         self.calls += 1
         if self.calls in self.fail_on:
             self.failures += 1
             raise TextToSpeechError(f"injected voice failure (call {self.calls})")
-        async for pcm in self._inner.synthesize(text):
+        async for pcm in self._inner.synthesize(text, style):
             yield pcm
 
-    async def prefetch(self, texts: Iterable[str]) -> int:
-        return await self._inner.prefetch(texts)
+    async def prefetch(self, texts: Iterable[str], style: VoiceStyle = DEFAULT_STYLE) -> int:
+        return await self._inner.prefetch(texts, style)
