@@ -36,7 +36,7 @@ PATHS: dict[str, tuple[WhisperOptions, ...]] = {
     "base-beam5-2-threads": (replace(ACCURATE_OPTIONS, cpu_threads=2),),
     "base-greedy": (replace(ACCURATE_OPTIONS, beam_size=1),),
     "tiny-beam5": (replace(LIVE_OPTIONS, beam_size=5),),
-    "live-no-retry": (replace(LIVE_OPTIONS, fallback_temperatures=(0.0,)),),
+    "live-greedy-fallback": (replace(LIVE_OPTIONS, fallback_beam_size=1),),
 }
 
 
@@ -74,6 +74,9 @@ def run(name: str, passes: tuple[WhisperOptions, ...], manifest: Path) -> dict:
                                                          **asdict(r.fillers)}}
                            for c, r in figures.items()},
             "transcripts": {r.clip.id: r.text for r in results},
+            # timed words with their probabilities, so the filler rules can be re-run offline
+            "words": {r.clip.id: [[w.text, w.start, w.end, round(w.probability, 4)]
+                                  for w in r.words] for r in results},
             "seconds": {r.clip.id: round(r.seconds, 3) for r in results}}
 
 
@@ -83,9 +86,15 @@ def main() -> None:
     parser.add_argument("--part", choices=("test", "tune"), default="test")
     parser.add_argument("--path", action="append", choices=sorted(PATHS),
                         help="decode paths to run (default: all)")
+    parser.add_argument("--manifest", type=Path,
+                        help="another rendered tune part (make_stt_corpus.py --seed N --out DIR)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
     manifest = TEST_MANIFEST if args.part == "test" else TUNE_DIR.with_suffix(".yaml")
+    if args.manifest is not None:
+        if args.manifest.resolve() == TEST_MANIFEST.resolve() or args.part == "test":
+            parser.error("--manifest names a tune part; the frozen test part is --part test")
+        manifest = args.manifest
     out = [run(name, PATHS[name], manifest) for name in args.path or sorted(PATHS)]
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
