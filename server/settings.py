@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from socket import gethostname
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from server.audio_limits import AudioLimits
@@ -105,6 +106,32 @@ class Settings(BaseSettings):
         default=300.0, description="how long a finished call's database writes are retried "
         "while the database is unreachable before they are saved to a file beside its recording"
     )
+    # several servers behind one address (issue 21, docs/deploy.md)
+    storage_url: str | None = Field(
+        default=None, description="where finished recordings go: s3://bucket/prefix for an "
+        "S3-compatible store; default: the folder data_dir"
+    )
+    storage_endpoint_url: str | None = Field(
+        default=None, description="the S3-compatible server, e.g. http://127.0.0.1:8333"
+    )
+    storage_access_key_id: str | None = None
+    storage_secret_access_key: SecretStr | None = None
+    storage_region: str | None = None
+    storage_part_mb: float = Field(
+        default=5.0, ge=5.0, description="part size of a recording's multipart upload, MiB"
+    )
+    storage_upload_every_s: float = Field(
+        default=10.0, gt=0, description="how often a live call's recording is sent to the "
+        "store: the most a server that dies mid-call loses"
+    )
+    server_id: str | None = Field(
+        default=None, max_length=100, description="this server's name in call leases; "
+        "default: host name and port"
+    )
+    lease_s: float = Field(
+        default=20.0, ge=3.0, description="a call's lease, renewed every third of it; a dead "
+        "server's calls are marked interrupted once it lapses"
+    )
     upload_max_bytes: int = 50 * 1024 * 1024
     upload_max_seconds: float = Field(
         default=30 * 60.0, description="longest recording an upload or `walkaway score` "
@@ -147,6 +174,16 @@ class Settings(BaseSettings):
 
     def storage(self) -> StorageSettings:
         """Where calls, users and recordings are kept."""
+        secret = self.storage_secret_access_key
         return StorageSettings(data_dir=self.data_dir, database_url=self.database_url,
                                close_wait_s=self.storage_close_wait_s,
-                               retry_for_s=self.storage_retry_for_s)
+                               retry_for_s=self.storage_retry_for_s,
+                               storage_url=self.storage_url,
+                               s3_endpoint_url=self.storage_endpoint_url,
+                               s3_access_key_id=self.storage_access_key_id,
+                               s3_secret_access_key=secret.get_secret_value() if secret else None,
+                               s3_region=self.storage_region,
+                               part_bytes=int(self.storage_part_mb * 1024 * 1024),
+                               upload_every_s=self.storage_upload_every_s,
+                               server_id=self.server_id or f"{gethostname()}:{self.port}",
+                               lease_s=self.lease_s)

@@ -164,7 +164,8 @@ async def test_an_unfinished_call_is_playable_and_kept_as_interrupted(
         await asyncio.sleep(0)  # the loop runs the flushes, as in a live call
     await asyncio.sleep(0.2)
     # the process "dies" here: nothing is finished or closed
-    data, _ = sf.read(str(wav_path(tmp_path, call_id)), dtype="float32")
+    assert not wav_path(tmp_path, call_id).exists()  # the store gets it at the end
+    data, _ = sf.read(str(tmp_path / "recording" / f"{call_id}.wav"), dtype="float32")
     assert len(data) / SAMPLE_RATE >= 3.0 - 1.0  # at most the last second is missing
     assert np.allclose(data[:, 0], 0.25, atol=_PCM_TOLERANCE)
     assert len(store.calls.events(call_id)) >= 100
@@ -174,6 +175,8 @@ async def test_an_unfinished_call_is_playable_and_kept_as_interrupted(
     record = restarted.calls.get(call_id)
     assert record is not None and record.status is CallStatus.INTERRUPTED
     assert record.duration == pytest.approx(len(data) / SAMPLE_RATE, abs=0.01)
+    stored, _ = sf.read(str(wav_path(tmp_path, call_id)), dtype="float32")  # now in the store
+    assert len(stored) == len(data) and not (tmp_path / "recording" / f"{call_id}.wav").exists()
     await restarted.close()
 
 

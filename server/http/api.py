@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
-from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from scoring.fillers import FillerEvent
@@ -21,8 +20,7 @@ from scoring.turns import Speaker, Turn, Word
 from server.http import api_auth, api_team
 from server.http.auth import CurrentUser, Manager
 from server.http.state import get_store
-from server.storage import CALL_ID, CallFilter, CallRecord, CallStatus, CallStore, StorageError
-from server.storage.audio_writer import WavFormatError, peaks
+from server.storage import CALL_ID, CallFilter, CallRecord, CallStatus, CallStore
 from server.http.uploads import UploadError, score_upload
 
 _LOGGER = logging.getLogger(__name__)
@@ -91,13 +89,6 @@ class CallDetail(BaseModel):
     turns: list[TurnOut]
     events: list[EventOut]
     markers: list[MarkerOut]
-
-
-class Peaks(BaseModel):
-    buckets: int
-    duration: float
-    rate: int
-    channels: dict[str, list[float]] = Field(description="'rep' (left), 'prospect' (right)")
 
 
 class TrendPoint(BaseModel):
@@ -190,39 +181,6 @@ def call_markers(scorecard: dict[str, Any] | None, turns: list[TurnOut]) -> list
 @router.get("/calls/{call_id}", summary="One call: scorecard, turns with word timings, events")
 def get_call(call_id: CallId, user: CurrentUser, store: Store) -> CallDetail:
     return _detail(store, visible_call(store, call_id, user))
-
-
-@router.get(
-    "/calls/{call_id}/audio",
-    summary="The call's stereo WAV (rep left, prospect right); supports HTTP Range",
-    response_class=FileResponse,
-    responses={200: {"content": {"audio/wav": {}}}, 206: {"description": "a byte range"}},
-)
-def get_audio(call_id: CallId, user: CurrentUser, store: Store) -> FileResponse:
-    record = visible_call(store, call_id, user)
-    try:
-        path = store.audio_file(record)
-    except StorageError as err:
-        _LOGGER.error("%s", err)
-        raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND) from err
-    if not path.is_file():
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "this call has no recording")
-    return FileResponse(path, media_type="audio/wav", filename=f"{call_id}.wav",
-                        content_disposition_type="inline")
-
-
-@router.get("/calls/{call_id}/peaks", summary="Waveform peaks per channel, for drawing")
-def get_peaks(call_id: CallId, user: CurrentUser, store: Store,
-              buckets: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> Peaks:
-    record = visible_call(store, call_id, user)
-    try:
-        info, channels = peaks(store.audio_file(record), buckets)
-    except (OSError, WavFormatError, StorageError) as err:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "this call has no readable recording") \
-            from err
-    names = ["rep", "prospect"][: len(channels)]
-    return Peaks(buckets=buckets, duration=round(info.duration, 3), rate=info.rate,
-                 channels=dict(zip(names, channels, strict=False)))
 
 
 @router.get("/calls/{call_id}/export", summary="The whole call as a JSON download")

@@ -16,7 +16,7 @@ from dialog.scenario import ScenarioCatalog
 from server.call.admission import CallRegistry
 from server.call.catalog import load_catalog, scenario_summary
 from server.call.prefetch import LinePrefetcher
-from server.http import api, pages, redact
+from server.http import api, pages, redact, replay_audio
 from server.http.auth import prepare_setup
 from server.http.crossorigin import CrossOriginGuard
 from server.http.security_headers import SecurityHeaders
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
     app.add_middleware(SecurityHeaders)  # added last: outermost, so on the guard's 403 too
     app.add_api_websocket_route("/ws/call", call_socket)
     app.include_router(api.router)
+    app.include_router(replay_audio.router)  # the recording, from the store
     app.include_router(pages.router)
 
     @app.get("/api/scenarios")

@@ -25,10 +25,19 @@ import numpy as np
 from sqlalchemy import Engine
 
 from server.storage.accounts import Accounts, now
-from server.storage.audio_writer import StereoWavWriter, WavFormatError, interleave, read_info
+from server.storage.audio_writer import (
+    CHANNELS,
+    HEADER_BYTES,
+    SAMPLE_WIDTH,
+    StereoWavWriter,
+    WavFormatError,
+    interleave,
+    read_info,
+)
 from server.storage.db import make_engine, migrate
 from server.storage.mixer import StereoMixer
 from server.storage.models import CallStatus
+from server.storage.objects import ObjectStore, ObjectStoreError, open_object_store
 from server.storage.pending import (
     SPOOL_SUFFIX,
     AddEvents,
@@ -42,6 +51,7 @@ from server.storage.pending import (
 from server.storage.quota import EventQuota
 from server.storage.repository import CallRecord, CallRepository, StoredEvent, TurnData
 from server.storage.settings import StorageSettings
+from server.storage.upload import CallUpload
 
 _LOGGER = logging.getLogger(__name__)
 RATE = 16_000
@@ -54,6 +64,16 @@ _SPOOL_RETRY_S = 30.0  # between tries of the writes this process saved to pendi
 
 class StorageError(Exception):
     """The store is not started, or a call id or path is not acceptable."""
+
+
+def audio_key(call_id: str) -> str:
+    """Where a call's WAV is kept, relative to the store's root (and data_dir)."""
+    return f"calls/{call_id}.wav"
+
+
+def seconds_of(wav_bytes: int) -> float:
+    """Seconds of stereo PCM16 audio in a recorder WAV of this many bytes."""
+    return round(max(0, wav_bytes - HEADER_BYTES) / (RATE * CHANNELS * SAMPLE_WIDTH), 3)
 
 
 def turns_from_scorecard(scorecard: dict[str, Any] | None) -> list[TurnData]:
@@ -75,9 +95,15 @@ class CallRecorder:
 
     def __init__(self, call_id: str, writer: StereoWavWriter, calls: CallRepository,
                  on_done: Callable[[str], None],
-                 quota: EventQuota, on_stuck: Callable[[CallRecorder], None] | None = None
-                 ) -> None:
+                 quota: EventQuota, on_stuck: Callable[[CallRecorder], None] | None = None,
+                 *, upload: CallUpload | None = None, upload_every_s: float = 10.0,
+                 on_unsent: Callable[[CallRecorder], None] | None = None) -> None:
         self.call_id = call_id
+        self.upload = upload  # None: the WAV stays where it is written (no store)
+        self._upload_every_s = upload_every_s
+        self._on_unsent = on_unsent  # told when the finished WAV could not be stored yet
+        self._last_upload = time.monotonic()
+        self._uploading: asyncio.Task[None] | None = None
         self._quota = quota
         self._writer = writer
         self._on_done = on_done
@@ -96,6 +122,11 @@ class CallRecorder:
     @property
     def clock(self) -> float:
         return self._mixer.rep_samples / RATE
+
+    @property
+    def wav_path(self) -> Path:
+        """The WAV this server writes while the call runs."""
+        return self._writer.path
 
     # --- on the event loop, many times a second: memory only ---------------------------------
 
@@ -132,6 +163,20 @@ class CallRecorder:
         self._stage(final=False)
         self._last_flush = time.monotonic()
         self._start_drain()
+        self._maybe_upload()
+
+    def _maybe_upload(self) -> None:
+        """Every upload_every_s, send what the WAV gained to the store (in a thread)."""
+        if self.upload is None or time.monotonic() - self._last_upload < self._upload_every_s:
+            return
+        if self._uploading is not None and not self._uploading.done():
+            return
+        self._last_upload = time.monotonic()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a sync caller (an upload being stored): all goes up at the end
+            return
+        self._uploading = loop.create_task(asyncio.to_thread(self._upload_part))
 
     def _start_drain(self) -> None:
         if self._flushing is not None and not self._flushing.done():
@@ -170,6 +215,29 @@ class CallRecorder:
         if events:
             self.pending.add(AddEvents(self.call_id, events))
         self.pending.apply()  # a database that is down keeps them queued, in order
+
+    def _upload_part(self) -> None:
+        if self.upload is None:
+            return
+        try:
+            self.upload.sync(self._writer.path)
+        except (ObjectStoreError, OSError) as err:
+            # the next try sends the same bytes and more; the local WAV has them all
+            _LOGGER.warning("call %s: recording not sent to the store yet: %s", self.call_id, err)
+
+    def store_audio(self) -> bool:
+        """Send the finished WAV to the store and drop the local copy; False if the store
+        could not take it (the WAV stays for the next try). Blocking."""
+        if self.upload is None:
+            return True
+        try:
+            self.upload.sync(self._writer.path, final=True)
+        except (ObjectStoreError, OSError) as err:
+            _LOGGER.error("call %s: recording kept on this server, the store refused it: %s",
+                          self.call_id, err)
+            return False
+        self._writer.path.unlink(missing_ok=True)
+        return True
 
     # --- the end -----------------------------------------------------------------------------
 
@@ -210,6 +278,8 @@ class CallRecorder:
             self._writer.close()
         except OSError:
             _LOGGER.exception("call %s: closing the WAV failed", self.call_id)
+        if not self.store_audio() and self._on_unsent is not None:
+            self._on_unsent(self)
         duration = round(self._writer.frames / RATE, 3)
         self.pending.add(FinishCall(self.call_id, status, now(), duration, scorecard,
                                     turns_from_scorecard(scorecard)))
@@ -228,6 +298,10 @@ class CallStore:
     def __init__(self, settings: StorageSettings) -> None:
         self.settings = settings
         self.calls_dir = (settings.data_dir / "calls").resolve()
+        # live calls' WAVs, on this server's disk until they are in the store
+        self.recording_dir = (settings.data_dir / "recording").resolve()
+        self.objects: ObjectStore = open_object_store(settings)
+        self._unsent: dict[str, CallRecorder] = {}  # finished, the store refused the WAV
         self._engine: Engine | None = None
         self._open: dict[str, CallRecorder] = {}
         # finished calls whose database writes wait for the database to come back
@@ -260,6 +334,12 @@ class CallStore:
         if self._engine is not None:
             return
         self.calls_dir.mkdir(parents=True, exist_ok=True)
+        self.recording_dir.mkdir(parents=True, exist_ok=True)
+        if isinstance(ensure := getattr(self.objects, "ensure_bucket", None), Callable):
+            try:
+                ensure()
+            except ObjectStoreError as err:  # calls still record; their WAVs wait here
+                _LOGGER.error("recordings store %s: %s", self.objects.description, err)
         engine = make_engine(self.settings)
         migrate(engine)
         self._engine = engine
@@ -288,23 +368,50 @@ class CallStore:
 
     def _recover(self) -> None:
         for record in self.calls.live_calls():
-            duration = self.recorded_seconds(record)
+            duration = self._store_leftover(record.id)
             _LOGGER.warning("call %s was live when the server stopped; kept %.1f s",
                             record.id, duration)
             self.calls.finish(record.id, status=CallStatus.INTERRUPTED, ended_at=now(),
                               duration=duration, scorecard=None, turns=[])
+        for path in sorted(self.recording_dir.glob("*.wav")):
+            if CALL_ID.match(path.stem) and path.stem not in self._open:
+                self._store_leftover(path.stem)  # a finished call the store refused before
 
-    def audio_file(self, record: CallRecord) -> Path:
-        """The call's WAV; refuses anything that would resolve outside the calls directory."""
-        path = (self.settings.data_dir / record.audio_path).resolve()
-        if path.parent != self.calls_dir or not CALL_ID.match(path.stem):
+    def _store_leftover(self, call_id: str, upload_id: str | None = None) -> float:
+        """Put the WAV a stopped process left on this disk into the store; its seconds."""
+        local = self.recording_dir / f"{call_id}.wav"
+        key = audio_key(call_id)
+        try:
+            if local.is_file():
+                seconds = read_info(local).duration
+                CallUpload(self.objects, key, self.settings.part_bytes,
+                           upload_id=upload_id).sync(local, final=True)
+                local.unlink()
+                return round(seconds, 3)
+            return seconds_of(self.objects.size(key))
+        except (OSError, WavFormatError, ObjectStoreError) as err:
+            _LOGGER.error("call %s: recording not stored: %s", call_id, err)
+            return 0.0
+
+    def audio_key(self, record: CallRecord) -> str:
+        """The call's object key; refuses a stored path that is not one the recorder made."""
+        if record.audio_path != audio_key(record.id):
             raise StorageError(f"call {record.id}: audio path {record.audio_path!r} refused")
-        return path
+        return record.audio_path
+
+    def local_recording(self, call_id: str) -> Path | None:
+        """The WAV of a call this server is recording (or could not store yet)."""
+        path = self.recording_dir / f"{call_id}.wav"
+        return path if CALL_ID.match(call_id) and path.is_file() else None
 
     def recorded_seconds(self, record: CallRecord) -> float:
+        """Seconds recorded: of the WAV on this disk (a live call here), else in the store."""
         try:
-            return round(read_info(self.audio_file(record)).duration, 3)
-        except (OSError, WavFormatError, StorageError):
+            local = self.local_recording(record.id)
+            if local is not None:
+                return round(read_info(local).duration, 3)
+            return seconds_of(self.objects.size(self.audio_key(record)))
+        except (OSError, WavFormatError, StorageError, ObjectStoreError):
             return 0.0
 
     async def open_call(self, *, call_id: str, user_id: str | None, scenario: str,
@@ -324,12 +431,15 @@ class CallStore:
             id=call_id, user_id=user_id, user_name=None, scenario=scenario,
             difficulty=difficulty, source=source, started_at=started_at or now(), ended_at=None,
             status=CallStatus.LIVE, outcome=None, overall=None, duration=0.0,
-            audio_path=f"calls/{call_id}.wav",
+            audio_path=audio_key(call_id),
         )
-        writer = StereoWavWriter(self.calls_dir / f"{call_id}.wav", RATE)
+        writer = StereoWavWriter(self.recording_dir / f"{call_id}.wav", RATE)
         quota = EventQuota(self.settings.max_error_events, self.settings.max_event_rows)
+        upload = CallUpload(self.objects, record.audio_path, self.settings.part_bytes)
         recorder = CallRecorder(call_id, writer, self.calls, self._forget, quota,
-                                self._keep_trying)
+                                self._keep_trying, upload=upload,
+                                upload_every_s=self.settings.upload_every_s,
+                                on_unsent=self._keep_sending)
         # a database that is down does not stop the call: the row is written when it is back
         recorder.pending.add(InsertCall(record))
         recorder.pending.apply()
@@ -338,6 +448,24 @@ class CallStore:
 
     def _forget(self, call_id: str) -> None:
         self._open.pop(call_id, None)
+
+    def _keep_sending(self, recorder: CallRecorder) -> None:
+        """A finished call's WAV waits for the store (called from a worker thread)."""
+        with self._stuck_lock:
+            self._unsent[recorder.call_id] = recorder
+
+    def retry_unsent(self) -> int:
+        """Try once more to store the WAVs the store refused; returns how many still wait."""
+        with self._stuck_lock:
+            waiting = list(self._unsent.values())
+        for recorder in waiting:
+            if recorder.store_audio():
+                with self._stuck_lock:
+                    self._unsent.pop(recorder.call_id, None)
+                _LOGGER.info("call %s: recording stored after the store came back",
+                             recorder.call_id)
+        with self._stuck_lock:
+            return len(self._unsent)
 
     def _keep_trying(self, recorder: CallRecorder) -> None:
         """A finished call's writes are queued (called from a worker thread)."""
@@ -372,9 +500,10 @@ class CallStore:
             since_spools += _RETRY_S
             if self.queued_calls:
                 await asyncio.to_thread(self.retry_queued)
-            if self._spooled and since_spools >= _SPOOL_RETRY_S:
+            if (self._spooled or self._unsent) and since_spools >= _SPOOL_RETRY_S:
                 since_spools = 0.0
                 await asyncio.to_thread(self._replay_spools, set(self._spooled))
+                await asyncio.to_thread(self.retry_unsent)
 
     def _save_spool(self, recorder: CallRecorder, why: str) -> None:
         """Save a waiting call's writes beside its WAV and let go of them; they are applied
@@ -413,7 +542,13 @@ class CallStore:
 
     async def delete_call(self, record: CallRecord) -> bool:
         def remove() -> bool:
-            self.audio_file(record).unlink(missing_ok=True)
+            try:
+                self.objects.delete(self.audio_key(record))
+            except ObjectStoreError as err:  # the row goes; an orphan object harms nobody
+                _LOGGER.error("call %s: recording not deleted from the store: %s",
+                              record.id, err)
+            if (local := self.local_recording(record.id)) is not None:
+                local.unlink(missing_ok=True)
             return self.calls.delete(record.id)
 
         return await asyncio.to_thread(remove)
@@ -432,6 +567,9 @@ class CallStore:
                 await asyncio.sleep(_RETRY_S)
         if self.queued_calls:  # the audio is on disk; the writes go beside it
             self._save_queued()
+        if self._unsent and await asyncio.to_thread(self.retry_unsent):
+            _LOGGER.error("%d recording(s) wait in %s for the store; the next start sends "
+                          "them", len(self._unsent), self.recording_dir)
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
