@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, model_validator
 from sqlalchemy.exc import SQLAlchemyError
 
 from dialog.scenario import ScenarioCatalog
+from server.http import api_scenarios
 from server.http.auth import CurrentUser, Manager, start_session
 from server.http.state import get_catalog, get_settings, get_store
 from server.storage import CALL_ID, AccountError, CallStore, Role
@@ -27,6 +28,7 @@ from server.storage.team import (
 
 _LOGGER = logging.getLogger(__name__)
 router = APIRouter(tags=["team"])  # mounted under /api by server.http.api
+router.include_router(api_scenarios.router)
 Store = Annotated[CallStore, Depends(get_store)]
 Catalog = Annotated[ScenarioCatalog, Depends(get_catalog)]
 UserId = Annotated[str, Path(pattern=CALL_ID.pattern, description="a user's id")]
