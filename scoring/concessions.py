@@ -258,6 +258,9 @@ def _self_correct(t: str) -> str:
     return _CORRECTION.sub(lambda m: m.group("b") + (m.group("u2") or m.group("u") or ""), t)
 
 
+# A figure alone, asked back ("Twenty?"): an acceptance right after it takes that figure.
+_BARE_FIGURE_ASKED = re.compile(r"^(?:so |and |just )?(" + _N + r"(?: (?:percent|minutes|months|days"
+                                r"|dollars))?)\?$")
 _INSTEAD = re.compile(r"\b(?:instead of|rather than)\b.*")
 # A sentence that only takes back what the sentence before it offered: "Three months free is
 # a quarter of your fee. I'm not going there."
@@ -275,6 +278,11 @@ _IF_VERB = re.compile(
     r"|become|comes? down to)\b")
 _IF_VERB_BEFORE = re.compile(r"\b(?:has to|have to|must|needs to|need to|is going to|are going to)"
                              r" (?:\w+ )?$")
+_COULD_BUT = re.compile(
+    r"^[^,.?!]{0,40},? but (?:honestly |frankly |really |then )?(?:it|that|this|a \w+|the \w+|you)"
+    r" (?:would|will|is going to|does not|is not|will not|would not|just|only)\b"
+    r"(?![^.?!]*\b(?:limit|best|most|as far as|floor|final)\b)")
+_WH_AFTER = re.compile(r"^\W*(?:then )?(?:what|how|who|which|why|where)\b[^.!]*\?")
 _GIVES_ANYWAY = re.compile(
     r"\b(?:i|we) (?:can|will|could|would|am happy to)\b|\b(?:it is|that is) yours\b"
     r"|\bconsider it\b")
@@ -318,6 +326,9 @@ def scan_cues(
     cues: list[ConcessionCue] = []
     for n, sent in enumerate(sents):
         t = _self_correct(sent.text)
+        asked_figure = _BARE_FIGURE_ASKED.match(sents[n - 1].text) if n else None
+        if asked_figure and re.match(_ACCEPT + r"\b", t):
+            t = f"{asked_figure.group(1)} it is, {t}"  # "Twenty? Sure, I'll keep it tight."
         offer_q = bool(_OFFER_QUESTION.search(t))
         question = _is_question(sent) and not offer_q
         conditional = bool(CONDITION.search(t))
@@ -343,17 +354,23 @@ def scan_cues(
                     _NEGATION.search(_FALSE_NEGATIONS.sub(" ", before + " " + said))
                     or _NEGATION.search(_INSTEAD.sub(" ", _FALSE_NEGATIONS.sub(" ", t[m.end():hi])))
                     # "...and I won't do that" later in the sentence takes the offer back.
-                    or _LATER_REFUSAL.search(t[hi:]) or taken_back)
+                    or _LATER_REFUSAL.search(t[hi:]) or taken_back
+                    # "I could send it, but it would just sit in your inbox": could, then why not
+                    or re.search(r"\b(?:i|we) could\b", before) and _COULD_BUT.match(t[m.end():]))
                 mentioned = bool(
                     _IF_CLAUSE.match(t[lo:m.start()]) and not re.search(r"\b(?:i|we|us)\b", before)
                     and (_IF_VERB.match(t[m.end():hi]) or _IF_VERB_BEFORE.search(before))
-                    and not _GIVES_ANYWAY.search(t[hi:]))
+                    and not _GIVES_ANYWAY.search(t[hi:])
+                    # "if we dropped the price, what would you cut?": asks what would follow
+                    or _IF_CLAUSE.match(t[lo:m.start()]) and _WH_AFTER.match(t[hi:])
+                    # "more than any free months would save you"
+                    or re.search(r"\bthan (?:any|a few|some)(?: \w+)? ?$", before))
                 mine = re.search(_ME, before) or re.search(r"\b" + _ACCEPT + r"\W*$", prev) or (
                     re.match(_ACCEPT + r"\b", before))
                 if pat.needs_me and not offer_q and not mine and not negated:
                     continue  # a refusal needs no speaker: "a discount isn't on the table"
                 bare = re.search(_N, m.group(0)) if kind is ConcessionKind.TIME else None
-                no_figure = False
+                no_figure = pat.no_figure
                 if bare and (pat.by_context or not re.search(r"\bminutes\b", m.group(0))):
                     kind, unit = _bare_kind(t, whole, asked)
                     amount = float(bare.group(1))
@@ -362,6 +379,8 @@ def scan_cues(
                                 or ("percent" if amount <= 50 else "dollars"))
                     if kind is ConcessionKind.TIME and amount < 5:
                         amount, unit, no_figure = None, None, True  # "we'll just do a quick one"
+                elif no_figure:
+                    amount, unit = None, None
                 else:
                     amount, unit = _amount(kind, m.group(0), topic_unit)
                 own_amount = amount

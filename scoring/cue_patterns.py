@@ -30,11 +30,12 @@ class CuePattern:
     needs_me: bool  # needs a first-person speaker or an acceptance before the cue
     intrinsic_negation: bool = False  # "we won't charge you for onboarding" is a give-away
     by_context: bool = False  # a bare figure: its kind comes from the turn ("fifteen I can do")
+    no_figure: bool = False  # "live in six weeks" is a date promised, not an amount given
 
 
 def _p(kind: ConcessionKind, rx: str, needs_me: bool = True, neg: bool = False,
-       by_context: bool = False) -> CuePattern:
-    return CuePattern(kind, re.compile(rx), needs_me, neg, by_context)
+       by_context: bool = False, no_figure: bool = False) -> CuePattern:
+    return CuePattern(kind, re.compile(rx), needs_me, neg, by_context, no_figure)
 
 
 _K = ConcessionKind
@@ -111,7 +112,8 @@ PATTERNS: tuple[CuePattern, ...] = (
                      r"|renewal terms|credit"),
       )),
     # a figure with no unit, said as an offer: "Fifteen I can do.", "Twelve it is."
-    _p(_K.TIME, r"(?:^|, |\. )" + N + r" (?:(?:i|we) (?:can|could) (?:do|live with|manage|go to"
+    _p(_K.TIME, r"(?:^|, |\. )" + N + r"(?:,? (?:though|then|yes|sure),?)? (?:(?:i|we) (?:can|could)"
+       r" (?:do|live with|manage|go to"
        r"|work with|stretch to|accept|offer)|it is|then|is fine|works)\b", needs_me=False,
        by_context=True),
     # info
@@ -173,6 +175,12 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|workflow)|(?:a|the|that|your) (?:link|module|feature|plug-?in)\b)"
        r"|\bcustom[- ](?:build|development)\b|\bon-?premises? (?:install\w*|version|setup)\b"
        r"|\b(?:will|can|could|going to) (?:\w+ )?(?:integrate|hook into|connect to)\b"
-       r"|\b(?:guarantee|promise|commit to)\w*\b[^.?!]*\b(?:live|go-live|launch|deadline"
-       r"|integration|connector|module|custom|on-?premises?|link|something|anything|that)\b"),
+       r"|\b(?:guarantee|promise|commit to)\w*\b[^.?!,]*\b(?:live|go-live|launch|deadline"
+       r"|integration|connector|module|custom|on-?premises?|install\w*|link|something|anything"
+       r"|that)\b|\b(?:make|get) (?:it|that|this|them) (?:talk|connect|link|work) (?:to|with)\b",
+       no_figure=True),
+    # said object first, the speaker after it: "the costing module we can build"
+    _p(_K.SCOPE, r"\b(?:integration|connector|module|link|install|installation|reports?)"
+       r"(?: [\w-]+)? (?:i|we) (?:can|could|will) (?:\w+ )?(?:build|write|deliver|do|set up"
+       r"|sort out|make)\b", needs_me=False, no_figure=True),
 )

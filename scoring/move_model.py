@@ -36,6 +36,9 @@ class ModelFileError(RuntimeError):
     """The weights file is missing or does not fit this code."""
 
 
+_NEGATORS = {"not", "no", "never", "without", "nothing", "instead", "rather", "zero"}
+
+
 def _slot(feature: str) -> int:
     return zlib.crc32(feature.encode("utf-8")) & (DIM - 1)
 
@@ -47,6 +50,21 @@ def feature_slots(canon: str, ends_with_question: bool, tags: Iterable[str]) -> 
     feats = [f"w:{w}" for w in words]
     feats += [f"b:{a}_{b}" for a, b in zip(words, words[1:])]
     feats += [f"s:{w}" for w in words[:2]]
+    # what a negation governs ("not ... discount") reads apart from the same word said plainly
+    marked = re.findall(r"<n>|[a-z']+|[,.;?!]", text)
+    scope = 0
+    for w in marked:
+        if w in _NEGATORS:
+            scope = 4
+        elif w in ",.;?!":
+            scope = 0
+        elif scope:
+            feats.append(f"n:{w}")
+            scope -= 1
+    # the last sentence of a longer turn often carries the decision ("... Twenty's good.")
+    sentences = [s for s in re.split(r"[.?!]+", text) if s.strip()]
+    if len(sentences) > 1:
+        feats += [f"l:{w}" for w in re.findall(r"<n>|[a-z']+", sentences[-1])]
     for w in words:
         padded = f"<{w}>"
         feats += [f"c:{padded[i:i + 4]}" for i in range(max(1, len(padded) - 3))]

@@ -214,7 +214,8 @@ def read_rules(
 def _unique(moves: list[Move]) -> list[Move]:
     unique: list[Move] = []
     for m in moves:
-        if m not in unique:
+        # two give-aways said in one sentence ("free onboarding and waive the fee") are two
+        if m not in unique or m.concession is not None:
             unique.append(m)
     return sorted(unique, key=lambda m: _ORDER.index(m.kind))
 
@@ -245,9 +246,14 @@ def decide(
     model's reading when it is sure enough, else UNCLEAR (docs/moves.md)."""
     s = model.settings
     moves = list(reading.moves)
-    if moves and not _may_add_concession(moves, s):
+    several = len({m.kind for m in moves if m.kind is not MoveKind.CONCEDE}) > 1
+    if moves and not several and not _may_add_concession(moves, s):
         return moves
     pred = model.predict(feature_slots(reading.canon, reading.question_mark, reading.tags))
+    if several:
+        moves = _drop_unlikely(moves, pred, s.get("drop", 0.0))
+        if not _may_add_concession(moves, s):
+            return moves
     if moves:  # only weak moves found: add the give-away when the model is sure of it
         if pred.moves["concede"] >= s["add_concede"] and "cue:theirs" not in reading.tags:
             moves.insert(0, _model_concession(pred, reading, text, asked, s))
@@ -264,6 +270,15 @@ def decide(
     if pred.moves[pred.move] < s["unsure"]:
         return [Move(MoveKind.UNCLEAR)]
     return [Move(MoveKind(pred.move))]
+
+
+def _drop_unlikely(moves: list[Move], pred: Prediction, drop: float) -> list[Move]:
+    """Several kinds of move found by the rules: those the model gives under `drop` go ("in
+    half" read as value talk beside a next step), the likeliest of them always stays."""
+    others = [m for m in moves if m.kind is not MoveKind.CONCEDE]
+    best = max(others, key=lambda m: pred.moves[m.kind.value])
+    return [m for m in moves if m.kind is MoveKind.CONCEDE or m is best
+            or pred.moves[m.kind.value] >= drop]
 
 
 # Rule moves next to which the model may still find a give-away the rules missed ("Would

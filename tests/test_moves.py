@@ -167,3 +167,28 @@ def test_a_bare_okay_is_flagged_live_after_a_push() -> None:
     [live] = score_turn(okay, prior=[push])["concessions"]
     assert live["kind"] == "price" and live["turn"] == 1
     assert score_turn(okay)["concessions"] == []  # nothing pushed for: nothing given
+
+
+def test_two_things_given_in_one_sentence_are_two_concessions() -> None:
+    moves = classify("We'll throw in free onboarding and waive the migration fee.")
+    given = [m.concession for m in moves if m.concession is not None]
+    assert [c.kind for c in given] == [ConcessionKind.SCOPE, ConcessionKind.SCOPE], moves
+
+
+@pytest.mark.parametrize(
+    ("text", "gives"),
+    [
+        # bad-fit: promising what the product does not do is a give-away, said either way round
+        ("I can't promise the install on your servers, but the costing module we can build.",
+         True),
+        ("Okay, I can promise you'll be live in six weeks.", True),
+        ("I'm not going to promise a custom costing module we don't build.", False),
+        ("If we dropped the price, what would you cut from the rollout?", False),
+        ("Three months free is a quarter of your annual fee. I'm not going there.", False),
+    ],
+)
+def test_promises_and_mentions(text: str, gives: bool) -> None:
+    moves = classify(text, asked=ConcessionKind.SCOPE)
+    assert (MoveKind.CONCEDE in kinds(moves)) is gives, moves
+    if gives and "six weeks" in text:  # a date promised is no amount given
+        assert moves[0].concession is not None and moves[0].concession.amount is None
