@@ -1,5 +1,5 @@
 """Conversation metrics from the turns alone: talk ratio, longest rep monologue,
-questions the rep asked, and interruptions.
+questions the rep asked, interruptions, and the prospect cutting in on a rep who talked too long.
 """
 
 from __future__ import annotations
@@ -71,6 +71,24 @@ class Interruption:
 
 
 @dataclass(frozen=True)
+class CutIn:
+    """The prospect stopped a rep turn that ran too long (docs/scenarios.md, "Cutting in")."""
+
+    rep_turn: int
+    prospect_turn: int | None  # the line it cut in with; None when the call ended first
+    at: float  # when the rep's turn was cut
+    talked: float  # seconds of rep talk by then, counted as the longest monologue counts
+
+    def to_dict(self) -> dict:
+        return {
+            "rep_turn": self.rep_turn,
+            "prospect_turn": self.prospect_turn,
+            "at": round(self.at, 3),
+            "talked": round(self.talked, 3),
+        }
+
+
+@dataclass(frozen=True)
 class ConversationMetrics:
     rep_seconds: float
     prospect_seconds: float
@@ -81,6 +99,7 @@ class ConversationMetrics:
     longest_monologue: Monologue | None
     questions: tuple[Question, ...] = field(default=())
     interruptions: tuple[Interruption, ...] = field(default=())
+    cut_ins: tuple[CutIn, ...] = field(default=())
 
     @property
     def open_questions(self) -> int:
@@ -102,6 +121,8 @@ class ConversationMetrics:
             "questions": [q.to_dict() for q in self.questions],
             "interruptions": len(self.interruptions),
             "interruption_events": [i.to_dict() for i in self.interruptions],
+            "prospect_cut_ins": len(self.cut_ins),
+            "cut_in_events": [c.to_dict() for c in self.cut_ins],
         }
 
 
@@ -193,6 +214,23 @@ def interruptions(turns: Sequence[Turn]) -> list[Interruption]:
     return out
 
 
+def cut_ins(turns: Sequence[Turn]) -> list[CutIn]:
+    """Rep turns the prospect cut short (`cut` on a rep turn), each with the talk it ended."""
+    out: list[CutIn] = []
+    ordered = _ordered(turns)
+    run = 0.0  # rep talk since the last prospect turn that was more than a murmur
+    for i, t in enumerate(ordered):
+        if t.speaker != Speaker.REP:
+            if t.duration >= BACKCHANNEL_S:
+                run = 0.0
+            continue
+        run += t.duration
+        if t.cut:
+            line = next((p for p in ordered[i + 1:] if p.speaker == Speaker.PROSPECT), None)
+            out.append(CutIn(t.index, None if line is None else line.index, t.end, run))
+    return out
+
+
 def conversation_metrics(turns: Sequence[Turn]) -> ConversationMetrics:
     rep = [t for t in turns if t.speaker == Speaker.REP]
     prospect = [t for t in turns if t.speaker == Speaker.PROSPECT]
@@ -209,4 +247,5 @@ def conversation_metrics(turns: Sequence[Turn]) -> ConversationMetrics:
         longest_monologue=longest_monologue(turns),
         questions=tuple(rep_questions(turns)),
         interruptions=tuple(interruptions(turns)),
+        cut_ins=tuple(cut_ins(turns)),
     )

@@ -356,10 +356,20 @@ def _check_talk_ratio(spec: CriterionSpec, ev: CallEvidence) -> _Outcome | None:
         return None
     result = _band(ratio, spec.params.get("good", (0.3, 0.6)), spec.params.get("bad", (0.1, 0.85)))
     misses: tuple[Quote, ...] = ()
-    if result < 1.0 and (m := ev.metrics.longest_monologue) is not None:
+    detail = f"rep talked {ratio:.0%} of the time"
+    cut = ev.metrics.cut_ins
+    if cut:
+        # the prospect had to stop the rep: whatever the ratio, the talk ran too long
+        result = min(result, 0.5 / len(cut))
+        times = "once" if len(cut) == 1 else f"{len(cut)} times"
+        detail += (f"; the prospect cut in {times}, after {max(c.talked for c in cut):.0f} s "
+                   "of talk: make one point, then hand it back with a question")
+        cut_turns = [t for c in cut if (t := ev.turn(c.rep_turn)) is not None]
+        misses = tuple(Quote(t.index, t.text.strip(), t.start, t.end) for t in cut_turns)
+    elif result < 1.0 and (m := ev.metrics.longest_monologue) is not None:
         t = ev.turn(m.turns[-1])
         misses = (Quote(t.index, t.text.strip(), t.start, t.end),) if t else ()
-    return _Outcome(result, f"rep talked {ratio:.0%} of the time", misses=misses)
+    return _Outcome(result, detail, misses=misses)
 
 
 def _check_fillers(spec: CriterionSpec, ev: CallEvidence) -> _Outcome | None:

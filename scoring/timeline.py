@@ -14,7 +14,7 @@ import numpy as np
 
 from scoring import prosody
 from scoring.fillers import FillerEvent
-from scoring.metrics import Interruption
+from scoring.metrics import Interruption, cut_ins
 from scoring.moves import TurnConcession
 from scoring.rewrite import quote_moment
 from scoring.turns import Speaker, Turn
@@ -33,6 +33,7 @@ class MarkerKind(StrEnum):
     FILLERS = "fillers"
     PAUSE = "pause"
     INTERRUPTION = "interruption"
+    CUT_IN = "cut_in"
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,19 @@ def interruption_markers(turns: Sequence[Turn], found: Sequence[Interruption]) -
     return out
 
 
+def cut_in_markers(turns: Sequence[Turn]) -> list[Marker]:
+    """Where the prospect stopped a rep who talked too long, with what it said."""
+    by_index = {t.index: t for t in turns}
+    out = []
+    for c in cut_ins(turns):
+        line = by_index.get(c.prospect_turn) if c.prospect_turn is not None else None
+        said = f": \u201c{line.text.strip()}\u201d" if line is not None and line.text.strip() else ""
+        end = line.start if line is not None else c.at
+        out.append(Marker(MarkerKind.CUT_IN, c.at, max(c.at, end),
+                          f"the prospect cut in after {c.talked:.0f} s of talk{said}", c.rep_turn))
+    return out
+
+
 def markers(
     turns: Sequence[Turn],
     concessions: Sequence[TurnConcession],
@@ -148,5 +162,5 @@ def markers(
     """Every marker, in time order."""
     found = (concession_markers(turns, concessions) + filler_markers(fillers)
              + pause_markers(turns, rep_audio, sample_rate)
-             + interruption_markers(turns, interruptions))
+             + interruption_markers(turns, interruptions) + cut_in_markers(turns))
     return sorted(found, key=lambda m: (m.start, str(m.kind)))

@@ -31,7 +31,9 @@ class Turn:
     start: float
     end: float
     words: tuple[Word, ...] = field(default=())
-    cut: bool = False  # a prospect line interrupted by the rep (barge-in)
+    # cut short by the other side: a prospect line the rep barged in on, or a rep turn the
+    # prospect cut in on after the rep talked too long (docs/scenarios.md, "Cutting in")
+    cut: bool = False
 
     @property
     def duration(self) -> float:
