@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# Smart Turn's ONNX file, copied out of the pipecat-ai wheel at install time (voices/turn/install.py)
+TURN_MODEL := $(VENV)/share/walkaway/smart-turn-v3.2-cpu.onnx
 # glibc gives each worker thread its own malloc arena; with the speech models' threads that
 # grows resident memory call after call (soak: +118 MB over 60 calls, +49 MB with 2 arenas).
 export MALLOC_ARENA_MAX ?= 2
@@ -33,20 +35,24 @@ system-deps:
 	  else echo "please install:$$missing"; fi; \
 	fi
 
-deps: $(STAMP)
+$(TURN_MODEL): | $(VENV)/bin/python
+	$(PY) voices/turn/install.py
 
-run: $(STAMP)
+deps: $(STAMP) $(TURN_MODEL)
+
+run: $(STAMP) $(TURN_MODEL)
 	$(VENV)/bin/walkaway serve
 
-test: system-deps $(TEST_STAMP)
+test: system-deps $(TEST_STAMP) $(TURN_MODEL)
 	$(PY) -m pytest
 
 # Full evaluations: figures for docs/ (docs/transcripts.md); `make test` runs a sample.
-eval: system-deps $(TEST_STAMP)
+eval: system-deps $(TEST_STAMP) $(TURN_MODEL)
 	$(PY) scripts/make_stt_corpus.py --part tune
 	$(PY) scripts/eval_stt.py --part test --path live --path accurate --json build/stt_eval/test.json
 	$(PY) scripts/eval_stt.py --part tune --json build/stt_eval/tune.json
 	$(PY) scripts/eval_moves.py tests/data/moves/fresh_2026-11-29.yaml tests/data/moves/frozen_test.yaml tests/data/moves/tune.yaml tests/data/moves/tune_extra.yaml tests/data/moves/tune_more.yaml --doc docs/moves.md
+	$(PY) scripts/eval_turns.py --json build/turn_eval/turns.json
 
 fixtures: $(STAMP)
 	$(PY) scripts/make_fixtures.py

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from voices.vad.endpoint import (
+    Combine,
     Completeness,
     Endpointer,
     EndpointEvent,
@@ -130,3 +131,63 @@ def test_no_heard_event_when_switched_off_or_for_a_short_pause() -> None:
     assert "heard" not in names(feed(Endpointer(heard_s=0.0), [(True, 1.0), (False, 1.0)]))
     short = feed(Endpointer(heard_s=0.3), [(True, 1.0), (False, 0.2), (True, 1.0)])
     assert "heard" not in names(short)
+
+
+def feed_with_model(endpointer: Endpointer, pattern: list[tuple[bool, float]], p_done: float,
+                    reads: Completeness = Completeness.UNKNOWN) -> list[tuple[float, str]]:
+    """Like `feed`, answering each CHECK with the turn model's `p_done` at once."""
+    events: list[tuple[float, str]] = []
+    t = 0.0
+    for is_speech, seconds in pattern:
+        for _ in range(round(seconds / FRAME)):
+            t += FRAME
+            event = endpointer.process(FRAME, is_speech, reads)
+            if event is EndpointEvent.CHECK:
+                events.append((round(t, 3), str(event)))
+                event = endpointer.verdict(p_done, reads)
+            if event is not None:
+                events.append((round(t, 3), str(event)))
+    return events
+
+
+def model_endpointer(combine: Combine = Combine.MODEL) -> Endpointer:
+    return Endpointer(combine=combine, check_s=(0.2,), done_threshold=0.5,
+                      unfinished_silence_s=1.5)
+
+
+def test_a_turn_the_model_judges_done_ends_at_the_check() -> None:
+    events = feed_with_model(model_endpointer(), [(True, 1.0), (False, 2.0)], p_done=0.9)
+    assert names(events) == ["speech_started", "paused", "check", "turn_ended"]
+    speech_end = round(1.0 / FRAME) * FRAME
+    assert 0.2 <= events[-1][0] - speech_end < 0.2 + FRAME
+
+
+def test_a_turn_the_model_judges_unfinished_waits_the_long_silence() -> None:
+    events = feed_with_model(model_endpointer(), [(True, 1.0), (False, 2.0)], p_done=0.1)
+    assert names(events) == ["speech_started", "paused", "check", "turn_ended"]
+    speech_end = round(1.0 / FRAME) * FRAME
+    assert 1.5 <= events[-1][0] - speech_end < 1.5 + FRAME
+
+
+def test_an_unfinished_pause_of_0_8_s_is_not_answered_and_the_check_repeats_after_it() -> None:
+    pattern = [(True, 1.0), (False, 0.8), (True, 1.0), (False, 2.0)]
+    events = feed_with_model(model_endpointer(), pattern, p_done=0.1)
+    assert names(events) == ["speech_started", "paused", "check", "resumed", "paused", "check",
+                             "turn_ended"]
+
+
+@pytest.mark.parametrize(("combine", "reads", "p_done", "ends_after"), [
+    (Combine.MODEL_AND_TEXT, Completeness.STATEMENT, 0.9, 0.2),
+    (Combine.MODEL_AND_TEXT, Completeness.UNFINISHED, 0.9, 1.5),  # the words veto a quick end
+    (Combine.MODEL_AND_TEXT, Completeness.QUESTION, 0.1, 1.5),
+    (Combine.MODEL_OR_TEXT, Completeness.QUESTION, 0.1, 0.3),  # the words alone may end it
+    (Combine.MODEL_OR_TEXT, Completeness.UNFINISHED, 0.1, 1.5),
+    (Combine.MODEL, Completeness.QUESTION, 0.1, 1.5),  # the words are not read at all
+])
+def test_model_and_text_combined(combine: Combine, reads: Completeness, p_done: float,
+                                 ends_after: float) -> None:
+    events = feed_with_model(model_endpointer(combine), [(True, 1.0), (False, 2.0)], p_done,
+                             reads)
+    assert names(events)[-1] == "turn_ended"
+    speech_end = round(1.0 / FRAME) * FRAME
+    assert ends_after <= events[-1][0] - speech_end + 1e-6 < ends_after + FRAME

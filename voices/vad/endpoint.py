@@ -23,7 +23,17 @@ class EndpointEvent(StrEnum):
     PAUSED = "paused"  # a short pause: time to transcribe early, in case the turn is over
     RESUMED = "resumed"  # speech again after a pause: an early transcript is stale
     HEARD = "heard"  # a longer pause: time for a listener's "mm", the turn may still go on
+    CHECK = "check"  # ask the turn model now; answer with `Endpointer.verdict` before more audio
     TURN_ENDED = "turn_ended"
+
+
+class Combine(StrEnum):
+    """Which judges end a turn early, once the turn model has been asked (docs/turns.md)."""
+
+    TEXT = "text"  # the early transcript alone (no turn model)
+    MODEL = "model"  # the turn model alone: done ends the turn, not done waits long
+    MODEL_AND_TEXT = "model_and_text"  # the model says done and the words do not read unfinished
+    MODEL_OR_TEXT = "model_or_text"  # the model says done, or the words read finished
 
 
 # Words a finished sentence does not end on: "the reason our price holds is ..." goes on.
@@ -69,6 +79,11 @@ class Endpointer:
     sentence to a statement (reps pause 0.3-0.45 s between sentences), and wait out an
     unfinished thought. A pause of `heard_s` is reported once, so the prospect can murmur
     "mm" as a listener does: it answers the pause at once without taking the turn.
+
+    With a turn model (`combine` other than TEXT), CHECK is reported when a pause reaches each
+    of `check_s`; the caller answers with `verdict(P(done))` before feeding more audio, so the
+    decision depends on the audio alone, never on how fast the model ran. A turn the model
+    judges done ends at once; one it judges unfinished waits `unfinished_silence_s`.
     """
 
     silence_s: float = Sensitivity.DEFAULT.silence_seconds
@@ -77,11 +92,16 @@ class Endpointer:
     question_silence_s: float = 0.3
     statement_silence_s: float = 0.5
     heard_s: float = 0.0  # 0: never report HEARD
+    combine: Combine = Combine.TEXT
+    check_s: tuple[float, ...] = (0.2,)
+    done_threshold: float = 0.5
+    unfinished_silence_s: float = 1.5
     in_speech: bool = False
     _voiced_run: float = 0.0
     _silent_run: float = 0.0
     _paused: bool = False
     _heard: bool = False
+    _done: bool | None = None  # the turn model's latest verdict on this pause
 
     def process(
         self, chunk_s: float, is_speech: bool, reads: Completeness = Completeness.UNKNOWN
@@ -93,15 +113,20 @@ class Endpointer:
             if not self.in_speech and self._voiced_run >= self.speech_start_s:
                 self.in_speech = True
                 return EndpointEvent.SPEECH_STARTED
-            if self._paused:
+            if self._paused or self._done is not None:
                 self._paused = False
                 self._heard = False
+                self._done = None
                 return EndpointEvent.RESUMED
             return None
         self._voiced_run = 0.0
         if not self.in_speech:
             return None
+        before = self._silent_run
         self._silent_run += chunk_s
+        if self.combine is not Combine.TEXT and any(
+                before < c <= self._silent_run for c in self.check_s):
+            return EndpointEvent.CHECK
         if self._silent_run >= self._silence_needed(reads):
             self.reset()
             return EndpointEvent.TURN_ENDED
@@ -113,6 +138,12 @@ class Endpointer:
             return EndpointEvent.HEARD
         return None
 
+    def verdict(self, p_done: float, reads: Completeness = Completeness.UNKNOWN
+                ) -> EndpointEvent | None:
+        """The turn model's P(done) for the turn up to the CHECK just reported."""
+        self._done = p_done >= self.done_threshold
+        return self.transcript_ready(reads)
+
     def transcript_ready(self, reads: Completeness) -> EndpointEvent | None:
         """The early transcript came back between frames: end now if it allows."""
         if self.in_speech and self._silent_run >= self._silence_needed(reads):
@@ -121,6 +152,22 @@ class Endpointer:
         return None
 
     def _silence_needed(self, reads: Completeness) -> float:
+        if self.combine is Combine.TEXT:
+            return self._text_silence(reads)
+        if self._done is None:  # not asked yet: only the longest wait ends the turn
+            return self.unfinished_silence_s
+        finished = reads in (Completeness.QUESTION, Completeness.STATEMENT)
+        if self.combine is Combine.MODEL_AND_TEXT:
+            # either judge hearing an unfinished thought is enough to wait the long silence
+            vetoed = reads is Completeness.UNFINISHED
+            return 0.0 if self._done and not vetoed else self.unfinished_silence_s
+        if self._done:
+            return 0.0
+        if self.combine is Combine.MODEL_OR_TEXT and finished:
+            return self._text_silence(reads)
+        return self.unfinished_silence_s
+
+    def _text_silence(self, reads: Completeness) -> float:
         if reads is Completeness.QUESTION:
             return min(self.silence_s, self.question_silence_s)
         if reads is Completeness.STATEMENT:
@@ -144,3 +191,4 @@ class Endpointer:
         self._silent_run = 0.0
         self._paused = False
         self._heard = False
+        self._done = None

@@ -1,0 +1,187 @@
+"""Render the labelled turn-end set (docs/turns.md) from tests/data/turns/sentences.yaml.
+
+Each clip is one rep turn end. A finished one (statement, question) is the sentence and then
+silence; an unfinished one (a pause mid-list, "the price is ...", "um ...", a number being read
+out, a clause) is the whole sentence spoken at once and cut where the words before " ... " end (found by aligning
+a rendering of those words alone), so the voice keeps its mid-sentence tone, with a silence of
+0.5-1.2 s inserted, then the rest of the sentence.
+The manifest records where the words before the pause end and where speech resumes, so an
+end-of-turn rule can be scored on whether it handed over inside that pause. To keep the files
+small a clip stops 0.8 s after a finished turn and 1 s into the resumed speech.
+
+Two parts with different sentences and voices (piper at other speeds, espeak-ng variants),
+each clip pitch- and tempo-shifted with sox and put through one recording condition (clean,
+noise, reverb, a 48 kHz browser stream) as scripts/make_stt_corpus.py does:
+  tune  thresholds are chosen on it;  test  frozen, never tuned on.
+Committed under tests/data/turns/<part>/ with <part>.yaml; this script is how they were made.
+Run: .venv/bin/python scripts/make_turn_set.py --part test
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+from make_fixtures import render_espeak, render_piper, trim_silence
+from make_stt_corpus import _sox, apply_condition
+
+from voices.audio import SAMPLE_RATE, write_wav
+from voices.evalset import REPO
+from voices.turn.features import _build_mel_filterbank
+
+TURNS = REPO / "tests" / "data" / "turns"
+FINISHED = ("statement", "question")
+CONDITIONS = ("clean", "noise", "reverb", "browser48k")
+# Kept short so the committed set stays small: the evaluation pads every clip with more
+# room-floor silence (voices/turn/evalset.py), and only needs to hear that the rep resumed.
+_TAIL_S = 0.8
+_RESUME_KEEP_S = 1.0
+
+
+@dataclass(frozen=True)
+class TurnVoice:
+    """The bundled piper voice at given scales, or an espeak-ng voice at a speed (words/min)."""
+
+    key: str
+    espeak: str | None = None
+    length_scale: float = 1.0
+    noise_scale: float = 0.667
+    speed: int = 165
+
+    def speak(self, text: str) -> np.ndarray:
+        if self.espeak is None:
+            return render_piper(text, self.length_scale, self.noise_scale)
+        return render_espeak(text, self.espeak, self.speed, 50)
+
+
+VOICES = {
+    "tune": (TurnVoice("piper", None, 1.0, 0.667), TurnVoice("piper-slow", None, 1.2, 0.5),
+             TurnVoice("us-160", "en-us", speed=160), TurnVoice("m3-185", "en-us+m3", speed=185),
+             TurnVoice("gb-150", "en-gb", speed=150)),
+    "test": (TurnVoice("piper-fast", None, 0.85, 0.8), TurnVoice("piper-vslow", None, 1.3, 0.4),
+             TurnVoice("f3-170", "en-us+f3", speed=170),
+             TurnVoice("klatt-145", "en-us+klatt", speed=145),
+             TurnVoice("gb-f4-140", "en-gb+f4", speed=140),
+             TurnVoice("m7-195", "en-us+m7", speed=195)),
+}
+
+
+def _silence(seconds: float) -> np.ndarray:
+    return np.zeros(int(round(seconds * SAMPLE_RATE)), dtype=np.float32)
+
+
+def _shift(audio: np.ndarray, pitch: int, tempo: float) -> np.ndarray:
+    return _sox(audio, "pitch", str(pitch), "tempo", "-s", str(tempo))
+
+
+def _spoken(text: str, voice: TurnVoice) -> np.ndarray:
+    audio = trim_silence(voice.speak(text))
+    return audio / max(1e-6, float(np.max(np.abs(audio)))) * 0.5
+
+
+def _logmel(audio: np.ndarray) -> np.ndarray:
+    """25 ms / 10 ms log-mel frames (40 bands) for aligning two renderings."""
+    frames = np.lib.stride_tricks.sliding_window_view(audio, 400)[::160] * np.hanning(400)
+    power = np.abs(np.fft.rfft(frames, axis=-1)) ** 2
+    mel = power @ _build_mel_filterbank(201, 40, 0.0, 8000.0, SAMPLE_RATE)
+    feats = np.log10(np.maximum(mel, 1e-10))
+    return feats - feats.mean(axis=0)
+
+
+def head_end(head: np.ndarray, full: np.ndarray) -> int:
+    """Sample of `full` where the words of `head` end: open-end DTW of the two renderings.
+
+    The head spoken alone ends the way a finished sentence does; cutting the whole sentence
+    there keeps the voice's mid-sentence tone before the pause, as a rep who stops to think.
+    """
+    a, b = _logmel(head), _logmel(full)
+    cost = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=-1))
+    acc = np.full((len(a) + 1, len(b) + 1), np.inf)
+    acc[0, 0] = 0.0
+    for i in range(1, len(a) + 1):
+        row = acc[i - 1]
+        for j in range(1, len(b) + 1):
+            acc[i, j] = cost[i - 1, j - 1] + min(row[j - 1], row[j], acc[i, j - 1])
+    end = int(np.argmin(acc[len(a), 1:] / (len(a) + np.arange(1, len(b) + 1))))
+    # snap to the quietest 10 ms within 60 ms, where one word gives way to the next
+    energy = np.lib.stride_tricks.sliding_window_view(full, 400)[::160].std(axis=1)
+    lo, hi = max(0, end - 6), min(len(energy), end + 7)
+    end = lo + int(np.argmin(energy[lo:hi]))
+    return end * 160 + 200
+
+
+def render_item(item: dict, voice: TurnVoice, condition: str, seed: int
+                ) -> tuple[np.ndarray, dict]:
+    """One clip and its labels (times in seconds from the clip's start)."""
+    rng = np.random.default_rng(seed)
+    pitch, tempo = int(rng.integers(-150, 151)), round(float(rng.uniform(0.9, 1.1)), 2)
+    lead = round(float(rng.uniform(0.3, 0.6)), 2)
+    pieces = [p.strip() for p in item["text"].split("...")]
+    labels: dict = {"pitch_cents": pitch, "tempo": tempo}
+    if item["kind"] in FINISHED:
+        if len(pieces) != 1:
+            raise SystemExit(f"finished turn with a pause: {item['text']}")
+        speech = trim_silence(_shift(_spoken(pieces[0], voice), pitch, tempo))
+        parts = [_silence(lead), speech, _silence(_TAIL_S)]
+        labels["turn_end_s"] = round(lead + len(speech) / SAMPLE_RATE, 3)
+    else:
+        if len(pieces) != 2:
+            raise SystemExit(f"unfinished turn needs one ' ... ': {item['text']}")
+        full = _spoken(" ".join(pieces), voice)
+        cut = head_end(_spoken(pieces[0], voice), full)
+        head = trim_silence(_shift(full[:cut], pitch, tempo))
+        tail = _shift(full[cut:], pitch, tempo)[: int(_RESUME_KEEP_S * SAMPLE_RATE)]
+        tail = tail * np.minimum(1.0, np.linspace(len(tail) / 320, 0, len(tail)))  # 20 ms fade
+        pause = round(float(rng.uniform(0.5, 1.2)), 2)
+        parts = [_silence(lead), head, _silence(pause), tail.astype(np.float32)]
+        labels["cut_s"] = round(cut / SAMPLE_RATE, 3)
+        labels["turn_end_s"] = round(lead + len(head) / SAMPLE_RATE, 3)
+        labels["pause_s"] = pause
+        labels["resume_s"] = round(labels["turn_end_s"] + pause, 3)
+    audio = np.concatenate(parts)
+    # a real room is never digitally silent; a -70 dB floor keeps silence detectors honest
+    audio = audio + rng.standard_normal(len(audio)).astype(np.float32) * 3e-4
+    params: dict = {}
+    out = apply_condition(audio, condition, rng, params).astype(np.float32)
+    return out, {**labels, **params}
+
+
+def build(part: str, seed: int) -> Path:
+    """Render one part to tests/data/turns/<part>/ with its manifest; returns the manifest."""
+    items = yaml.safe_load((TURNS / "sentences.yaml").read_text())[part]
+    voices = VOICES[part]
+    out = TURNS / part
+    out.mkdir(parents=True, exist_ok=True)
+    clips = []
+    for i, item in enumerate(items):
+        voice = voices[i % len(voices)]
+        condition = CONDITIONS[(i // len(voices) + i) % len(CONDITIONS)]
+        clip_id = f"{part}{i:03d}_{item['kind']}_{voice.key}_{condition}"
+        audio, labels = render_item(item, voice, condition, seed * 1000 + i)
+        write_wav(out / f"{clip_id}.flac", audio)
+        clips.append({"id": clip_id, "kind": item["kind"], "done": item["kind"] in FINISHED,
+                      "text": item["text"], "voice": voice.key, "condition": condition,
+                      **labels})
+        print(f"{clip_id}: {item['text']}")
+    manifest = TURNS / f"{part}.yaml"
+    header = (f"# {part} part of the turn-end set, rendered by scripts/make_turn_set.py "
+              f"--part {part} --seed {seed}\n")
+    manifest.write_text(header + yaml.safe_dump({"seed": seed, "clips": clips},
+                                                sort_keys=False, allow_unicode=True))
+    return manifest
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--part", choices=("test", "tune"), required=True)
+    parser.add_argument("--seed", type=int, default=18)
+    args = parser.parse_args()
+    print(build(args.part, args.seed))
+
+
+if __name__ == "__main__":
+    main()
