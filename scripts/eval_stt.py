@@ -36,7 +36,10 @@ PATHS: dict[str, tuple[WhisperOptions, ...]] = {
     "base-beam5-2-threads": (replace(ACCURATE_OPTIONS, cpu_threads=2),),
     "base-greedy": (replace(ACCURATE_OPTIONS, beam_size=1),),
     "tiny-beam5": (replace(LIVE_OPTIONS, beam_size=5),),
-    "live-greedy-fallback": (replace(LIVE_OPTIONS, fallback_beam_size=1),),
+    # decoding options tried for the scorecard's pass (tune part; docs/transcripts.md)
+    "accurate-full-window": tuple(replace(o, short_window=False) for o in ACCURATE_PASSES),
+    "accurate-float32": tuple(replace(o, compute_type="float32") for o in ACCURATE_PASSES),
+    "accurate-beam10": tuple(replace(o, beam_size=10) for o in ACCURATE_PASSES),
 }
 
 
