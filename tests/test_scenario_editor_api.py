@@ -70,6 +70,7 @@ async def test_a_rep_cannot_read_write_or_assign_scenarios(site: TeamSite) -> No
         ("get", "/api/scenarios/tough-renewal/yaml", {}),
         ("get", "/api/scenario-library", {}),
         ("get", "/api/scenario-template", {}),
+        ("get", "/api/scenario-choices", {}),
         ("post", "/api/scenarios/hear", {"json": {"text": "Hello."}}),
         ("post", "/api/assignments", {"json": {"scenario": "tough-renewal", "everyone": True}}),
     ]

@@ -47,6 +47,9 @@ PUBLIC = {
     "/favicon.ico": "the site's icon",
     "/api/access": "whether calls need sign-in, so the page can say so before the microphone",
     "/openapi.json": "the API's schema (no /docs: see docs/security.md)",
+    "/invite": "the invite page (static HTML; the code stays in the fragment)",
+    "/api/invites/check": "what a one-time invite code is for, only with the code",
+    "/api/invites/accept": "signing up, only with an unused, unexpired invite code",
 }
 PARAM = re.compile(r"\{(\w+)\}")
 
@@ -67,7 +70,8 @@ class Site:
 
     def url_of(self, path: str) -> str:
         values = {"call_id": self.call_a, "rep_id": self.rep_a.id, "user_id": self.rep_a.id,
-                  "token_id": "0" * 16}
+                  "token_id": "0" * 16, "assignment_id": "0" * 32, "invite_id": "0" * 16,
+                  "scenario_id": "price-pressure"}
         missing = set(PARAM.findall(path)) - set(values)
         assert not missing, f"{path}: give the security test a real value for {missing}"
         return PARAM.sub(lambda m: values[m.group(1)], path)

@@ -4,6 +4,18 @@ import { renderCoaching, withState } from "./replay-scorecard.js";
 
 const PAST_WORD_S = 0.6; // a word stays lit this long after it ends (covers short gaps)
 
+// A call on a scenario written in the browser names the version it was played on: later edits
+// do not change what this call was (docs/admin.md).
+async function showVersion(callId) {
+  const played = await api(`/api/calls/${callId}/scenario`).catch(() => null);
+  if (!played) return;
+  const title = document.getElementById("call-title");
+  title.textContent = title.textContent.replace(/^[^·]+/, `${played.body.title} `);
+  if (played.version != null) {
+    document.getElementById("call-meta").append(` · scenario version ${played.version}`);
+  }
+}
+
 export async function showCall(callId, me) {
   let detail;
   try {
@@ -22,6 +34,7 @@ export async function showCall(callId, me) {
   document.getElementById("call-meta").textContent =
     `${new Date(call.started_at).toLocaleString()} · ${call.status}` +
     (call.outcome ? ` · ${call.outcome.replaceAll("_", " ")}` : "");
+  showVersion(callId);
   const exportLink = document.getElementById("export-link");
   exportLink.href = `/api/calls/${callId}/export`;
   if (me.role === "manager") setUpDelete(callId);

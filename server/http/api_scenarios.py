@@ -16,8 +16,19 @@ import yaml
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
-from dialog.scenario import Scenario, ScenarioFileError, builtin_catalog, parse_scenario
+from dialog.outcomes import Outcome
+from dialog.scenario import (
+    DIFFICULTIES,
+    GROUP_KEYS,
+    Difficulty,
+    Scenario,
+    ScenarioFileError,
+    builtin_catalog,
+    parse_scenario,
+)
 from dialog.speech import say_number
+from scoring.cue_patterns import ConcessionKind
+from scoring.rep_moves import MoveKind
 from server.http.auth import CurrentUser, Manager
 from server.http.state import AppState, app_state, get_store
 from server.storage import CALL_ID, CallStore
@@ -167,6 +178,26 @@ def library(_: Manager, request: Request) -> list[LibraryEntry]:
 @router.get("/scenario-template", summary="Where a new scenario starts (managers only)")
 def template(_: Manager) -> dict[str, Any]:
     return TEMPLATE
+
+
+class Choices(BaseModel):
+    """What the editor's menus offer, from the model itself."""
+
+    demand_kinds: list[str]
+    transition_keys: list[str] = Field(description="move kinds, then firm and default")
+    outcomes: list[str]
+    knobs: list[str]
+    guards: list[str]
+    difficulties: list[str]
+
+
+@router.get("/scenario-choices", summary="The editor's menus (managers only)")
+def choices(_: Manager) -> Choices:
+    return Choices(demand_kinds=[k.value for k in ConcessionKind],
+                   transition_keys=[m.value for m in MoveKind] + list(GROUP_KEYS),
+                   outcomes=[o.value for o in Outcome], knobs=list(Difficulty.model_fields),
+                   guards=["min_firm", "min_caves", "max_caves"],
+                   difficulties=list(DIFFICULTIES))
 
 
 @router.get("/scenarios/{scenario_id}/body", summary="A scenario's fields, any version of a "
