@@ -71,8 +71,6 @@ class CallScenarioRow(Base):
                                          primary_key=True)
     scenario_id: Mapped[str] = mapped_column(String(100))
     version: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    assignment_id: Mapped[str | None] = mapped_column(
-        ForeignKey("assignments.id", ondelete="SET NULL"), nullable=True)
 
 
 class InviteRow(Base):

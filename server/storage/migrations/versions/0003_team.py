@@ -7,9 +7,10 @@ Create Date: 2026-11-29
 Scenarios written in the browser live in `scenarios` (one row each, the version calls start on)
 and `scenario_versions` (every saved body, never changed afterwards, so a call replays on the
 version it was played on). `call_scenarios` names that version for each call started on a stored
-scenario and, when the call counted for one, its assignment. `assignments` and
-`assignment_reps` say what a manager asked reps to practise; `invites` are one-time sign-up
-links (only their SHA-256 is kept); `sign_ins` is who signed in when.
+scenario (an assignment's attempts are the rep's calls on its scenario and difficulty since it
+was set: calls need no link to it). `assignments` and `assignment_reps` say what a manager
+asked reps to practise; `invites` are one-time sign-up links (only their SHA-256 is kept);
+`sign_ins` is who signed in when.
 """
 
 from __future__ import annotations
@@ -76,10 +77,7 @@ def upgrade() -> None:
                   primary_key=True),
         sa.Column("scenario_id", sa.String(100), nullable=False),
         sa.Column("version", sa.Integer, nullable=True),  # None: a built-in or file scenario
-        sa.Column("assignment_id", sa.String(32),
-                  sa.ForeignKey("assignments.id", ondelete="SET NULL"), nullable=True),
     )
-    op.create_index("ix_call_scenarios_assignment_id", "call_scenarios", ["assignment_id"])
     op.create_table(
         "invites",
         sa.Column("token_hash", sa.String(64), primary_key=True),
@@ -109,7 +107,6 @@ def downgrade() -> None:
     op.drop_index("ix_sign_ins_user_at", "sign_ins")
     for table in ("sign_ins", "invites"):
         op.drop_table(table)
-    op.drop_index("ix_call_scenarios_assignment_id", "call_scenarios")
     op.drop_table("call_scenarios")
     op.drop_index("ix_assignment_reps_user_id", "assignment_reps")
     for table in ("assignment_reps", "assignments", "scenario_versions", "scenarios"):
