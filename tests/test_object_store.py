@@ -4,7 +4,6 @@ against the folder default and a real SeaweedFS S3 gateway (tests/support/seawee
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -19,17 +18,11 @@ from server.storage.replay import find_recording
 from server.storage.s3 import S3Store, parse_s3_url
 from server.storage.upload import CallUpload, finish_abandoned
 from server.storage.wav_range import RangeNotSatisfiable, parse_range, read_recording
-from tests.support.seaweed import SeaweedS3, seaweed_s3
+from tests.support.seaweed import SeaweedS3, seaweed  # noqa: F401 - a fixture
 from tests.support.storage_fixtures import chunks, new_call_id
 from voices.audio import SAMPLE_RATE
 
 PART = 5 * 1024 * 1024  # S3's smallest part; SeaweedFS refuses less, as AWS does
-
-
-@pytest.fixture(scope="module")
-def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedS3]:
-    with seaweed_s3(tmp_path_factory.mktemp("s3")) as running:
-        yield running
 
 
 def _s3(endpoint: str, prefix: str) -> S3Store:
@@ -167,7 +160,11 @@ async def test_the_recorder_stores_the_call_and_replay_reads_it_from_the_store(
             await asyncio.sleep(0)
         record = store.calls.get(call_id)
         assert record is not None
-        live = find_recording(store, record)  # this server reads the WAV it is writing
+        for _ in range(100):  # the flush to disk runs in a thread: bounded wait for it
+            live = find_recording(store, record)  # this server reads the WAV it writes
+            if live.size > HEADER_BYTES:
+                break
+            await asyncio.sleep(0.02)
         assert live.size > HEADER_BYTES
         await recorder.finish(None, CallStatus.COMPLETE)
         assert store.local_recording(call_id) is None  # stateless: the store has it

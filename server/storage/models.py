@@ -112,3 +112,17 @@ class ScorecardRow(Base):
         ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True
     )
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class LeaseRow(Base):
+    """A live call's server and until when it answers for it (issue 21): servers know each
+    other only through these rows. Gone once the call is finished and its audio stored."""
+
+    __tablename__ = "call_leases"
+
+    call_id: Mapped[str] = mapped_column(
+        ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True
+    )
+    server_id: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    upload_id: Mapped[str | None] = mapped_column(String(200), nullable=True)

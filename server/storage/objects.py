@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
+from urllib.parse import urlsplit
 
 from server.storage.settings import StorageSettings
 
@@ -73,9 +74,12 @@ class ObjectStore(Protocol):
 
 
 def open_object_store(settings: StorageSettings) -> ObjectStore:
-    """The store the settings name: the folder data_dir by default, or an S3 bucket."""
+    """The store the settings name: the folder data_dir by default, file:///a/folder, or
+    s3://bucket/prefix."""
     if not settings.storage_url:
         return FolderStore(settings.data_dir)
+    if settings.storage_url.startswith("file://"):  # a folder several servers mount
+        return FolderStore(Path(urlsplit(settings.storage_url).path))
     from server.storage.s3 import S3Store  # boto3 loads only where a bucket is configured
 
     return S3Store(settings.storage_url, endpoint_url=settings.s3_endpoint_url,

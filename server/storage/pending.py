@@ -66,9 +66,13 @@ class InsertCall:
 
     record: CallRecord
     op: Literal["insert"] = "insert"
+    server_id: str | None = None  # the lease this server takes on the call (issue 21)
+    lease_until: datetime | None = None
 
     def apply(self, calls: CallRepository) -> None:
-        calls.insert(self.record)
+        lease = (self.server_id, self.lease_until) if self.server_id and self.lease_until \
+            else None
+        calls.insert(self.record, lease)
 
     def describe(self) -> str:
         return "insert"

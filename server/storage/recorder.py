@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from server.storage.accounts import Accounts, now
 from server.storage.audio_writer import (
@@ -35,6 +36,7 @@ from server.storage.audio_writer import (
     read_info,
 )
 from server.storage.db import make_engine, migrate
+from server.storage.leases import Lease, Leases
 from server.storage.mixer import StereoMixer
 from server.storage.models import CallStatus
 from server.storage.objects import ObjectStore, ObjectStoreError, open_object_store
@@ -51,7 +53,7 @@ from server.storage.pending import (
 from server.storage.quota import EventQuota
 from server.storage.repository import CallRecord, CallRepository, StoredEvent, TurnData
 from server.storage.settings import StorageSettings
-from server.storage.upload import CallUpload
+from server.storage.upload import CallUpload, finish_abandoned
 
 _LOGGER = logging.getLogger(__name__)
 RATE = 16_000
@@ -303,6 +305,8 @@ class CallStore:
         self.objects: ObjectStore = open_object_store(settings)
         self._unsent: dict[str, CallRecorder] = {}  # finished, the store refused the WAV
         self._engine: Engine | None = None
+        self._leases: Leases | None = None
+        self._leasing: asyncio.Task[None] | None = None
         self._open: dict[str, CallRecorder] = {}
         # finished calls whose database writes wait for the database to come back
         self._stuck: dict[str, CallRecorder] = {}
@@ -321,6 +325,12 @@ class CallStore:
         return CallRepository(self.engine)
 
     @property
+    def leases(self) -> Leases:
+        if self._leases is None:
+            raise StorageError("CallStore.start() was not called")
+        return self._leases
+
+    @property
     def accounts(self) -> Accounts:
         return Accounts(self.engine)
 
@@ -329,6 +339,8 @@ class CallStore:
         await asyncio.to_thread(self.start_sync)
         if self._retrying is None:
             self._retrying = asyncio.create_task(self._retry_forever(), name="storage-retry")
+        if self._leasing is None:
+            self._leasing = asyncio.create_task(self._lease_forever(), name="call-leases")
 
     def start_sync(self) -> None:
         if self._engine is not None:
@@ -343,6 +355,7 @@ class CallStore:
         engine = make_engine(self.settings)
         migrate(engine)
         self._engine = engine
+        self._leases = Leases(engine, self.settings.server_id, self.settings.lease_s)
         self._replay_spools()
         self._recover()
 
@@ -367,7 +380,8 @@ class CallStore:
                                 len(writes))
 
     def _recover(self) -> None:
-        for record in self.calls.live_calls():
+        self.reap(at_start=True)
+        for record in self.calls.live_calls(unleased=True):  # live before leases existed
             duration = self._store_leftover(record.id)
             _LOGGER.warning("call %s was live when the server stopped; kept %.1f s",
                             record.id, duration)
@@ -376,6 +390,66 @@ class CallStore:
         for path in sorted(self.recording_dir.glob("*.wav")):
             if CALL_ID.match(path.stem) and path.stem not in self._open:
                 self._store_leftover(path.stem)  # a finished call the store refused before
+
+    # --- leases: several servers, one database (issue 21) ---------------------------------
+
+    async def _lease_forever(self) -> None:
+        """Renew this server's leases every third of a lease; close lapsed ones."""
+        while True:
+            await asyncio.sleep(self.settings.lease_s / 3)
+            try:
+                await asyncio.to_thread(self.leases.renew, list(self._open))
+                await asyncio.to_thread(self.reap)
+            except SQLAlchemyError as err:  # the database is down: next round
+                _LOGGER.warning("call leases not renewed: %s", type(err).__name__)
+
+    def reap(self, *, at_start: bool = False) -> int:
+        """Close the calls of servers that stopped renewing their leases (at start, also
+        this server's own, from before it restarted); returns how many. Blocking."""
+        closed = 0
+        for lease in self.leases.lapsed(mine_too=at_start):
+            if lease.call_id in self._open or not self.leases.claim(lease, mine_too=at_start):
+                continue  # this server's own live call, or another server took it first
+            closed += self._close_abandoned(lease)
+        return closed
+
+    def _close_abandoned(self, lease: Lease) -> int:
+        """Store what the lease's server sent of the call and mark it interrupted."""
+        call_id = lease.call_id
+        local = self.recording_dir / f"{call_id}.wav"
+        try:
+            if lease.upload_id is not None:
+                mine = local if lease.server_id == self.settings.server_id else None
+                seconds = seconds_of(finish_abandoned(
+                    self.objects, audio_key(call_id), lease.upload_id,
+                    self.settings.part_bytes, mine))
+                if mine is not None:
+                    local.unlink(missing_ok=True)
+            else:  # nothing sent yet: only a restarted server has the audio, on its disk
+                seconds = self._store_leftover(call_id)
+        except (OSError, ObjectStoreError) as err:
+            # the lease stays claimed by this server and lapses again: tried then
+            _LOGGER.error("call %s (server %s stopped): recording not stored yet: %s",
+                          call_id, lease.server_id, err)
+            return 0
+        record = self.calls.get(call_id)
+        if record is not None and record.status is CallStatus.LIVE:
+            self.calls.finish(call_id, status=CallStatus.INTERRUPTED, ended_at=now(),
+                              duration=seconds, scorecard=None, turns=[])
+        else:
+            self.leases.release(call_id)
+        _LOGGER.warning("call %s: its server %s stopped renewing its lease; closed as "
+                        "interrupted with %.1f s of audio", call_id, lease.server_id, seconds)
+        return 1
+
+    def _note_upload(self, call_id: str, upload_id: str) -> None:
+        """Name a call's upload in its lease, so another server can complete it."""
+        try:
+            self.leases.set_upload(call_id, upload_id)
+        except SQLAlchemyError as err:
+            _LOGGER.warning("call %s: upload id not stored (%s); if this server stops, "
+                            "only its restart stores the call's audio", call_id,
+                            type(err).__name__)
 
     def _store_leftover(self, call_id: str, upload_id: str | None = None) -> float:
         """Put the WAV a stopped process left on this disk into the store; its seconds."""
@@ -435,13 +509,15 @@ class CallStore:
         )
         writer = StereoWavWriter(self.recording_dir / f"{call_id}.wav", RATE)
         quota = EventQuota(self.settings.max_error_events, self.settings.max_event_rows)
-        upload = CallUpload(self.objects, record.audio_path, self.settings.part_bytes)
+        upload = CallUpload(self.objects, record.audio_path, self.settings.part_bytes,
+                            on_started=lambda upload_id: self._note_upload(call_id, upload_id))
         recorder = CallRecorder(call_id, writer, self.calls, self._forget, quota,
                                 self._keep_trying, upload=upload,
                                 upload_every_s=self.settings.upload_every_s,
                                 on_unsent=self._keep_sending)
         # a database that is down does not stop the call: the row is written when it is back
-        recorder.pending.add(InsertCall(record))
+        recorder.pending.add(InsertCall(record, server_id=self.settings.server_id,
+                                        lease_until=self.leases.until()))
         recorder.pending.apply()
         self._open[call_id] = recorder
         return recorder
@@ -557,10 +633,11 @@ class CallStore:
         """Store what open calls have (as interrupted) and release the engine."""
         for recorder in list(self._open.values()):
             await recorder.finish(None, CallStatus.INTERRUPTED)
-        if self._retrying is not None:
-            self._retrying.cancel()
-            await asyncio.gather(self._retrying, return_exceptions=True)
-            self._retrying = None
+        for task in (self._retrying, self._leasing):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        self._retrying = self._leasing = None
         deadline = time.monotonic() + self.settings.close_wait_s
         while self.queued_calls and time.monotonic() < deadline:
             if await asyncio.to_thread(self.retry_queued):

@@ -10,7 +10,15 @@ from sqlalchemy import Engine, Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from server.storage.accounts import _aware
-from server.storage.models import CallRow, CallStatus, EventRow, ScorecardRow, TurnRow, UserRow
+from server.storage.models import (
+    CallRow,
+    CallStatus,
+    EventRow,
+    LeaseRow,
+    ScorecardRow,
+    TurnRow,
+    UserRow,
+)
 
 # Rows per statement when storing events: 200 rows of 5 values stay far under SQLite's
 # 32,766 (or 250,000) and PostgreSQL's 65,535 bound values however big the batch.
@@ -92,10 +100,14 @@ class CallRepository:
     # Each write may be tried again after a connection error that came after its commit (the
     # database kept it, the answer was lost), so each one is safe to apply twice.
 
-    def insert(self, record: CallRecord) -> None:
+    def insert(self, record: CallRecord, lease: tuple[str, datetime] | None = None) -> None:
+        """The call's row and, for a live call, its server's lease (server id, until)."""
         with Session(self._engine) as session, session.begin():
             if session.get(CallRow, record.id) is not None:
                 return
+            if lease is not None:
+                session.add(LeaseRow(call_id=record.id, server_id=lease[0],
+                                     expires_at=lease[1]))
             session.add(CallRow(
                 id=record.id, user_id=record.user_id, scenario=record.scenario,
                 difficulty=record.difficulty, source=record.source,
@@ -133,6 +145,7 @@ class CallRepository:
         """Close the call: its turns, scorecard and summary columns, in one transaction."""
         overall = scorecard.get("overall") if scorecard else None
         with Session(self._engine) as session, session.begin():
+            session.execute(delete(LeaseRow).where(LeaseRow.call_id == call_id))
             session.execute(delete(TurnRow).where(TurnRow.call_id == call_id))
             session.add_all(TurnRow(call_id=call_id, idx=t.index, speaker=t.speaker,
                                     text=t.text, start=t.start, end=t.end, cut=t.cut,
@@ -145,10 +158,14 @@ class CallRepository:
                 overall=float(overall) if isinstance(overall, int | float) else None,
             ))
 
-    def live_calls(self) -> list[CallRecord]:
+    def live_calls(self, *, unleased: bool = False) -> list[CallRecord]:
+        """Calls marked live (`unleased`: only those no server holds a lease on)."""
+        query = _with_names().where(CallRow.status == str(CallStatus.LIVE))
+        if unleased:
+            query = query.where(~select(LeaseRow.call_id)
+                                .where(LeaseRow.call_id == CallRow.id).exists())
         with Session(self._engine) as session:
-            rows = session.execute(_with_names().where(CallRow.status == str(CallStatus.LIVE)))
-            return [_record(row, name) for row, name in rows]
+            return [_record(row, name) for row, name in session.execute(query)]
 
     # --- reading (the API) -------------------------------------------------------------------
 

@@ -79,10 +79,24 @@ class CallUpload:
                     self._on_started(self.upload_id)
             with open(path, "rb") as f:
                 size = f.seek(0, 2)
-                self._send_grown(f, size)
+                try:
+                    self._send_grown(f, size)
+                except ObjectStoreError as err:
+                    if not err.missing:
+                        raise
+                    # another server completed the upload, taking this one for dead (the
+                    # database was out of reach past the lease): the whole WAV again
+                    self._restart()
+                    self._send_grown(f, size)
                 if final:
                     self._finish(f, size)
             return self.sent_bytes
+
+    def _restart(self) -> None:
+        self._parts.clear()
+        self.upload_id = self.store.start_upload(self.key)
+        if self._on_started is not None:
+            self._on_started(self.upload_id)
 
     def complete_as_is(self) -> int:
         """Complete with the parts already sent (their server is gone); returns the size."""

@@ -61,6 +61,13 @@ def free_ports(count: int) -> list[int]:
     return found
 
 
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedS3]:
+    """One SeaweedFS for the whole run (import this fixture into a test module)."""
+    with seaweed_s3(tmp_path_factory.mktemp("s3")) as running:
+        yield running
+
+
 @contextmanager
 def seaweed_s3(workdir: Path) -> Iterator[SeaweedS3]:
     """Start master, volume, filer and S3 gateway on loopback; yield once S3 answers."""

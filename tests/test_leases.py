@@ -1,0 +1,124 @@
+"""Call leases (issue 21): two servers share one database and one store; a server that stops
+renewing has its call closed by the other, the audio it sent kept playable. Run on SQLite
+with a shared folder store and on PostgreSQL with SeaweedFS (S3)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+import pytest_asyncio
+import soundfile as sf
+
+from server.settings import Settings
+from server.storage import CallStatus, CallStore
+from server.storage.replay import find_recording
+from tests.support.seaweed import SeaweedS3, seaweed  # noqa: F401 - a fixture
+from tests.support.storage_fixtures import chunks, database_url_for, new_call_id
+from voices.audio import SAMPLE_RATE
+
+LEASE_S = 3.0  # the shortest the settings allow; the default is 20
+
+
+@dataclass
+class Pair:
+    a: CallStore
+    b: CallStore
+
+
+@pytest_asyncio.fixture(params=["sqlite+folder", "postgres+s3"])
+async def pair(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Pair]:
+    database, objects = request.param.split("+")
+    urls = database_url_for(database)
+    url = next(urls) or f"sqlite:///{tmp_path / 'shared.db'}"
+    if objects == "folder":
+        where: dict[str, str] = {"storage_url": f"file://{tmp_path / 'shared-store'}"}
+    else:
+        s3: SeaweedS3 = request.getfixturevalue("seaweed")
+        where = {"storage_url": f"s3://recordings/{new_call_id()}",
+                 "storage_endpoint_url": s3.endpoint, "storage_access_key_id": "t",
+                 "storage_secret_access_key": "t"}
+
+    def server(name: str) -> CallStore:
+        return CallStore(Settings(data_dir=tmp_path / name, database_url=url, server_id=name,
+                                  lease_s=LEASE_S, storage_upload_every_s=0.2,
+                                  **where).storage())
+
+    a, b = server("a"), server("b")
+    await a.start()
+    await b.start()
+    try:
+        yield Pair(a, b)
+    finally:
+        await b.close()
+        await a.close()
+        for _ in urls:  # drop the PostgreSQL schema
+            pass
+
+
+async def _speak(recorder: object, seconds: float, level: float) -> None:
+    for piece in chunks(np.full(int(seconds * SAMPLE_RATE), level, dtype=np.float32)):
+        recorder.rep_audio(piece)  # type: ignore[attr-defined]
+        await asyncio.sleep(0.004)  # a live call's pace, roughly (5x real time)
+
+
+async def _until(check, seconds: float) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + seconds
+    while not await asyncio.to_thread(check):
+        assert time.monotonic() < deadline, f"not within {seconds} s"
+        await asyncio.sleep(0.1)
+
+
+async def test_a_dead_servers_call_is_closed_by_the_other_with_its_sent_audio(
+    pair: Pair, tmp_path: Path
+) -> None:
+    call_id = new_call_id()
+    recorder = await pair.a.open_call(call_id=call_id, user_id=None, scenario="send-info",
+                                      difficulty="normal")
+    await _speak(recorder, 3.0, 0.25)
+    await _until(lambda: (lease := pair.a.leases.get(call_id)) is not None
+                 and lease.upload_id is not None and recorder.upload.sent_bytes > 0, 5)
+    # a renewing server keeps its call: past a whole lease, the other closes nothing
+    await asyncio.sleep(LEASE_S + 0.5)
+    assert await asyncio.to_thread(pair.b.reap) == 0
+    record = pair.b.calls.get(call_id)
+    assert record is not None and record.status is CallStatus.LIVE
+
+    await _speak(recorder, 1.0, 0.25)  # more call: its WAV goes up again
+    if recorder._uploading is not None:
+        await recorder._uploading
+    sent = recorder.upload.sent_bytes
+    assert sent > 44 + 2 * SAMPLE_RATE * 4  # over 2 s of the 4 s call went up
+    # server a "dies": it stops renewing (its task is gone) and sends nothing more
+    assert pair.a._leasing is not None
+    pair.a._leasing.cancel()
+    upload, recorder.upload = recorder.upload, None
+    started = time.monotonic()
+    await _until(lambda: pair.b.calls.get(call_id).status is CallStatus.INTERRUPTED, 4 * LEASE_S)
+    closed_after = time.monotonic() - started
+    assert closed_after < 2 * LEASE_S  # lapse + one renewal round (20 s + 7 s by default)
+
+    record = pair.b.calls.get(call_id)
+    assert record is not None and record.duration == pytest.approx((sent - 44) / 64000, abs=0.01)
+    assert pair.b.leases.get(call_id) is None
+    found = find_recording(pair.b, record)
+    copy = tmp_path / "replayed.wav"
+    copy.write_bytes(b"".join(found.read(0, found.size)))
+    audio, rate = sf.read(str(copy), dtype="float32")
+    assert rate == SAMPLE_RATE and len(audio) == (sent - 44) // 4
+    np.testing.assert_allclose(audio[:, 0], 0.25, atol=2 / 32768)
+
+    # server a was only cut off (from the database, past its lease): it comes back and ends
+    # the call; its whole WAV goes up again, in a new upload, and the call is complete
+    recorder.upload = upload
+    await recorder.finish(None, CallStatus.COMPLETE)
+    record = pair.b.calls.get(call_id)
+    assert record is not None and record.status is CallStatus.COMPLETE
+    whole = find_recording(pair.b, record)
+    assert whole.size > found.size and record.duration == pytest.approx(
+        (whole.size - 44) / 64000, abs=0.01)
