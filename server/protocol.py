@@ -67,6 +67,8 @@ class StartMessage(BaseModel):
     seed: int | None = None
     token: str | None = None
     practice: PracticeMoment | None = None
+    # Decide on the call clock alone (docs/protocol.md): scripted calls, never a live rep.
+    deterministic: bool = False
 
 
 class EndMessage(BaseModel):

@@ -42,6 +42,8 @@ class RepSpeech:
     end_sample: int
     # a transcription started at the rep's pause, still valid: no speech since
     early: asyncio.Task[Timed] | None = None
+    # where on the call clock the turn was judged over (past end_sample by the silence)
+    ended_sample: int | None = None
 
 
 class Playback(Protocol):
@@ -97,8 +99,12 @@ class Listener:
         hooks: ListenerHooks,
         playback: Playback,
         recording: Recording,
+        wait_for_early: bool = False,
     ) -> None:
         self._call_id = call_id
+        # Hear no further audio while an early transcript is out, so the turn ends on the
+        # same frame however long it took: a deterministic call (docs/protocol.md).
+        self._wait_for_early = wait_for_early
         self._settings = settings
         self._stt = stt
         self._hooks = hooks
@@ -140,6 +146,11 @@ class Listener:
         """Whether the rep is inside a turn (speech started, turn not yet ended)."""
         return self._speech_start is not None
 
+    @property
+    def working(self) -> bool:
+        """Whether audio received is still waiting to be heard."""
+        return not self._audio_in.empty() or (self._early is not None and not self._early.done())
+
     def feed(self, pcm: bytes) -> None:
         """Queue one frame of rep audio, unless the input is closed."""
         if not self.closed:
@@ -167,8 +178,12 @@ class Listener:
             if self._resampler is not None:
                 samples = self._resampler.resample_chunk(samples)
             self._process(samples)
+            if self._wait_for_early and self._early is not None and not self._early.done():
+                # its done-callback (_early_done) runs before this wait returns
+                await asyncio.wait([self._early])
         if self._speech_start is not None:  # the rep hung up mid-sentence: keep their words
-            self._hooks.on_turn_ended(RepSpeech(self._speech_start, len(self.track)))
+            self._hooks.on_turn_ended(RepSpeech(self._speech_start, len(self.track),
+                                                ended_sample=len(self.track)))
             self._speech_start = None
 
     def _process(self, samples: np.ndarray) -> None:
@@ -226,7 +241,8 @@ class Listener:
         if self._speech_start is None:
             return
         end = min(at_sample, self._last_voiced + int(_PAD_S * SAMPLE_RATE))
-        speech = RepSpeech(self._speech_start, max(end, self._speech_start), self._early)
+        speech = RepSpeech(self._speech_start, max(end, self._speech_start), self._early,
+                           at_sample)
         self._speech_start = None
         self._early = None
         self._quiet_since = at_sample / SAMPLE_RATE

@@ -98,14 +98,18 @@ class CallSession:
         self.voice = ProspectVoice(call_id=call_id, tts=engines.tts, sink=sink,
                                    recording=recording, settings=settings.voice,
                                    clock=self._clock)
+        # A scripted call asks for decisions on the call clock alone (docs/protocol.md)
+        self._deterministic = start.deterministic
         self.listener = Listener(call_id=call_id, input_rate=start.sample_rate,
                                  vad=engines.vad, stt=engines.stt, settings=settings.listener,
-                                 hooks=self, playback=self.voice, recording=recording)
+                                 hooks=self, playback=self.voice, recording=recording,
+                                 wait_for_early=start.deterministic)
         self.scorecard: dict[str, object] | None = None
         self._live_calls = live_calls  # calls on this server now, this one included
         # each rep turn decoded again, more accurately, while the prospect speaks
         self._second = (SecondPass(engines.accurate)
-                        if engines.accurate is not None and settings.second_pass_wait_s > 0
+                        if engines.accurate is not None
+                        and (settings.second_pass_wait_s > 0 or start.deterministic)
                         else None)
 
     @property
@@ -115,6 +119,11 @@ class CallSession:
 
     def _clock(self) -> float:
         return self.listener.clock
+
+    @property
+    def working(self) -> bool:
+        """Whether the call owes the rep something: audio to hear, a turn to answer."""
+        return self._busy or not self._jobs.empty() or self.listener.working
 
     # --- input, called by the transport ---------------------------------------------------
 
@@ -153,7 +162,10 @@ class CallSession:
         outcome = self.prospect.outcome
         turns = list(self.turns)
         if self._second is not None:  # the scorecard's transcript: the accurate one where done
-            done = await self._second.collect(self.settings.second_pass_wait_s)
+            # a deterministic call waits for every turn, up to the scorecard's own bound
+            done = await self._second.collect(
+                self.settings.scorecard_timeout_s if self._deterministic
+                else self.settings.second_pass_wait_s)
             turns = SecondPass.apply(turns, done)
         scorecard = await asyncio.wait_for(
             asyncio.to_thread(
@@ -189,7 +201,10 @@ class CallSession:
         The prospect's answer still waits for the end of the turn; if the rep goes on, the
         murmur was a listener's nod. Not while the prospect is busy with an earlier turn.
         """
-        if self._busy or not self._jobs.empty() or self.prospect.finished:
+        # A deterministic call makes none: whether a murmur fits before the answer depends
+        # on how fast the answer is made.
+        if (self._busy or not self._jobs.empty() or self.prospect.finished
+                or self._deterministic):
             return
         self.voice.murmur(now, self.prospect.acknowledgement, self._may_murmur)
 
@@ -250,7 +265,7 @@ class CallSession:
                 if line is not None and self.practice is not None and isinstance(job, RepSpeech):
                     line = replace(line, ends_call=True)  # the answer is in: the moment is over
                 if line is not None and not self.listener.closed:
-                    await self._speak(line)
+                    await self._speak(line, self._decided_at(job))
                     if line.ends_call:
                         self.hang_up()
             finally:
@@ -292,8 +307,9 @@ class CallSession:
         end = result.words[-1].end if result.words else job.end_sample / SAMPLE_RATE
         turn = Turn(len(self.turns), Speaker.REP, result.text, start, end, result.words)
         self.turns.append(turn)
-        if (self._second is not None
-                and self._live_calls() <= self.settings.second_pass_max_calls):
+        if self._second is not None and (
+                self._deterministic
+                or self._live_calls() <= self.settings.second_pass_max_calls):
             self._second.submit(turn.index, audio, offset)
         if self.settings.audio_fillers:
             self._audio_fillers.extend(await asyncio.to_thread(
@@ -311,10 +327,20 @@ class CallSession:
             turn, prior=self.turns[:-1], needed_minutes=self.scenario.needed_minutes)))
         return turn
 
-    async def _speak(self, line: ProspectLine) -> None:
+    def _decided_at(self, job: _Job) -> float | None:
+        """Where a deterministic call places the answer to `job` (None: now, as live)."""
+        if not self._deterministic:
+            return None
+        if isinstance(job, _Silence):
+            return job.at
+        if isinstance(job, RepSpeech) and job.ended_sample is not None:
+            return job.ended_sample / SAMPLE_RATE
+        return 0.0  # the opening line: at the start of the call
+
+    async def _speak(self, line: ProspectLine, decided_at: float | None = None) -> None:
         """Send the line's text, then its audio piece by piece until done or interrupted."""
         index = len(self.turns)
-        async with self.voice.line(index) as start:
+        async with self.voice.line(index, decided_at) as start:
             self.turns.append(Turn(index, Speaker.PROSPECT, line.text, start, start))
             self._prospect_states[index] = line.state
             if (offered := self._offered()) is not None:

@@ -120,12 +120,16 @@ class ProspectVoice:
     # --- lines -----------------------------------------------------------------------------
 
     @asynccontextmanager
-    async def line(self, turn: int) -> AsyncIterator[float]:
-        """Hold the voice for prospect turn `turn`; yields the call-clock second it starts."""
+    async def line(self, turn: int, decided_at: float | None = None) -> AsyncIterator[float]:
+        """Hold the voice for prospect turn `turn`; yields the call-clock second it starts.
+
+        `decided_at` places it where the answer was decided rather than now, so a
+        deterministic call's timeline does not depend on how long the answer took to make.
+        """
         async with self._lock:
             self._interrupted.clear()
             self._speaking = turn
-            yield self._next_start()
+            yield self._next_start(decided_at)
 
     async def play(self, text: str, start: float) -> Played:
         """Synthesise `text` and send it piece by piece from `start` until done or cleared."""
@@ -158,9 +162,9 @@ class ProspectVoice:
 
     # --- the timeline ----------------------------------------------------------------------
 
-    def _next_start(self) -> float:
-        """Where new prospect audio goes: now, or after whatever is still playing."""
-        return max(self._clock(), self._line_until, self._murmur_until)
+    def _next_start(self, at: float | None = None) -> float:
+        """Where new prospect audio goes: now (or `at`), or after whatever is still playing."""
+        return max(self._clock() if at is None else at, self._line_until, self._murmur_until)
 
     def _record(self, pcm: bytes, at: float) -> None:
         """Keep `pcm` (the voice's rate) in the recording at call-clock second `at`."""

@@ -86,6 +86,9 @@ class ScriptOptions:
     difficulty: str = "normal"
     seed: int | None = 0
     fast: bool = False  # send as fast as the server takes it instead of in real time
+    # ask the server to decide on the call clock alone (docs/protocol.md): a script then
+    # gives the same call on a busy machine as on an idle one
+    deterministic: bool = False
     gap_s: float = 0.4  # the rep's pause after the prospect stops talking
     trailing_silence_s: float = 1.2  # silence after a turn, so end-of-turn fires
     reply_timeout_s: float = 60.0
@@ -239,6 +242,8 @@ async def _play(
              "difficulty": options.difficulty, "seed": options.seed, **options.extra_start}
     if options.token:
         start["token"] = options.token
+    if options.deterministic:
+        start["deterministic"] = True
     await ws.send(json.dumps(start))
     if not await listener.wait_for(lambda: bool(result.of_type("ready") or result.of_type("error")),
                                    options.reply_timeout_s):
@@ -283,6 +288,10 @@ async def _listen_to_prospect(mic: _Mic, listener: _Listener, options: ScriptOpt
         return False
     if result.scorecard is None and listener.audio_seconds:
         last = max(listener.audio_seconds)
-        plays_until = listener.line_started.get(last, mic.sent_s) + listener.audio_seconds[last]
+        # Fast, nothing is sent while the answer is made, so the line is taken to start where
+        # the rep's audio stopped (the server's start is never later): the silence before the
+        # next turn is then the same on every run, whenever the line came.
+        started = mic.sent_s if options.fast else listener.line_started.get(last, mic.sent_s)
+        plays_until = started + listener.audio_seconds[last]
         await mic.silence(max(0.0, plays_until - mic.sent_s) + options.gap_s)
     return True

@@ -84,6 +84,8 @@ class RunOptions:
     """How scripts are played."""
 
     fast: bool = True
+    # the same script gives the same call on an idle or a busy machine (docs/protocol.md)
+    deterministic: bool = True
     token: str | None = None
     reply_timeout_s: float = 60.0
     extra_start: dict[str, Any] = field(default_factory=dict)
@@ -125,6 +127,7 @@ class CallTester:
             start["token"] = self.options.token
         options = ScriptOptions(scenario=script.scenario, difficulty=script.difficulty,
                                 seed=script.seed, fast=self.options.fast,
+                                deterministic=self.options.deterministic,
                                 reply_timeout_s=self.options.reply_timeout_s, extra_start=start)
         events: list[dict[str, Any]] = []
 

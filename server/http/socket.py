@@ -8,7 +8,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel
@@ -270,11 +270,15 @@ async def _serve(
     receiving = True
     cut_short = False
     hung_up = False  # the rep sent 'end': leaving before the scorecard is still a proper end
+    receive: asyncio.Task[Any] | None = None
     try:
         while receiving and not run.done():
-            receive = asyncio.create_task(websocket.receive())
+            if receive is None:
+                receive = asyncio.create_task(websocket.receive())
             done, _ = await asyncio.wait({receive, run, gone}, timeout=settings.idle_timeout_s,
                                          return_when=asyncio.FIRST_COMPLETED)
+            if not done and session.working:
+                continue  # the client waits on us (a slow machine), it is not idle
             if not done:  # nothing from the client for too long: keep what we have, hang up
                 receive.cancel()
                 cut_short = True
@@ -286,6 +290,7 @@ async def _serve(
                 cut_short = cut_short or gone in done  # dropped for not reading
                 break
             message = receive.result()
+            receive = None
             if message["type"] == "websocket.disconnect":
                 sink.peer_left()
                 receiving = False
@@ -302,6 +307,8 @@ async def _serve(
                 hung_up = await _on_text(sink, session, message.get("text") or "") or hung_up
     finally:
         gone.cancel()
+        if receive is not None:
+            receive.cancel()
         stopped_listening()
         session.hang_up()
         await run

@@ -41,10 +41,6 @@ class WhisperOptions:
     compute_type: str = "int8"
     short_window: bool = True  # encode a short turn's own length, not 30 s (short_window.py)
     guard: LoopGuardOptions = field(default_factory=LoopGuardOptions)
-    # The 30 s window's temperature fallback (Whisper's remedy), bounded: each step is one
-    # more decode, one sample each. The retry samples, so the rare turn that needs it can
-    # read differently from run to run (docs/transcripts.md).
-    fallback_temperatures: tuple[float, ...] = (0.0, 0.4)
 
 
 LIVE_OPTIONS = WhisperOptions()
@@ -158,8 +154,9 @@ class WhisperSTT:
         return text, [TimedWord(w.text, w.start, w.end, w.probability) for w in timed]
 
     def _window_decode(self, audio: np.ndarray) -> tuple[str, list[TimedWord]]:
-        """faster-whisper's own decode: timestamps, 30 s windows and Whisper's remedy for
-        loops (compression-ratio and log-probability thresholds, temperature fallback)."""
+        """faster-whisper's own decode: timestamps and 30 s windows, at temperature 0 only:
+        Whisper's sampled retry would make a turn read differently from run to run
+        (docs/transcripts.md)."""
         assert self._model is not None
         segments, _info = self._model.transcribe(
             audio,
@@ -171,8 +168,7 @@ class WhisperSTT:
             condition_on_previous_text=False,
             vad_filter=False,
             without_timestamps=False,
-            temperature=self.options.fallback_temperatures,
-            best_of=1,
+            temperature=0.0,
         )
         words: list[TimedWord] = []
         texts: list[str] = []
