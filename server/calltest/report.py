@@ -73,6 +73,12 @@ def junit_tree(results: Sequence[ScriptResult], suite: str = "walkaway") -> ET.E
             "file": str(r.path),
             "time": f"{r.duration_s:.3f}",
         })
+        if r.scorecard is not None:  # what the call came to, for a CI server's history
+            props = ET.SubElement(case, "properties")
+            for key in ("outcome", "overall"):
+                if r.scorecard.get(key) is not None:
+                    ET.SubElement(props, "property", {"name": key,
+                                                      "value": str(r.scorecard[key])})
         if not r.passed:
             tag = "error" if r.broken else "failure"
             node = ET.SubElement(case, tag, {
