@@ -9,7 +9,7 @@ TURN_MODEL := $(VENV)/share/walkaway/smart-turn-v3.2-cpu.onnx
 # glibc gives each worker thread its own malloc arena; with the speech models' threads that
 # grows resident memory call after call (soak: +118 MB over 60 calls, +49 MB with 2 arenas).
 export MALLOC_ARENA_MAX ?= 2
-APT_PACKAGES := espeak-ng ffmpeg sox chromium
+APT_PACKAGES := espeak-ng ffmpeg sox chromium haproxy
 
 .PHONY: run test eval deps system-deps fixtures lint clean
 

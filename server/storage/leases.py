@@ -84,6 +84,11 @@ class Leases:
         with self._engine.begin() as connection:
             connection.execute(delete(LeaseRow).where(LeaseRow.call_id == call_id))
 
+    def held(self) -> list[Lease]:
+        """Every lease: the live calls and the servers answering for them."""
+        with self._engine.connect() as connection:
+            return [_lease(r) for r in connection.execute(select(LeaseRow))]
+
     def get(self, call_id: str) -> Lease | None:
         with self._engine.connect() as connection:
             row = connection.execute(select(LeaseRow).where(LeaseRow.call_id == call_id)).first()

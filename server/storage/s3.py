@@ -90,7 +90,11 @@ class S3Store:
         except ClientError:
             try:
                 self._client.create_bucket(Bucket=self.location.bucket)
-            except (ClientError, BotoCoreError) as err:
+            except ClientError as err:
+                code = str(err.response.get("Error", {}).get("Code", ""))
+                if code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                    raise ObjectStoreError(f"bucket {self.location.bucket}: {err}") from err
+            except BotoCoreError as err:
                 raise ObjectStoreError(f"bucket {self.location.bucket}: {err}") from err
         except BotoCoreError as err:
             raise ObjectStoreError(f"bucket {self.location.bucket}: {err}") from err
