@@ -84,3 +84,14 @@ def test_the_results_fit_80_columns_without_breaking_a_word() -> None:
     assert text.index("FAIL price-pressure caves twice") > text.index("holds the price")
     assert "rep: All right, I can do 15% off" in text
     assert text.rstrip().endswith("1 passed, 1 failed in 17.2 s")
+
+
+def test_the_junit_report_keeps_each_calls_outcome_and_score() -> None:
+    from server.calltest.report import junit_tree
+
+    results = _results()
+    results[1] = ScriptResult(results[1].path, results[1].name, results[1].scenario, (),
+                              {"outcome": "won", "overall": 84}, (), 9.9)
+    cases = junit_tree(results).getroot().findall("testcase")
+    props = [{p.get("name"): p.get("value") for p in c.iter("property")} for c in cases]
+    assert props == [{"outcome": "won_with_concessions"}, {"outcome": "won", "overall": "84"}]
