@@ -1,8 +1,9 @@
 """Time one end-of-turn decision of Smart Turn v3.2 (voices/turn), the way the listener asks.
 
 Prints load time, the first decision (cold), then per-decision figures over the turn-end set's
-clips cut 0.2 s into their pause: features (numpy) and model (ONNX, one thread) apart. Only a
-quiet machine gives figures to publish; the answer latency end to end is `walkaway bench`.
+clips cut 0.2 s into their pause: features (numpy) and model (ONNX, one thread) apart, and the
+decision's CPU time on its thread (close to its wall time on an idle core, even on a busy
+machine). Wall figures need a quiet machine; the answer latency end to end is `walkaway bench`.
 Run: .venv/bin/python bench/turn_model.py [--rounds 3] [--threads 1]
 """
 
@@ -39,17 +40,18 @@ def main() -> None:
     loaded = time.perf_counter()
     model.probability_sync(audios[0])
     first = time.perf_counter()
-    features_s, model_s, total_s = [], [], []
+    features_s, model_s, total_s, cpu_s = [], [], [], []
     for _ in range(args.rounds):
         for audio in audios:
-            t0 = time.perf_counter()
+            c0, t0 = time.thread_time(), time.perf_counter()
             features = compute_whisper_log_mel_features(model_window(audio))[np.newaxis]
             t1 = time.perf_counter()
             model._session.run(None, {"input_features": features})  # noqa: SLF001 - timing
-            t2 = time.perf_counter()
+            t2, c2 = time.perf_counter(), time.thread_time()
             features_s.append(t1 - t0)
             model_s.append(t2 - t1)
             total_s.append(t2 - t0)
+            cpu_s.append(c2 - c0)
     load1 = os.getloadavg()[0]
     print(f"Smart Turn v3.2, {len(audios)} turn ends x {args.rounds}, "
           f"{args.threads} thread(s), load average {load1:.1f} on {os.cpu_count()} cores")
@@ -57,6 +59,9 @@ def main() -> None:
     print(f"features  {_ms(features_s)}")
     print(f"model     {_ms(model_s)}")
     print(f"decision  {_ms(total_s)}")
+    # with one ONNX thread the work runs on this thread: its CPU time is what a decision costs
+    # on an idle core, even while other processes hold the machine
+    print(f"CPU time  {_ms(cpu_s)}  (this thread; the wall figures above include waiting)")
 
 
 if __name__ == "__main__":

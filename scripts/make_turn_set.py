@@ -14,7 +14,7 @@ each clip pitch- and tempo-shifted with sox and put through one recording condit
 noise, reverb, a 48 kHz browser stream) as scripts/make_stt_corpus.py does:
   tune  thresholds are chosen on it;  test  frozen, never tuned on.
 Committed under tests/data/turns/<part>/ with <part>.yaml; this script is how they were made.
-Run: .venv/bin/python scripts/make_turn_set.py --part test
+Run: .venv/bin/python scripts/make_turn_set.py --part test  (--fixture: the listener test's rep)
 """
 
 from __future__ import annotations
@@ -174,13 +174,34 @@ def build(part: str, seed: int) -> Path:
     return manifest
 
 
+FIXTURE = REPO / "tests" / "fixtures" / "pause_08_price_piper.wav"
+FIXTURE_TEXT = "Our price is ... what it costs to run."
+
+
+def render_fixture(pause_s: float = 0.8) -> Path:
+    """The listener test's rep (tests/test_listener_turn.py): the bundled piper voice says
+    "Our price is", pauses `pause_s` mid-sentence, then "what it costs to run"."""
+    voice = TurnVoice("piper")
+    head_text, tail_text = (p.strip() for p in FIXTURE_TEXT.split("..."))
+    full = _spoken(f"{head_text} {tail_text}", voice)
+    cut = head_end(_spoken(head_text, voice), full)
+    audio = np.concatenate([_silence(0.3), trim_silence(full[:cut]), _silence(pause_s),
+                            trim_silence(full[cut:]), _silence(0.3)])
+    write_wav(FIXTURE, audio / max(1e-6, float(np.max(np.abs(audio)))) * 0.8)
+    return FIXTURE
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--part", choices=("test", "tune"), required=True)
+    parser.add_argument("--part", choices=("test", "tune"))
     parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument("--fixture", action="store_true",
+                        help=f"render {FIXTURE.name} (0.8 s pause mid-sentence) instead")
     args = parser.parse_args()
-    print(build(args.part, args.seed))
+    if not args.fixture and args.part is None:
+        parser.error("give --part or --fixture")
+    print(render_fixture() if args.fixture else build(args.part, args.seed))
 
 
 if __name__ == "__main__":

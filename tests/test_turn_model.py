@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from voices.audio import SAMPLE_RATE, read_audio
+from voices.engines import Engines, warm
 from voices.turn.base import TurnModelError
 from voices.turn.features import WINDOW_SAMPLES, compute_whisper_log_mel_features
 from voices.turn.install import MODEL_SHA256, sha256
@@ -63,3 +65,12 @@ def test_finished_statements_read_done_and_a_pause_after_um_does_not(
 async def test_async_probability_matches_the_blocking_one(smart_turn: SmartTurn) -> None:
     audio = _at_pause("statement")[0]
     assert await smart_turn.probability(audio) == pytest.approx(smart_turn.probability_sync(audio))
+
+
+def test_warm_up_runs_each_model_once_without_the_slow_fallback(engines: Engines) -> None:
+    """One decode (the short window, not the loop guard's 30 s fallback), one decision."""
+    assert engines.turn is not None
+    before = replace(engines.stt.stats)  # a copy: the counters change in place
+    warm(engines.stt, engines.tts, engines.vad, engines.turn)
+    after = engines.stt.stats
+    assert (after.decodes - before.decodes, after.fallbacks - before.fallbacks) == (1, 0)

@@ -174,8 +174,9 @@ class Summary:
     wait_p50_s: float
     wait_p90_s: float
     wait_max_s: float
-    precision: float  # of the hand-overs within 1 s of a pause, the share at a finished turn
+    precision: float  # of the hand-overs, the share that came after a finished turn
     cut_by_kind: dict[str, tuple[int, int]]
+    waits_s: tuple[float, ...]  # each finished turn's wait, in the order of the clips
 
     @property
     def cut_rate(self) -> float:
@@ -188,7 +189,7 @@ def summarise(outcomes: list[Outcome]) -> Summary:
     finished = [o for o in outcomes if o.clip.done]
     unfinished = [o for o in outcomes if not o.clip.done]
     waits = np.array([w for o in finished if (w := o.wait_s) is not None] or [np.nan])
-    right = sum(1 for o in finished if o.wait_s is not None and o.wait_s <= 1.0)
+    right = sum(1 for o in finished if o.wait_s is not None)
     wrong = sum(1 for o in outcomes if o.cut_off)
     kinds: dict[str, tuple[int, int]] = {}
     for o in outcomes:
@@ -202,4 +203,5 @@ def summarise(outcomes: list[Outcome]) -> Summary:
         wait_p90_s=float(np.nanpercentile(waits, 90)),
         wait_max_s=float(np.nanmax(waits)),
         precision=right / (right + wrong) if right + wrong else 0.0,
-        cut_by_kind=kinds)
+        cut_by_kind=kinds,
+        waits_s=tuple(w for o in finished if (w := o.wait_s) is not None))

@@ -75,7 +75,10 @@ class SmartTurn:
         if audio.size == 0:
             raise TurnModelError("turn model given no audio")
         features = compute_whisper_log_mel_features(model_window(audio))[np.newaxis]
-        (logits,) = self._session.run(None, {"input_features": features})
+        try:
+            (logits,) = self._session.run(None, {"input_features": features})
+        except (RuntimeError, ValueError) as err:  # onnxruntime's failures derive from these
+            raise TurnModelError(f"turn model failed: {err}") from err
         # the exported graph ends in a sigmoid: its "logits" output is already a probability
         return float(np.asarray(logits).reshape(-1)[0])
 
