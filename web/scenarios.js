@@ -279,6 +279,13 @@ async function check() {
   return true;
 }
 
+// Save (when it is yours), then practise it: a call always plays a saved version, so the
+// replay of that call can name it.
+async function tryIt() {
+  if (page.editable && !(await save())) return;
+  location.assign(`/?scenario=${encodeURIComponent(page.id)}`);
+}
+
 async function save() {
   $("saved").textContent = "";
   const result = page.id
@@ -286,7 +293,7 @@ async function save() {
     : await send("POST", "/api/scenarios", { scenario: page.draft });
   if (!result.ok) {
     showProblem(problemOf(result));
-    return;
+    return false;
   }
   clearProblem();
   page.id = result.answer.id;
@@ -295,6 +302,7 @@ async function save() {
   $("saved").textContent = `Saved as version ${page.version}.`;
   showHead();
   render();
+  return true;
 }
 
 async function hear(text) {
@@ -337,7 +345,7 @@ function showHead() {
     ? `${page.id} · ${stored ? `version ${page.version}` : page.source}` : "not saved yet";
   $("read-only").hidden = page.editable;
   $("save").hidden = !page.editable;
-  for (const [id, href] of [["try-it", `/?scenario=${page.id}`], ["assign-it", `/team?scenario=${page.id}`],
+  for (const [id, href] of [["assign-it", `/team?scenario=${page.id}`],
     ["export-it", `/api/scenarios/${page.id}/yaml`]]) {
     $(id).hidden = !page.id;
     $(id).href = href;
@@ -406,6 +414,7 @@ async function main() {
   $("import-file").addEventListener("change", importFile);
   $("check").onclick = check;
   $("save").onclick = save;
+  $("try-it").onclick = tryIt;
   const params = new URLSearchParams(location.search);
   if (params.get("edit")) await openEditor(params.get("edit"));
   else if (params.has("new")) await openEditor(null);

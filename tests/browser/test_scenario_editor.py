@@ -123,3 +123,13 @@ async def test_a_manager_writes_assigns_and_sees_the_reps_score(base: str, tmp_p
         await manager.wait_for_selector("#call-meta:has-text('scenario version 1')")
         assert (await manager.inner_text("#call-title")).startswith("A tough buyer ")
         assert await manager.evaluate("window.cspViolations") == []
+
+        # "Try it" saves the draft and opens the practice page on it
+        await manager.goto(f"{base}/scenarios?edit=tough-buyer")
+        await manager.wait_for_selector('[data-path="title"]')
+        await manager.fill('[data-path="title"]', "The toughest buyer")
+        await manager.click("#try-it")
+        await manager.wait_for_url(f"{base}/?scenario=tough-buyer")
+        picked = manager.locator(".scenarios li[aria-selected=true]")
+        await picked.wait_for()
+        assert "The toughest buyer" in await picked.inner_text()

@@ -1,12 +1,11 @@
 """The team page in a real Chromium (issue 20): a manager invites a rep with a one-time link,
-the rep joins, the manager assigns a scenario, the rep sees it and makes the call with a fake
-microphone, and the manager's team page shows the attempt and its score; then the manager
-resets the rep's password and sees who signed in when."""
+the rep joins (once), the manager assigns a scenario, the rep sees it and picking it sets the
+scenario and difficulty; the manager resets the rep's password (their session ends) and sees
+who signed in when."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest_asyncio
 import pytest
@@ -16,14 +15,13 @@ from server.http.app import create_app
 from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from server.storage import Role
-from tests.browser.pages import artifact, chromium, wait_until
-from tests.browser.test_practice import fake_mic_file, mic_args
+from tests.browser.pages import artifact, chromium
 from voices.engines import Engines
 
 
 @pytest_asyncio.fixture(scope="module")
 async def base(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("team"), partial_interval_s=1.0)
+    settings = Settings(data_dir=tmp_path_factory.mktemp("team"))
     app = create_app(settings, engines)
     async with serve_in_process(app) as url:
         app.state.store.accounts.create("maria", Role.MANAGER, "manager-pass")
@@ -38,10 +36,8 @@ async def sign_in(page: Page, base: str, name: str, password: str, next_path: st
     await page.wait_for_url(f"{base}{next_path}")
 
 
-async def test_invite_assign_call_and_the_team_page_shows_the_score(
-        base: str, tmp_path: Path) -> None:
-    mic = fake_mic_file(tmp_path, lead_s=7.0, fixture="price_hold_piper", tail_s=30.0)
-    async with chromium(mic_args(mic)) as browser:
+async def test_invite_join_assign_and_reset_a_password(base: str) -> None:
+    async with chromium() as browser:
         manager = await (await browser.new_context()).new_page()
         await sign_in(manager, base, "maria", "manager-pass", "/team")
         await manager.wait_for_selector("body[data-ready=true]")
@@ -74,7 +70,8 @@ async def test_invite_assign_call_and_the_team_page_shows_the_score(
         await manager.wait_for_selector("#progress-rows tr")
         assert "not started" in await manager.inner_text("#progress-rows")
 
-        # the rep sees it, picks it and makes the call
+        # the rep sees it and picking it sets the scenario and difficulty (the call itself
+        # and the score on this page: tests/browser/test_scenario_editor.py)
         await rep.goto(f"{base}/")
         item = rep.locator("#assigned-list li")
         await item.wait_for()
@@ -83,24 +80,8 @@ async def test_invite_assign_call_and_the_team_page_shows_the_score(
         await item.click()
         assert await rep.input_value("#difficulty") == "normal"
         await rep.wait_for_selector(".scenarios li[data-id=price-pressure][aria-selected=true]")
-        await rep.click("#call")
-        await rep.wait_for_selector(".transcript li.rep", timeout=60_000)
-        await wait_until(rep, "document.querySelectorAll('.transcript li.prospect').length >= 2",
-                         timeout=30_000)
-        await rep.click("#hangup")
-        await rep.wait_for_selector("#scorecard:not([hidden])", timeout=30_000)
-        await wait_until(rep, "document.querySelector('#assigned-list li .done')"
-                              ".textContent.includes('best')", timeout=10_000)
         await rep.screenshot(path=str(artifact("team-rep-assignment.png")), full_page=True)
-
-        # the manager's team page shows the attempt and its score
-        await manager.reload()
-        await manager.wait_for_selector("body[data-ready=true]")
-        row = manager.locator("#progress-rows tr")
-        assert (await row.locator(".attempts").inner_text()).strip() == "1"
-        best = (await row.locator(".best").inner_text()).strip()
-        assert best.isdigit()
-        await manager.screenshot(path=str(artifact("team-progress.png")), full_page=True)
+        await manager.screenshot(path=str(artifact("team-page.png")), full_page=True)
 
         # reset casey's password; the sign-in log names casey's invite
         casey = manager.locator("#people-rows tr", has_text="casey")
