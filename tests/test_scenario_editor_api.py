@@ -199,3 +199,31 @@ async def test_hear_this_line_speaks_it_in_the_prospects_voice(
     with wave.open(io.BytesIO(answer.content)) as wav:
         seconds = wav.getnframes() / wav.getframerate()
     assert 0.8 < seconds < 6.0
+
+
+async def test_a_call_over_the_socket_names_the_version_it_was_played_on(
+        tmp_path: Path, engines: Engines) -> None:
+    from dialog.scenario import parse_scenario
+    from server.http.inprocess import serve_in_process
+    from tests.support.call_helpers import Rep, stored
+
+    async with team_site(tmp_path, engines=engines) as site:
+        state = site.app.state
+        state.stored.create(parse_scenario(draft("socket-one"), "test"), site.manager.id)
+        async with serve_in_process(site.app) as base:
+            url = base.replace("http://", "ws://") + "/ws/call"
+            call_ids = []
+            for title in ("First words", "Second words"):
+                rep = await Rep.connect(url)
+                call_ids.append(await rep.start(scenario="socket-one", difficulty="normal",
+                                                token=site.tokens["a"]))
+                await rep.until("prospect")
+                await rep.end()
+                await stored(site.store.calls, call_ids[-1])
+                await rep.close()
+                state.stored.save(parse_scenario(draft("socket-one", title=title), "test"),
+                                  site.manager.id)
+            assert [state.stored.call_version(c) for c in call_ids] == [1, 2]
+            async with site.client("a") as rep_client:
+                first = (await rep_client.get(f"/api/calls/{call_ids[0]}/scenario")).json()
+    assert (first["version"], first["body"]["title"]) == (1, "A new prospect")
