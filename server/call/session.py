@@ -95,11 +95,11 @@ class CallSession:
         self._audio_fillers: list[FillerEvent] = []
         self._jobs: asyncio.Queue[_Job | None] = asyncio.Queue()
         self._busy = False  # the responder is handling a job
-        self.voice = ProspectVoice(call_id=call_id, tts=engines.tts, sink=sink,
-                                   recording=recording, settings=settings.voice,
-                                   clock=self._clock)
         # A scripted call asks for decisions on the call clock alone (docs/protocol.md)
         self._deterministic = start.deterministic
+        self.voice = ProspectVoice(call_id=call_id, tts=engines.tts, sink=sink,
+                                   recording=recording, settings=settings.voice,
+                                   clock=self._clock, deterministic=start.deterministic)
         self.listener = Listener(call_id=call_id, input_rate=start.sample_rate,
                                  vad=engines.vad, stt=engines.stt, settings=settings.listener,
                                  hooks=self, playback=self.voice, recording=recording,

@@ -12,14 +12,14 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from server.call.io import EventSink, Recording
 from server.call.murmur import murmur_pcm
 from server.call.settings import VoiceSettings
 from server.protocol import BackchannelEvent, ErrorCode, ErrorEvent
 from voices.audio import SAMPLE_RATE, pcm16_to_float, resample
-from voices.tts.base import TextToSpeech, TextToSpeechError
+from voices.tts.base import DEFAULT_STYLE, TextToSpeech, TextToSpeechError, VoiceStyle
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -44,9 +44,15 @@ class ProspectVoice:
         recording: Recording,
         settings: VoiceSettings,
         clock: Callable[[], float],
+        style: VoiceStyle = DEFAULT_STYLE,
+        deterministic: bool = False,
     ) -> None:
         self._call_id = call_id
         self._tts = tts
+        # the persona's voice; piper's noise is random, so a deterministic call speaks
+        # without it and its lines last the same on every run (docs/protocol.md)
+        self._style = (replace(style, noise_scale=0.0, noise_w=0.0) if deterministic
+                       else style)
         self._sink = sink
         self._recording = recording
         self._settings = settings
@@ -103,7 +109,7 @@ class ProspectVoice:
     async def _murmur(self, pick: Callable[[], str], wanted: Callable[[], bool]) -> None:
         text = pick()
         try:
-            pcm = await murmur_pcm(self._tts, text)
+            pcm = await murmur_pcm(self._tts, text, self._style)
         except TextToSpeechError as err:  # a murmur is optional: the call goes on without it
             _LOGGER.warning("call %s: murmur %r not synthesised: %s", self._call_id, text, err)
             return
@@ -139,7 +145,7 @@ class ProspectVoice:
         rate = self._tts.sample_rate
         piece = int(rate * self._settings.piece_s) * 2
         try:
-            async for pcm in self._tts.synthesize(text):
+            async for pcm in self._tts.synthesize(text, self._style):
                 if tts_ms is None:
                     tts_ms = (time.perf_counter() - asked) * 1000
                 self._record(pcm, start + sent / rate)
