@@ -16,7 +16,7 @@ import pytest_asyncio
 import yaml
 
 from dialog.scenario import BUILTIN_DIR
-from server.http.api_scenarios import TEMPLATE, sample_line
+from server.http.api_scenarios import TEMPLATE, sample_line, sample_style
 from tests.support.team_site import TeamSite, team_site
 from voices.engines import Engines
 
@@ -199,6 +199,17 @@ async def test_hear_this_line_speaks_it_in_the_prospects_voice(
     with wave.open(io.BytesIO(answer.content)) as wav:
         seconds = wav.getnframes() / wav.getframerate()
     assert 0.8 < seconds < 6.0
+    # the persona's own voice: a slower speaker takes longer over the same line
+    slow = draft()
+    slow["persona"] = slow["persona"] | {"voice": {"length_scale": 1.4}}
+    assert sample_style(slow).length_scale == 1.4
+    assert sample_style(draft(persona={"name": ""})) == sample_style(None)  # not valid yet
+    async with team_site(tmp_path / "again", engines=engines) as site, \
+            site.client("manager") as manager:
+        slower = await manager.post("/api/scenarios/hear", json={
+            "text": "We need {demand} percent off.", "scenario": slow})
+    with wave.open(io.BytesIO(slower.content)) as wav:
+        assert wav.getnframes() / wav.getframerate() > 1.2 * seconds
 
 
 async def test_a_call_over_the_socket_names_the_version_it_was_played_on(

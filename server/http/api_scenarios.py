@@ -14,13 +14,14 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from dialog.outcomes import Outcome
 from dialog.scenario import (
     DIFFICULTIES,
     GROUP_KEYS,
     Difficulty,
+    Persona,
     Scenario,
     ScenarioFileError,
     builtin_catalog,
@@ -29,11 +30,12 @@ from dialog.scenario import (
 from dialog.speech import say_number
 from scoring.cue_patterns import ConcessionKind
 from scoring.rep_moves import MoveKind
+from server.call.catalog import voice_style
 from server.http.auth import CurrentUser, Manager
 from server.http.state import AppState, app_state, get_store
 from server.storage import CALL_ID, CallStore
 from server.storage.scenario_store import ScenarioStoreError, StoredScenario, source_of
-from voices.tts.base import TextToSpeechError
+from voices.tts.base import DEFAULT_STYLE, TextToSpeechError, VoiceStyle
 
 router = APIRouter(tags=["scenarios"])  # mounted under /api by server.http.api_team
 Store = Annotated[CallStore, Depends(get_store)]
@@ -367,17 +369,29 @@ class _Sample(dict[str, str]):
         return "{" + key + "}"
 
 
+def _first_persona(draft: dict[str, Any]) -> dict[str, Any]:
+    personas = draft.get("personas") or [draft.get("persona") or {}]
+    first = personas[0] if isinstance(personas, list) and personas else {}
+    return first if isinstance(first, dict) else {}
+
+
+def sample_style(draft: dict[str, Any] | None) -> VoiceStyle:
+    """The draft's first persona's voice; the default one while that persona is not valid."""
+    try:
+        return voice_style(Persona.model_validate(_first_persona(draft or {})))
+    except ValidationError:
+        return DEFAULT_STYLE
+
+
 def sample_line(text: str, draft: dict[str, Any] | None) -> str:
     """The line as the prospect would say it, with the draft's persona and demand filled in."""
     draft = draft or {}
-    personas = draft.get("personas") or [draft.get("persona") or {}]
-    persona = personas[0] if isinstance(personas, list) and personas else {}
+    persona = _first_persona(draft)
     demand = draft.get("demand") if isinstance(draft.get("demand"), dict) else {}
     start = demand.get("start") if isinstance(demand, dict) else None
     values = _Sample({
-        "name": str(persona.get("name", "")) if isinstance(persona, dict) else "",
-        "role": str(persona.get("role", "")) if isinstance(persona, dict) else "",
-        "company": str(persona.get("company", "")) if isinstance(persona, dict) else "",
+        "name": str(persona.get("name", "")), "role": str(persona.get("role", "")),
+        "company": str(persona.get("company", "")),
         "demand": say_number(float(start)) if isinstance(start, int | float) else "ten",
         "offered": "five", "need": "forty-five", "heard": "what you said",
         "amount": "five percent", "when": "Thursday at noon", "reason": "the budget",
@@ -399,7 +413,7 @@ async def hear(body: HearIn, _: Manager, request: Request) -> Response:
     said = sample_line(body.text, body.scenario)
     pcm = b""
     try:
-        async for chunk in tts.synthesize(said):
+        async for chunk in tts.synthesize(said, sample_style(body.scenario)):
             pcm += chunk
     except TextToSpeechError as err:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(err)) from err
