@@ -238,3 +238,14 @@ async def test_a_call_over_the_socket_names_the_version_it_was_played_on(
             async with site.client("a") as rep_client:
                 first = (await rep_client.get(f"/api/calls/{call_ids[0]}/scenario")).json()
     assert (first["version"], first["body"]["title"]) == (1, "A new prospect")
+
+
+async def test_the_teams_own_scenarios_are_not_shown_to_strangers(site: TeamSite) -> None:
+    async with site.client("manager") as manager:
+        assert (await manager.post("/api/scenarios", json={"scenario": draft()})
+                ).status_code == 201
+    async with site.client() as anon, site.client("a") as rep:
+        public = {s["id"] for s in (await anon.get("/api/scenarios")).json()}
+        signed_in = {s["id"] for s in (await rep.get("/api/scenarios")).json()}
+    assert "price-pressure" in public and "tough-renewal" not in public
+    assert signed_in - public == {"tough-renewal"}

@@ -42,7 +42,8 @@ PUBLIC = {
     "/login": "the sign-in page", "/setup": "the set-up page (POST /api/setup checks the code)",
     "/api/login": "signing in", "/api/logout": "signing out (harmless without a session)",
     "/api/setup": "the first manager, with the one-time code only",
-    "/api/scenarios": "scenario briefs for the practice page; no call or user data",
+    "/api/scenarios": "scenario briefs for the practice page (signed out: built-in and file "
+                      "ones only, not the team's own); no call or user data",
     "/healthz": "liveness probe",
     "/favicon.ico": "the site's icon",
     "/api/access": "whether calls need sign-in, so the page can say so before the microphone",

@@ -17,14 +17,14 @@ from server.call.admission import CallRegistry
 from server.call.catalog import load_catalog, scenario_summary
 from server.call.prefetch import LinePrefetcher
 from server.http import api, pages, redact, replay_audio
-from server.http.auth import prepare_setup
+from server.http.auth import optional_user, prepare_setup
 from server.http.crossorigin import CrossOriginGuard
 from server.http.security_headers import SecurityHeaders
 from server.http.socket import call_socket
 from server.http.state import AppState, get_catalog
 from server.http.throttle import SignInThrottle
 from server.settings import Settings
-from server.storage import CallStore
+from server.storage import CallStore, User
 from voices.engines import Engines, load_engines
 from voices.stt.whisper import WhisperOptions
 
@@ -81,8 +81,12 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
     app.include_router(pages.router)
 
     @app.get("/api/scenarios")
-    def list_scenarios(catalog: Annotated[ScenarioCatalog, Depends(get_catalog)]) -> Any:
-        """Every playable scenario with its brief and difficulties."""
+    def list_scenarios(catalog: Annotated[ScenarioCatalog, Depends(get_catalog)],
+                       user: Annotated[User | None, Depends(optional_user)]) -> Any:
+        """Every playable scenario with its brief and difficulties; the team's own (written
+        in the browser) only to someone signed in, where calls need sign-in."""
+        if user is None and settings.auth_required:
+            catalog = state.catalog
         return [scenario_summary(s) for s in catalog]
 
     @app.get("/api/access")
