@@ -133,7 +133,14 @@ _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|tomorrow|next week|this we
 # A concrete next step on the calendar: sending information with one is not a concession,
 # and the move classifier reads it as the rep proposing a next step.
 NEXT_STEP = re.compile(
-    r"\b(?:book(?:ed|ing)?|schedul\w*|calendar|invite|lock(?:ed)? in|pencil(?:led)?|diary)\b"
+    # verbs of putting a time in, not the nouns ("the scheduling piece", "my calendar is packed")
+    r"\b(?:book(?:ed|ing)?|schedul(?:e|ed|ing)|pencil(?:led)?|lock(?:ed)? in) (?:a|an|the|some"
+    r"|time|it|that|us|you|me|in|another|something|them|this|your|our|one|\d+)\b"
+    r"|\bcalendar invite|\b(?:in|on|into) (?:the|your|my|our) (?:calendar|diary)\b"
+    r"|\b(?:send|sent|sending|an?|the) (?:calendar )?invite\b|\binvite (?:you|them|your)\b"
+    r"|\b(?:get|have) (?:it|that|something|a time) (?:booked|scheduled|locked in)\b"
+    r"|\b(?:call|meeting|time|slot|demo|session|walkthrough) (?:booked|scheduled|set up|locked in)\b"
+    r"|\blet us start with\b"
     r"|\b(?:we|let us) (?:can |could |will |should )?(?:talk|meet|go through|walk through|review"
     r"|discuss|connect|speak|reconvene|jump on|get on)\b[^.?!]*\b(?:" + _DAYS + r"|at \d+)"
     r"|\b(?:can|could|shall) we (?:get|find|set|put|do|meet|grab|sit)\b[^.?!]*\b(?:minutes|time|"
@@ -300,6 +307,12 @@ _SCOPE_OBJECT = re.compile(
     r"|days?)")
 
 
+def unit_kind(canon: str) -> ConcessionKind | None:
+    """The kind a figure's unit names in canonical text (the last one said), else None."""
+    units = _UNIT_SAID.findall(canon)
+    return _UNIT_KIND[units[-1]] if units else None
+
+
 def _bare_kind(sentence: str, whole: str, asked: ConcessionKind | None
                ) -> tuple[ConcessionKind, str | None]:
     """The kind and unit of a bare figure: a unit in its sentence, in the turn, else `asked`."""
@@ -329,6 +342,10 @@ def scan_cues(
         asked_figure = _BARE_FIGURE_ASKED.match(sents[n - 1].text) if n else None
         if asked_figure and re.match(_ACCEPT + r"\b", t):
             t = f"{asked_figure.group(1)} it is, {t}"  # "Twenty? Sure, I'll keep it tight."
+        counter = _BARE_FIGURE_ASKED.match(t) if n else None
+        if counter and _NEGATION.search(sents[n - 1].text) and re.search(r"\d", sents[n - 1].text):
+            t = f"{counter.group(1)} it is"  # "Can't do three. Two?": a counter-offer
+            sent = _Sentence(sent.raw.rstrip("?"), t)
         offer_q = bool(_OFFER_QUESTION.search(t))
         question = _is_question(sent) and not offer_q
         conditional = bool(CONDITION.search(t))
@@ -371,7 +388,10 @@ def scan_cues(
                     continue  # a refusal needs no speaker: "a discount isn't on the table"
                 bare = re.search(_N, m.group(0)) if kind is ConcessionKind.TIME else None
                 no_figure = pat.no_figure
-                if bare and (pat.by_context or not re.search(r"\bminutes\b", m.group(0))):
+                if pat.by_context and not bare:
+                    kind, _ = _bare_kind(t, whole, asked)  # "three months is fine, we'll make it work"
+                    amount, unit = _amount(kind, clause, topic_unit)
+                elif bare and (pat.by_context or not re.search(r"\bminutes\b", m.group(0))):
                     kind, unit = _bare_kind(t, whole, asked)
                     amount = float(bare.group(1))
                     if unit is None:  # a bare "twelve" asked for a price: percent, 500: money
@@ -383,6 +403,9 @@ def scan_cues(
                     amount, unit = None, None
                 else:
                     amount, unit = _amount(kind, m.group(0), topic_unit)
+                if kind is ConcessionKind.PRICE and re.search(r"\d (?:months|days)\b", m.group(0)):
+                    kind = ConcessionKind.SCOPE  # "knock a month off": time off the bill
+                    amount, unit = _amount(kind, m.group(0), None)
                 own_amount = amount
                 if amount is None and kind is not ConcessionKind.INFO and not no_figure:
                     amount, unit = _amount(kind, clause, topic_unit)

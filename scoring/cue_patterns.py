@@ -52,7 +52,8 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|number|rate|deal|pricing)|match(?:ed|ing)? (?:it|that|them|this|what they)"
        r"|match (?:the |that |their )?" + N + r" (?:percent|dollars)|beat (?:their|that|the)"
        r" (?:price|quote|offer|number))\b"),
-    _p(_K.PRICE, r"\b(?:come|go|bring (?:it|the price)) down\b|\b(?:lower|reduc|drop|cut|adjust"
+    _p(_K.PRICE, r"\b(?:come|go|bring (?:it|the price)) down\b|\b(?:knock|bring|take|get)"
+       r" (?:the |your |that )?(?:renewal|price|number|cost|rate|invoice|bill|quote) down\b|\b(?:lower|reduc|drop|cut|adjust"
        r"|touch|budg|mov|chang)\w* (?:the |our |my |your |on )?(?:price|rate|fee|cost|quote"
        r"|pricing|number)\b"),
     _p(_K.PRICE, r"\bhono(?:u)?r (?:their|the|that|your|the other) (?:price|rate|quote|number"
@@ -66,7 +67,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|does not) (?:be )?(?:a|an) (?:problem|issue|obstacle)\b", needs_me=False, neg=True),
     _p(_K.PRICE, r"\b(?:meet you in the middle|meet (?:you )?halfway|split the difference"
        r"|sharpen (?:the|my|our) pencil|call it \d+(?! minutes)|(?:better|special|lower|best|reduced|discounted)"
-       r" (?:price|rate|deal|number)|something on (?:the )?price|flexible on (?:the )?price)\b"),
+       r" (?:price|rate|deal|number)|something on (?:the )?(?:renewal )?price|flexible on (?:the )?(?:renewal )?price)\b"),
     _p(_K.PRICE, N + r" (?:percent|dollars)(?: off)?(?: \w+){0,2}? (?:is fine|is ok|is okay"
        r"|works|it is|then|sounds (?:fair|good|fine)|is doable|is no problem|is a deal|deal"
        r"|get (?:this|it|us|you|the deal)|help|make (?:it|this|the)|is something i|close"
@@ -81,7 +82,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r" (?:slot|call|meeting|version|session|chat|one|window|intro|overview)\b[^.?!]*\b(?:work"
        r"|works|fine|okay|ok|do|fit|fits|make sense|manage)\b|\b(?:whatever|any) (?:time|window"
        r"|slot)\b|\bas short as you\b|\btake what you\b|\bhit the highlights\b"
-       r"|\bmake it work\b|\bwork something out on the timing\b|\bflexib\w* on (?:how long|the"
+       r"|\bwork something out on the timing\b|\bflexib\w* on (?:how long|the"
        r" time|timing|the length)\b|\b(?:a|the) (?:quick|short|shorter) version\b"
        r"|\bkeep it (?:short|brief|tight|quick)\b|\bmake it (?:quick|fast|short)\b"
        , needs_me=False),
@@ -111,8 +112,15 @@ PATTERNS: tuple[CuePattern, ...] = (
           (_K.SCOPE, r"months?|free months?|onboarding|setup fee|fee|rough quarter|quarter"
                      r"|renewal terms|credit"),
       )),
+    # "we'll make it work": gives in to whatever was on the table, the kind from the turn
+    _p(_K.TIME, r"\bmake (?:it|that|this|those|them) work\b", needs_me=False, by_context=True),
+    # "the onboarding free", "setup on us": the thing first
+    _p(_K.SCOPE, r"\b(?:onboarding|setup|training|implementation|installation|migration|support)"
+       r"(?: \w+)? (?:free|for free|on us|on the house|at no (?:extra )?(?:cost|charge))\b",
+       needs_me=False),
     # a figure with no unit, said as an offer: "Fifteen I can do.", "Twelve it is."
-    _p(_K.TIME, r"(?:^|, |\. )" + N + r"(?:,? (?:though|then|yes|sure),?)? (?:(?:i|we) (?:can|could)"
+    _p(_K.TIME, r"(?:^|, |\. )" + N + r"(?: (?:percent|minutes|months|days|dollars)(?: free)?)?"
+       r"(?:,? (?:though|then|yes|sure),?)? (?:(?:i|we) (?:can|could)"
        r" (?:do|live with|manage|go to"
        r"|work with|stretch to|accept|offer)|it is|then|is fine|works)\b", needs_me=False,
        by_context=True),
@@ -164,8 +172,8 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\b(?:onboarding|setup|training)\b[^.?!]*\b(?:cover|handle|take care of|absorb) (?:that"
        r"|it)\b|\bsee what (?:i|we) can do (?:on|with|about) (?:the )?renewal\b|\broom to make the"
        r" renewal\b", needs_me=False),
-    _p(_K.SCOPE, r"\bextend\w* (?:the |your |that )?(?:free )?(?:trial|pilot)\b|\b(?:give|add"
-       r"|include|offer)\w*(?: you)? (?:an? )?(?:extra |additional |bonus )?" + N
+    _p(_K.SCOPE, r"\bextend\w* (?:the |your |that )?(?:free )?(?:trial|pilot)\b|\b(?:give|gave|add"
+       r"|include|offer)\w*(?: you)? (?:an? |the |those |that )?(?:extra |additional |bonus )?" + N
        + r" (?:extra |additional |bonus |free )?(?:months|days)\b|\b(?:upgrade|bump) you\b"
        r"|\b(?:extra|additional|bonus) (?:seats?|licen[cs]es?|users?|training|support|months?)\b"),
     # promises of what the product does not do (the bad-fit scenario, docs/moves.md): building

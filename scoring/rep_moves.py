@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from scoring.concessions import (
     CONDITION as _CONDITION, NEXT_STEP, Concession, ConcessionKind, canonical, concession_amount,
-    scan_cues,
+    scan_cues, unit_kind,
 )
 from scoring.move_model import KINDS, MoveModel, Prediction, default_model, feature_slots
 
@@ -67,6 +67,10 @@ _HOLD = re.compile(
     r"|\bwould only be cluttering\b|\bsame for every\b"
     r"|\bthat is what i am asking for\b|\bis what i need\b|\bnot (?:be )?enough\b"
     r"|,? so no\W*$"
+    r"|\bnot (?:going to |able to )?(?:move|budge) on (?:it|that|this|the number|price|pricing)\b"
+    r"|\b(?:price|number|rate|pricing|quote|terms) (?:is|are|stays|stay|remains) (?:firm|fixed|set"
+    r"|final)\b|\b(?:still|really|exactly|just) what (?:i|we) need\b|\bhold the (?:terms|price"
+    r"|line|number)\b"
 )
 _VALUE = re.compile(
     r"\bcost (?:to|of) (?:get|use|own|run|ownership|switching|downtime)\b|\btotal cost\b"
@@ -86,6 +90,8 @@ _VALUE = re.compile(
     r"|\bevery (?:single )?(?:week|month|day)\b|\blets us\b|\bcatch(?:es)?\b|\bwaste\b|\brework\b"
     r"|\bmigration\b|\bretrain\b"
 )
+# "catches" is value talk only with what it catches: "sorry to catch you" is not.
+_NOT_VALUE = re.compile(r"\bcatch(?:es)?\b(?! (?:errors?|mistakes?|problems?|issues?|them|it|the|every))")
 _WALK = re.compile(
     r"\bwalk away\b|\bwalk from\b|\bnot (?:be )?(?:a|the right) fit\b|\bisn't a fit\b"
     r"|\bnot a fit\b|\b(?:happy|fine|okay|ok|prepared|willing|ready) to (?:walk|step back|part ways"
@@ -104,6 +110,9 @@ _WALK = re.compile(
     r"|schedule)\b|\blet (?:this|it)(?: one| 1)? go\b|\bstep back\b|\blook elsewhere\b"
     r"|\bnot (?:be )?worth pursuing\b|\bonly go with us if\b|\bfine either way\b"
     r"|\bleave it and reconnect\b|\bcall it (?:here|a day)\b|\blet us hold off\b"
+    r"|\bnot (?:your|the right|the) (?:guy|supplier|vendor|partner|people|company|team)(?: for"
+    r" you)?\b|\bnot worth (?:either of our|your|our|both our) time\b|\bthen it is nothing\b"
+    r"|\brather (?:you )?tell me (?:now|today)\b"
 )
 _APOLOGY = re.compile(
     r"\bsorry\b|\bapolog\w*\b|\bmy (?:bad|fault|mistake)\b|\bwas on us\b|\bwe let you"
@@ -119,6 +128,8 @@ _SMALL_TALK = re.compile(
     r"|office|trip|holiday|coffee|clinic|going|holding up|family|kids)\b|\bthanks (?:so much )?for"
     r" (?:the time|your time|picking up|taking)\b|\bi know (?:that feeling|quarter end)\b"
     r"|\b(?:everybody|everyone)'?s\b|\bby the way\b|\bcongrat|\bholidays?\b|\bbeen a while\b"
+    r"|\bplans for the weekend\b|\bhappy (?:monday|tuesday|wednesday|thursday|friday|new year)\b"
+    r"|\bbusy season\b|\bcoming along\b"
 )
 _QUESTION_START = re.compile(
     r"^(?:(?:so|and|but|okay|ok|well|then),? )?(?:(?:would|could|can|do|does|did|is|are|was|have|has"
@@ -194,7 +205,8 @@ def read_rules(
         (MoveKind.PROPOSE_NEXT_STEP, NEXT_STEP), (MoveKind.WALK_AWAY, _WALK),
         (MoveKind.APOLOGISE, _APOLOGY), (MoveKind.SMALL_TALK, _SMALL_TALK),
     ):
-        if any(rx.search(c) for _, c in sents):
+        if any(rx.search(c) and not (kind is MoveKind.STATE_VALUE and _only_not_value(rx, c))
+               for _, c in sents):
             moves.append(Move(kind))
     # "How was your weekend?" is small talk, not a discovery question.
     if any(_is_question(r, c) and not _SMALL_TALK.search(c) for r, c in sents):
@@ -209,6 +221,11 @@ def read_rules(
     if _CONDITION.search(whole):
         tags.append("cond:any")
     return RuleReading(whole, text.rstrip().endswith("?"), tuple(_unique(moves)), tuple(tags))
+
+
+def _only_not_value(rx: re.Pattern[str], canon: str) -> bool:
+    """The value words in `canon` are all false friends ("sorry to catch you")."""
+    return not rx.search(_NOT_VALUE.sub(" ", canon))
 
 
 def _unique(moves: list[Move]) -> list[Move]:
@@ -246,14 +263,9 @@ def decide(
     model's reading when it is sure enough, else UNCLEAR (docs/moves.md)."""
     s = model.settings
     moves = list(reading.moves)
-    several = len({m.kind for m in moves if m.kind is not MoveKind.CONCEDE}) > 1
-    if moves and not several and not _may_add_concession(moves, s):
+    if moves and not _may_add_concession(moves, s):
         return moves
     pred = model.predict(feature_slots(reading.canon, reading.question_mark, reading.tags))
-    if several:
-        moves = _drop_unlikely(moves, pred, s.get("drop", 0.0))
-        if not _may_add_concession(moves, s):
-            return moves
     if moves:  # only weak moves found: add the give-away when the model is sure of it
         if pred.moves["concede"] >= s["add_concede"] and "cue:theirs" not in reading.tags:
             moves.insert(0, _model_concession(pred, reading, text, asked, s))
@@ -270,15 +282,6 @@ def decide(
     if pred.moves[pred.move] < s["unsure"]:
         return [Move(MoveKind.UNCLEAR)]
     return [Move(MoveKind(pred.move))]
-
-
-def _drop_unlikely(moves: list[Move], pred: Prediction, drop: float) -> list[Move]:
-    """Several kinds of move found by the rules: those the model gives under `drop` go ("in
-    half" read as value talk beside a next step), the likeliest of them always stays."""
-    others = [m for m in moves if m.kind is not MoveKind.CONCEDE]
-    best = max(others, key=lambda m: pred.moves[m.kind.value])
-    return [m for m in moves if m.kind is MoveKind.CONCEDE or m is best
-            or pred.moves[m.kind.value] >= drop]
 
 
 # Rule moves next to which the model may still find a give-away the rules missed ("Would
@@ -298,7 +301,10 @@ def _model_concession(
     settings: dict[str, float],
 ) -> Move:
     likeliest = ConcessionKind(max(KINDS, key=pred.kinds.__getitem__))
-    kind = asked if asked is not None else likeliest
+    # a unit said names the kind ("knock the renewal down by ten percent" is price in any
+    # call); with none, what the prospect asked for, else the model's likeliest kind
+    said = unit_kind(reading.canon)
+    kind = said or (asked if asked is not None else likeliest)
     amount, unit = concession_amount(kind, reading.canon)
     conditional = pred.conditional >= settings["conditional"]
     return Move(MoveKind.CONCEDE, concession=Concession(kind, conditional, amount, unit,
@@ -307,10 +313,11 @@ def _model_concession(
 
 def _accepted(asked: ConcessionKind | None, canon: str, text: str) -> Concession | None:
     """What a bare yes gives away: the kind asked for, with any figure said ("fine, fifteen")."""
-    if asked is None:
+    kind = unit_kind(canon) or asked  # "okay, sounds good, twenty minutes" names its kind
+    if kind is None:
         return None
-    amount, unit = concession_amount(asked, canon)
-    return Concession(asked, False, amount, unit, text.strip())
+    amount, unit = concession_amount(kind, canon)
+    return Concession(kind, False, amount, unit, text.strip())
 
 
 def kinds(moves: list[Move] | tuple[Move, ...]) -> set[MoveKind]:

@@ -42,8 +42,11 @@ def gives_more(later: _ConcessionLike, earlier: _ConcessionLike) -> bool:
 
 
 def is_restated(c: _ConcessionLike, before: Iterable[_ConcessionLike]) -> bool:
-    """Whether `c` only repeats a concession in `before` (one of its kind giving as much)."""
-    same = [b for b in before if str(b.kind) == str(c.kind)]
+    """Whether `c` only repeats a concession in `before` (one of its kind giving as much).
+    Two said in the same sentence ("free onboarding and waive the migration fee") are two."""
+    quote = getattr(c, "quote", None)
+    same = [b for b in before if str(b.kind) == str(c.kind)
+            and (quote is None or getattr(b, "quote", None) != quote)]
     return bool(same) and not all(gives_more(c, b) for b in same)
 
 

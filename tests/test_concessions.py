@@ -239,3 +239,16 @@ def test_canonical_text_mends_what_fillers_and_slips_leave(text: str, canon: str
 def test_figures_kinds_and_take_backs(text: str, asked: ConcessionKind, want: list) -> None:
     got = sorted(map(_key, detect_concessions(text, asked=asked)), key=repr)
     assert got == sorted(want, key=repr)
+
+
+def test_two_things_given_in_one_breath_are_both_in_the_scorecard() -> None:
+    from scoring.moves import call_concessions
+
+    turns = _call(
+        "Give me something or we're leaving.",
+        "We'll throw in free onboarding and waive the migration fee.",
+        "That's it?",
+        "Okay, I'll throw in free onboarding, like I said.",
+    )
+    got = [(c.turn, c.kind) for c in call_concessions(turns)]
+    assert got == [(1, "scope"), (1, "scope")]

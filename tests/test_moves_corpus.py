@@ -20,23 +20,29 @@ CORPUS = ROOT / "tests" / "data" / "moves"
 
 # (file, figure) -> (lowest allowed, or highest allowed for the "flagged"/"false" rates).
 FLOORS = {
-    "frozen_test.yaml": {
-        "concession found, right kind": 0.87, "conditional right": 0.97, "amount right": 0.95,
-        "refusals/questions flagged": 0.06, "false concession rate": 0.045,
-        "move accuracy": 0.86,
+    # never-seen, second round: measured before any change of issue 14's fourth pass, then once
+    # with the final code (docs/moves.md)
+    "fresh_2026-11-29b.yaml": {
+        "concession found, right kind": 0.64, "conditional right": 0.95, "amount right": 0.85,
+        "refusals/questions flagged": 0.11, "false concession rate": 0.11, "move accuracy": 0.75,
     },
     "fresh_2026-11-29.yaml": {
-        "concession found, right kind": 0.71, "conditional right": 0.95,
-        "refusals/questions flagged": 0.09, "false concession rate": 0.1, "move accuracy": 0.72,
+        "concession found, right kind": 0.82, "conditional right": 0.95,
+        "refusals/questions flagged": 0.09, "false concession rate": 0.1, "move accuracy": 0.74,
+    },
+    "frozen_test.yaml": {
+        "concession found, right kind": 0.88, "conditional right": 0.97, "amount right": 0.97,
+        "refusals/questions flagged": 0.04, "false concession rate": 0.03,
+        "move accuracy": 0.89,
     },
     "tune.yaml": {
-        "concession found, right kind": 0.95, "conditional right": 0.99,
-        "refusals/questions flagged": 0.015, "false concession rate": 0.015,
-        "move accuracy": 0.96,
+        "concession found, right kind": 0.99, "conditional right": 0.99,
+        "refusals/questions flagged": 0.01, "false concession rate": 0.01,
+        "move accuracy": 0.98,
     },
     "tune_more.yaml": {
-        "concession found, right kind": 0.92, "conditional right": 0.98,
-        "refusals/questions flagged": 0.06, "false concession rate": 0.05, "move accuracy": 0.9,
+        "concession found, right kind": 0.95, "conditional right": 0.98,
+        "refusals/questions flagged": 0.02, "false concession rate": 0.015, "move accuracy": 0.95,
     },
 }
 _AT_MOST = ("refusals/questions flagged", "false concession rate")
