@@ -109,12 +109,22 @@ def parse_client_message(text: str) -> StartMessage | EndMessage:
 
 # --- server -> client -----------------------------------------------------------------------
 
+class Persona(BaseModel):
+    """Who the rep is talking to this call (docs/scenarios.md, "Personas")."""
+
+    name: str
+    role: str
+    company: str
+    temperament: str
+
+
 class ReadyEvent(BaseModel):
     type: Literal["ready"] = "ready"
     call_id: str
     sample_rate: int
     scenario: str
     difficulty: str
+    persona: Persona | None = None  # drawn for this call by its seed
 
 
 class PartialEvent(BaseModel):
@@ -130,6 +140,7 @@ class TranscriptEvent(BaseModel):
     end: float
     words: list[dict[str, Any]]
     stt_ms: float | None = None  # how long speech-to-text took for this turn
+    cut: bool = False  # the prospect cut in: the rep talked past its limit
 
 
 class ProspectEvent(BaseModel):
@@ -138,6 +149,7 @@ class ProspectEvent(BaseModel):
     text: str
     state: str
     ends_call: bool = False
+    cut_in: bool = False  # said over a rep who talked too long; the rep's turn ended there
 
 
 class ProspectAudioEndEvent(BaseModel):

@@ -228,6 +228,8 @@ async function startCall() {
   ws.onopen = () => ws.send(JSON.stringify({
     type: "start", scenario: state.scenario, sample_rate: 16000,
     difficulty: $("difficulty").value,
+    // a fresh seed per call: another persona and other lines each time (docs/protocol.md)
+    seed: Math.floor(Math.random() * 2 ** 31),
     ...(state.practice ? { practice: state.practice } : {}),
   }));
   ws.onmessage = (msg) => {
@@ -256,7 +258,9 @@ function onEvent(event) {
     case "ready":
       state.ready = true;
       state.player.sampleRate = event.sample_rate;
-      $("who").textContent = `${event.scenario} · ${event.difficulty}`
+      $("who").textContent = (event.persona
+        ? `${event.persona.name}, ${event.persona.role} · ` : "")
+        + `${event.scenario} · ${event.difficulty}`
         + (state.practice ? " · practising one moment" : "");
       state.mic.node.port.onmessage = ({ data }) => {
         $("level").value = data.peak;
@@ -273,6 +277,8 @@ function onEvent(event) {
     case "transcript":
       $("partial").textContent = "";
       addLine("rep", event.text, event.turn);
+      // the prospect cut in on a turn that ran too long: "— cut off", as a barged-in line
+      if (event.cut) state.lines.get(event.turn)?.classList.add("cut");
       setStatus("thinking", "prospect is thinking");
       break;
     case "prospect":

@@ -44,6 +44,8 @@ class RepSpeech:
     early: asyncio.Task[Timed] | None = None
     # where on the call clock the turn was judged over (past end_sample by the silence)
     ended_sample: int | None = None
+    # the prospect cut in: the rep talked past the prospect's limit (docs/scenarios.md)
+    cut_in: bool = False
 
 
 class Playback(Protocol):
@@ -100,11 +102,14 @@ class Listener:
         playback: Playback,
         recording: Recording,
         wait_for_early: bool = False,
+        cut_in_after_s: float | None = None,
     ) -> None:
         self._call_id = call_id
         # Hear no further audio while an early transcript is out, so the turn ends on the
         # same frame however long it took: a deterministic call (docs/protocol.md).
         self._wait_for_early = wait_for_early
+        # a turn running this long is ended for the prospect to cut in (None: never)
+        self._cut_in_after_s = cut_in_after_s
         self._settings = settings
         self._stt = stt
         self._hooks = hooks
@@ -233,6 +238,10 @@ class Listener:
                 and self._speech_start is not None
                 and now - self._speech_start / SAMPLE_RATE >= _MURMUR_MIN_TURN_S):
             self._hooks.on_pause(now)
+        if (self._cut_in_after_s is not None and is_speech and not prospect_playing
+                and self._speech_start is not None
+                and now - self._speech_start / SAMPLE_RATE >= self._cut_in_after_s):
+            self._cut_in(frame_end)
         if self._barge_in.should_interrupt(prospect_playing, self._endpointer.voiced_run_s):
             self._hooks.on_barge_in(now)
 
@@ -245,6 +254,21 @@ class Listener:
                            at_sample)
         self._speech_start = None
         self._early = None
+        self._quiet_since = at_sample / SAMPLE_RATE
+        self._hooks.on_turn_ended(speech)
+
+    def _cut_in(self, at_sample: int) -> None:
+        """The rep is still talking past the limit: end the turn here, marked, for the
+        prospect to cut in; speech that goes on is heard as a new turn, and can barge in on
+        the prospect's line as any speech can."""
+        if self._speech_start is None:
+            return
+        if self._early is not None:  # a transcript of part of the turn only
+            self._early.cancel()
+            self._early = None
+        speech = RepSpeech(self._speech_start, at_sample, None, at_sample, cut_in=True)
+        self._speech_start = None
+        self._endpointer.reset()
         self._quiet_since = at_sample / SAMPLE_RATE
         self._hooks.on_turn_ended(speech)
 

@@ -22,6 +22,7 @@ from dialog.speech import AudioQuality
 from scoring.fillers import FillerEvent
 from scoring.scorecard import build_scorecard, score_turn
 from scoring.turns import Speaker, Turn
+from server.call.catalog import persona_summary, voice_style
 from server.call.io import EventSink, NoRecording, Recording
 from server.call.listener import Listener, RepSpeech, timed_transcribe
 from server.call.settings import CallSettings
@@ -99,10 +100,12 @@ class CallSession:
         self._deterministic = start.deterministic
         self.voice = ProspectVoice(call_id=call_id, tts=engines.tts, sink=sink,
                                    recording=recording, settings=settings.voice,
-                                   clock=self._clock, deterministic=start.deterministic)
+                                   clock=self._clock, deterministic=start.deterministic,
+                                   style=voice_style(self.prospect.persona))
         self.listener = Listener(call_id=call_id, input_rate=start.sample_rate,
                                  vad=engines.vad, stt=engines.stt, settings=settings.listener,
                                  hooks=self, playback=self.voice, recording=recording,
+                                 cut_in_after_s=self.prospect.cut_in_after_s,
                                  wait_for_early=start.deterministic)
         self.scorecard: dict[str, object] | None = None
         self._live_calls = live_calls  # calls on this server now, this one included
@@ -185,6 +188,7 @@ class CallSession:
             ),
             timeout=self.settings.scorecard_timeout_s,
         )
+        scorecard["persona"] = persona_summary(self.prospect.persona)  # who the rep talked to
         self.scorecard = scorecard
         await self._sink.send_event(ScorecardEvent(**scorecard))
         return scorecard
@@ -279,7 +283,8 @@ class CallSession:
         turn = await self._transcribe(job)
         if turn is None or self.prospect.finished:
             return None
-        return self.prospect.respond(turn.text, turn.end, audio=self._sounded(turn))
+        return self.prospect.respond(turn.text, turn.end, audio=self._sounded(turn),
+                                     cut_in=job.cut_in)
 
     def _sounded(self, turn: Turn) -> AudioQuality:
         """How the turn sounded: the prospect says it could not hear only when it was poor."""
@@ -305,7 +310,8 @@ class CallSession:
             return None
         start = result.words[0].start if result.words else offset
         end = result.words[-1].end if result.words else job.end_sample / SAMPLE_RATE
-        turn = Turn(len(self.turns), Speaker.REP, result.text, start, end, result.words)
+        turn = Turn(len(self.turns), Speaker.REP, result.text, start, end, result.words,
+                    cut=job.cut_in)
         self.turns.append(turn)
         if self._second is not None and (
                 self._deterministic
@@ -318,7 +324,7 @@ class CallSession:
         await self._sink.send_event(
             TranscriptEvent(
                 turn=turn.index, text=turn.text, start=turn.start, end=turn.end,
-                stt_ms=round(stt_ms, 1),
+                stt_ms=round(stt_ms, 1), cut=turn.cut,
                 words=[{"text": w.text, "start": w.start, "end": w.end,
                         "probability": w.probability} for w in turn.words],
             )
@@ -346,7 +352,8 @@ class CallSession:
             if (offered := self._offered()) is not None:
                 self._prospect_offers[index] = offered
             await self._sink.send_event(ProspectEvent(
-                turn=index, text=line.text, state=line.state, ends_call=line.ends_call))
+                turn=index, text=line.text, state=line.state, ends_call=line.ends_call,
+                cut_in=line.cut_in))
             played = await self.voice.play(line.text, start)
             if not self.turns[index].cut:
                 self.turns[index] = Turn(index, Speaker.PROSPECT, line.text, start,

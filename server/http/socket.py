@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.websockets import WebSocketState
 
 from dialog.scenario import Scenario, ScenarioCatalog
-from server.call.catalog import practice_problem, start_problem
+from server.call.catalog import persona_summary, practice_problem, start_problem
 from server.call.session import CallSession
 from server.http.auth import authenticate_socket
 from server.http.state import app_state, get_catalog, get_engines, get_settings, get_store
@@ -193,11 +193,12 @@ async def _answer(websocket: WebSocket, sink: WebSocketSink, engines: Engines,
     )
     sink.recorder = recorder
     _LOGGER.info("call %s started: %s/%s", call_id, start.scenario, start.difficulty)
-    app_state(websocket).prefetcher.request(session.scenario)
+    app_state(websocket).prefetcher.request(session.scenario, session.prospect.persona)
     status = CallStatus.INTERRUPTED
     try:
         await sink.send_event(ReadyEvent(call_id=call_id, sample_rate=engines.tts.sample_rate,
-                                         scenario=start.scenario, difficulty=start.difficulty))
+                                         scenario=start.scenario, difficulty=start.difficulty,
+                                         persona=persona_summary(session.prospect.persona)))
         # the slot is freed as soon as no more of the rep's audio is taken: a rep whose
         # socket dropped may call again at once while this one is still scored
         if await _serve(websocket, sink, session, settings, lambda: registry.release(call_id)):

@@ -72,15 +72,16 @@ class ScriptedCall:
     def __init__(self, scenario: str = "price-pressure",
                  settings: CallSettings | None = None,
                  practice: PracticeMoment | None = None,
-                 accurate: ScriptedSTT | None = None, live_calls: int = 1) -> None:
+                 accurate: ScriptedSTT | None = None, live_calls: int = 1,
+                 difficulty: str = "normal", seed: int = 1) -> None:
         engines, self.stt, self.tts = scripted_engines()
         self.accurate = accurate  # the scorecard's second pass, when the test gives one
         engines = replace(engines, accurate=accurate)
         self.sink = CollectingSink()
         self.recording = RecordingLog()
         self.session = CallSession(
-            call_id="scripted", start=StartMessage(type="start", scenario=scenario, seed=1,
-                                                  practice=practice),
+            call_id="scripted", start=StartMessage(type="start", scenario=scenario, seed=seed,
+                                                  difficulty=difficulty, practice=practice),
             scenario=builtin_catalog().get(scenario), engines=engines,
             settings=settings or CallSettings(), sink=self.sink, recording=self.recording,
             live_calls=lambda: live_calls)
