@@ -20,13 +20,15 @@ Decisions (keep tests in step with these):
 * "so" counts only when trailing off at a clause end ("we could do that, so..."):
   a sentence-opening "So" usually introduces a real point.
 * "well" is not counted: as an opener it is too often a deliberate pause.
+* The same hesitation said again with no word between ("er, er") is one hesitation: a held
+  or stuttered sound, and the way Whisper writes one it is unsure of.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from scoring.tokens import Token, joined, match_phrase, tokenize_turn
@@ -184,6 +186,7 @@ def detect_fillers(turn: Turn) -> list[FillerEvent]:
     """Filler events in one turn (any speaker), in order, from its words or text."""
     toks = tokenize_turn(turn)
     events: list[FillerEvent] = []
+    last_at = -2  # the token the last event ended on
     i = 0
     while i < len(toks):
         t = toks[i]
@@ -213,9 +216,14 @@ def detect_fillers(turn: Turn) -> list[FillerEvent]:
             ) else None
         elif t.norm == "so" and i > 0 and _so_trails_off(toks, i):
             word = "so"
+        if h is not None and last_at == i - 1 and events[-1].word == word:
+            # "er, er": the same sound again with no word between is one hesitation
+            events[-1] = replace(events[-1], end=toks[i].end)
+            last_at, word = i, None
         if word is not None:
             start, end = _span(toks, i, i + width - 1)
             events.append(FillerEvent(word=word, turn=turn.index, start=start, end=end))
+            last_at = i + width - 1
         i += width
     return events
 

@@ -181,3 +181,16 @@ def test_audio_events_merge_without_double_counting() -> None:
     s = summarize_fillers([Turn(0, Speaker.REP, "Um, right.", 0.0, 60.0, words)], a)
     assert s.total == 2 and s.per_minute == pytest.approx(2.0)
     assert s.to_dict()["events"][1]["source"] == "audio"
+
+
+def test_the_same_hesitation_again_is_one_hesitation() -> None:
+    # Whisper writes a sound it is unsure of as "er, er"; different sounds still count apart
+    assert words_of("Yeah, so, um, er, er, like, what are they including?") == [
+        "um", "er", "like"]
+    assert words_of("Um... uhh, we could.") == ["um", "uh"]
+    assert words_of("Um, right. Um, okay.") == ["um", "um"]
+
+    timed = (Word("So,", 0.0, 0.2), Word("er,", 0.3, 0.5), Word("er,", 0.6, 0.8),
+             Word("fine.", 1.0, 1.3))
+    events = detect_fillers(Turn(0, Speaker.REP, "So, er, er, fine.", 0.0, 1.3, timed))
+    assert [(e.word, e.start, e.end) for e in events] == [("er", 0.3, 0.8)]

@@ -48,9 +48,11 @@ def load_corpus(manifest: Path = TEST_MANIFEST) -> list[CorpusClip]:
     ]
 
 
-def text_fillers(text: str) -> list[str]:
-    """Filler words in a transcript, by the scorer's own rules (scoring/fillers.py)."""
-    return [e.word for e in detect_fillers(Turn(0, Speaker.REP, text, 0.0, 0.0))]
+def text_fillers(text: str, words: Sequence[Word] = ()) -> list[str]:
+    """Filler words in a transcript, by the scorer's own rules (scoring/fillers.py); with
+    the recogniser's timed words, as a scorecard reads them."""
+    end = words[-1].end if words else 0.0
+    return [e.word for e in detect_fillers(Turn(0, Speaker.REP, text, 0.0, end, tuple(words)))]
 
 
 def repeated_ngrams(reference: str, hypothesis: str, n: int = LOOP_NGRAM) -> list[str]:
@@ -111,7 +113,7 @@ def report(results: Sequence[ClipResult]) -> PartReport:
         words += len(ref)
         loops += bool(repeated_ngrams(r.clip.text, r.text))
         outside += bool(words_outside(r.words, r.duration))
-        fillers += match_fillers(r.clip.fillers, text_fillers(r.text))
+        fillers += match_fillers(r.clip.fillers, text_fillers(r.text, r.words))
     audio = sum(r.duration for r in results)
     return PartReport(
         clips=len(results), wer=edits / words if words else 0.0, edits=edits, ref_words=words,
