@@ -82,6 +82,11 @@ _HOMOPHONES = tuple(
 )
 
 
+_FIGURE_IS = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
+    r"|thirty|forty|fourty|fifty|sixty|ninety|hundred|percent|minutes|months|weeks|days)'s\b")
+
+
 def _drop_sound(m: re.Match[str]) -> str:
     pre, post = m.group("pre"), m.group("post")
     before = m.string[: m.start()]
@@ -134,6 +139,8 @@ def canonical(text: str) -> str:
         t = re.sub(pat, rep, t)
     for pattern, replacement in _HOMOPHONES:
         t = pattern.sub(replacement, t)
+    # "twenty's good", "ten percent's fine": a figure with "is" run into it
+    t = _FIGURE_IS.sub(r"\1 is", t)
     t = canonical_quantities(t, keep_free=True)
     for pat, rep in _CONTRACTIONS:
         t = re.sub(pat, rep, t)

@@ -122,7 +122,9 @@ PATTERNS: tuple[CuePattern, ...] = (
     _p(_K.TIME, r"(?:^|, |\. )" + N + r"(?: (?:percent|minutes|months|days|dollars)(?: free)?)?"
        r"(?:,? (?:though|then|yes|sure),?)? (?:(?:i|we) (?:can|could)"
        r" (?:do|live with|manage|go to"
-       r"|work with|stretch to|accept|offer)|it is|then|is fine|works)\b", needs_me=False,
+       r"|work with|stretch to|accept|offer)|it is|then|works|is (?:fine|good|great|plenty|okay"
+       r"|ok|doable|enough|no problem)|sounds (?:good|fine|fair|right)|should do|will do)\b",
+       needs_me=False,
        by_context=True),
     # info
     _p(_K.INFO, r"\bget (?:it|that|this|something|them|some \w+|(?:that|the|this|a|an|our) \w+)"

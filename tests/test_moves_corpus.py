@@ -24,14 +24,14 @@ FLOORS = {
     # with the final code (docs/moves.md)
     "fresh_2026-11-29b.yaml": {
         "concession found, right kind": 0.64, "conditional right": 0.95, "amount right": 0.85,
-        "refusals/questions flagged": 0.11, "false concession rate": 0.11, "move accuracy": 0.75,
+        "refusals/questions flagged": 0.08, "false concession rate": 0.09, "move accuracy": 0.75,
     },
     "fresh_2026-11-29.yaml": {
         "concession found, right kind": 0.82, "conditional right": 0.95,
         "refusals/questions flagged": 0.09, "false concession rate": 0.1, "move accuracy": 0.74,
     },
     "frozen_test.yaml": {
-        "concession found, right kind": 0.88, "conditional right": 0.97, "amount right": 0.97,
+        "concession found, right kind": 0.88, "conditional right": 0.97, "amount right": 0.98,
         "refusals/questions flagged": 0.04, "false concession rate": 0.03,
         "move accuracy": 0.89,
     },
