@@ -206,11 +206,12 @@ def reset_password(user_id: UserId, body: ResetIn, manager: Manager, store: Stor
     if user_id == manager.id:
         raise HTTPException(status.HTTP_409_CONFLICT,
                             "change your own password with POST /api/password")
+    if store.accounts.by_id(user_id) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such user")
     try:
         ended = store.accounts.set_password(user_id, body.password)
     except AccountError as err:
-        code = 404 if "no such user" in str(err) else 422
-        raise HTTPException(code, str(err)) from err
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(err)) from err
     _LOGGER.info("manager %s reset the password of user %s (%d session(s) ended)",
                  manager.id, user_id, ended)
 
