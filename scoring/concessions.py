@@ -139,7 +139,8 @@ NEXT_STEP = re.compile(
     r"|\bcalendar invite|\b(?:in|on|into) (?:the|your|my|our) (?:calendar|diary)\b"
     r"|\b(?:send|sent|sending|an?|the) (?:calendar )?invite\b|\binvite (?:you|them|your)\b"
     r"|\b(?:get|have) (?:it|that|something|a time) (?:booked|scheduled|locked in)\b"
-    r"|\b(?:call|meeting|time|slot|demo|session|walkthrough) (?:booked|scheduled|set up|locked in)\b"
+    r"|\b(?:call|meeting|time|slot|demo|session|walkthrough) (?:booked|scheduled|set up"
+    r"|locked in)\b"
     r"|\blet us start with\b"
     r"|\b(?:we|let us) (?:can |could |will |should )?(?:talk|meet|go through|walk through|review"
     r"|discuss|connect|speak|reconvene|jump on|get on)\b[^.?!]*\b(?:" + _DAYS + r"|at \d+)"
@@ -266,8 +267,8 @@ def _self_correct(t: str) -> str:
 
 
 # A figure alone, asked back ("Twenty?"): an acceptance right after it takes that figure.
-_BARE_FIGURE_ASKED = re.compile(r"^(?:so |and |just )?(" + _N + r"(?: (?:percent|minutes|months|days"
-                                r"|dollars))?)\?$")
+_BARE_FIGURE_ASKED = re.compile(
+    r"^(?:so |and |just )?(" + _N + r"(?: (?:percent|minutes|months|days|dollars))?)\?$")
 _INSTEAD = re.compile(r"\b(?:instead of|rather than)\b.*")
 # A sentence that only takes back what the sentence before it offered: "Three months free is
 # a quarter of your fee. I'm not going there."
@@ -389,7 +390,8 @@ def scan_cues(
                 bare = re.search(_N, m.group(0)) if kind is ConcessionKind.TIME else None
                 no_figure = pat.no_figure
                 if pat.by_context and not bare:
-                    kind, _ = _bare_kind(t, whole, asked)  # "three months is fine, we'll make it work"
+                    # "three months is fine, we'll make it work"
+                    kind, _ = _bare_kind(t, whole, asked)
                     amount, unit = _amount(kind, clause, topic_unit)
                 elif bare and (pat.by_context or not re.search(r"\bminutes\b", m.group(0))):
                     kind, unit = _bare_kind(t, whole, asked)

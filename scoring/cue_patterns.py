@@ -53,7 +53,8 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|match (?:the |that |their )?" + N + r" (?:percent|dollars)|beat (?:their|that|the)"
        r" (?:price|quote|offer|number))\b"),
     _p(_K.PRICE, r"\b(?:come|go|bring (?:it|the price)) down\b|\b(?:knock|bring|take|get)"
-       r" (?:the |your |that )?(?:renewal|price|number|cost|rate|invoice|bill|quote) down\b|\b(?:lower|reduc|drop|cut|adjust"
+       r" (?:the |your |that )?(?:renewal|price|number|cost|rate|invoice|bill|quote) down\b"
+       r"|\b(?:lower|reduc|drop|cut|adjust"
        r"|touch|budg|mov|chang)\w* (?:the |our |my |your |on )?(?:price|rate|fee|cost|quote"
        r"|pricing|number)\b"),
     _p(_K.PRICE, r"\bhono(?:u)?r (?:their|the|that|your|the other) (?:price|rate|quote|number"
@@ -67,7 +68,8 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|does not) (?:be )?(?:a|an) (?:problem|issue|obstacle)\b", needs_me=False, neg=True),
     _p(_K.PRICE, r"\b(?:meet you in the middle|meet (?:you )?halfway|split the difference"
        r"|sharpen (?:the|my|our) pencil|call it \d+(?! minutes)|(?:better|special|lower|best|reduced|discounted)"
-       r" (?:price|rate|deal|number)|something on (?:the )?(?:renewal )?price|flexible on (?:the )?(?:renewal )?price)\b"),
+       r" (?:price|rate|deal|number)|something on (?:the )?(?:renewal )?price"
+       r"|flexible on (?:the )?(?:renewal )?price)\b"),
     _p(_K.PRICE, N + r" (?:percent|dollars)(?: off)?(?: \w+){0,2}? (?:is fine|is ok|is okay"
        r"|works|it is|then|sounds (?:fair|good|fine)|is doable|is no problem|is a deal|deal"
        r"|get (?:this|it|us|you|the deal)|help|make (?:it|this|the)|is something i|close"
@@ -99,11 +101,13 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|discovery)|whatever time you have|work with whatever|squeeze (?:it|me|us) in)\b"),
     # "let's not let a few points get in the way", "ten percent shouldn't stand between us":
     # waving the gap away gives it; the kind is in what is waved away
-    *(_p(kind, r"\b(?:not|never) let (?:a |an |the |one |that |this |our )?(?:few |couple of |little"
-         r" |bit of |\d+ )?(?:" + what + r")\b[^.?!,]{0,30}?\b(?:get in|stand|come between|end"
+    *(_p(kind, r"\b(?:not|never) let (?:a |an |the |one |that |this |our )?(?:few |couple of"
+         r" |little |bit of |\d+ )?(?:" + what + r")\b[^.?!,]{0,30}?\b(?:get in|stand"
+         r"|come between|end"
          r"|derail|kill|stop|break|cost us|be (?:the|a) (?:problem|issue|deal-?breaker))"
-         r"|\b(?:\d+ )?(?:" + what + r") (?:should not|will not|does not need to|need not|is not going"
-         r" to) (?:be (?:what|the thing that) )?(?:stand|come|get)s? (?:between us|in (?:the|our)"
+         r"|\b(?:\d+ )?(?:" + what + r") (?:should not|will not|does not need to|need not"
+         r"|is not going to) (?:be (?:what|the thing that) )?(?:stand|come|get)s?"
+         r" (?:between us|in (?:the|our)"
          r" way)|\bnot (?:going to )?lose you over (?:a |an |the )?(?:few |couple of )?(?:\d+ )?(?:"
          + what + r")\b", needs_me=False, neg=True)
       for kind, what in (
@@ -165,7 +169,8 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|a thing|a penny|a cent|extra|a dime)\b", needs_me=False, neg=True),
     _p(_K.SCOPE, r"\bfree (?:month|months|onboarding|training|implementation|setup|set-up"
        r"|support|upgrade|seats?|licen[cs]es?|users?|trial|installation|consulting|hours"
-       r"|migration|add-on|module|premium)\b|(?:" + N + r"|a few) (?:months|days)(?: \w+)? (?:free|on us)\b"
+       r"|migration|add-on|module|premium)\b"
+       r"|(?:" + N + r"|a few) (?:months|days)(?: \w+)? (?:free|on us)\b"
        r"|\bfirst (?:month|year|\d+ months) (?:free|on us)\b", needs_me=False),
     _p(_K.SCOPE, r"\b(?:cover|take care of|handle|sort out|absorb|eat)\b[^.?!]*\b(?:onboarding"
        r"|setup|training|implementation|migration|the cost)\b|\b(?:onboarding|setup|training"

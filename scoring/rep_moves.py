@@ -91,7 +91,8 @@ _VALUE = re.compile(
     r"|\bmigration\b|\bretrain\b"
 )
 # "catches" is value talk only with what it catches: "sorry to catch you" is not.
-_NOT_VALUE = re.compile(r"\bcatch(?:es)?\b(?! (?:errors?|mistakes?|problems?|issues?|them|it|the|every))")
+_NOT_VALUE = re.compile(
+    r"\bcatch(?:es)?\b(?! (?:errors?|mistakes?|problems?|issues?|them|it|the|every))")
 _WALK = re.compile(
     r"\bwalk away\b|\bwalk from\b|\bnot (?:be )?(?:a|the right) fit\b|\bisn't a fit\b"
     r"|\bnot a fit\b|\b(?:happy|fine|okay|ok|prepared|willing|ready) to (?:walk|step back|part ways"
