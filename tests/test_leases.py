@@ -123,3 +123,35 @@ async def test_a_dead_servers_call_is_closed_by_the_other_with_its_sent_audio(
     whole = find_recording(pair.b, record)
     assert whole.size > found.size and record.duration == pytest.approx(
         (whole.size - 44) / 64000, abs=0.01)
+
+
+async def test_a_server_starting_leaves_the_live_calls_of_others_alone(
+    tmp_path: Path
+) -> None:
+    """Before leases, every start closed every live call: on a floor, each restart of one
+    server would have cut the calls of all the others (and so did `walkaway users`)."""
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    where = f"file://{tmp_path / 'shared-store'}"
+
+    def server(name: str) -> CallStore:
+        return CallStore(Settings(data_dir=tmp_path / name, database_url=url, server_id=name,
+                                  storage_url=where).storage())
+
+    a = server("a")
+    await a.start()
+    try:
+        call_id = new_call_id()
+        recorder = await a.open_call(call_id=call_id, user_id=None, scenario="send-info",
+                                     difficulty="normal")
+        recorder.rep_audio(np.zeros(SAMPLE_RATE, dtype=np.float32))
+        b = server("b")
+        await b.start()
+        await b.close()
+        tool = server("a")  # a command-line tool on server a's own machine and settings
+        await asyncio.to_thread(tool.start_sync, recover=False)
+        tool.engine.dispose()
+        record = a.calls.get(call_id)
+        assert record is not None and record.status is CallStatus.LIVE
+        await recorder.finish(None, CallStatus.COMPLETE)
+    finally:
+        await a.close()

@@ -19,7 +19,7 @@ _ERR = Console(stderr=True)
 
 def _store() -> CallStore:
     store = CallStore(Settings().storage())
-    store.start_sync()
+    store.start_sync(recover=False)  # a server may be running: its live calls are its own
     return store
 
 

@@ -346,7 +346,11 @@ class CallStore:
                                              daemon=True)
             self._leasing.start()
 
-    def start_sync(self) -> None:
+    def start_sync(self, *, recover: bool = True) -> None:
+        """The engine and migrations; with `recover`, also what a stopped process left: saved
+        writes, live calls of lapsed (or this server's own) leases, unsent recordings. A
+        command-line tool beside a running server passes False: the server's calls are its
+        own to close."""
         if self._engine is not None:
             return
         self.calls_dir.mkdir(parents=True, exist_ok=True)
@@ -360,8 +364,9 @@ class CallStore:
         migrate(engine)
         self._engine = engine
         self._leases = Leases(engine, self.settings.server_id, self.settings.lease_s)
-        self._replay_spools()
-        self._recover()
+        if recover:
+            self._replay_spools()
+            self._recover()
 
     def _replay_spools(self, call_ids: set[str] | None = None) -> None:
         """Apply the writes saved because the database was down (all, or these calls')."""
