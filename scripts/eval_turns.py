@@ -15,13 +15,19 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from voices.stt.whisper import LIVE_OPTIONS, WhisperSTT
-from voices.turn.evalset import (TEST_MANIFEST, TUNE_MANIFEST, Judges, Summary, VadCache,
-                                 load_turns, run_clip, summarise)
+from voices.turn.evalset import (TEST_MANIFEST, TUNE_MANIFEST, Judges, Summary, TurnClip,
+                                 VadCache, fixture_turns, load_turns, run_clip, summarise)
 from voices.turn.smart_turn import SmartTurn
 from voices.vad.endpoint import Combine, Endpointer
 from voices.vad.silero import SileroVAD
 
-PARTS = {"test": TEST_MANIFEST, "tune": TUNE_MANIFEST}
+PARTS = {"test": TEST_MANIFEST, "tune": TUNE_MANIFEST, "fixtures": None}
+
+
+def part_clips(part: str) -> list[TurnClip]:
+    """A part of the set, or the call tests' whole turns (two sentences, a pause mid-sentence)."""
+    manifest = PARTS[part]
+    return fixture_turns() if manifest is None else load_turns(manifest)
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ def rules(threshold: float, check_s: tuple[float, ...], wait_s: float) -> list[R
         Rule("silence 1.3 s", Endpointer(silence_s=1.3), use_text=False),
         Rule("text rule (before)", Endpointer(), use_text=True),
         Rule("Smart Turn", model(Combine.MODEL), use_text=False),
+        Rule("Smart Turn and text, at once", model(Combine.MODEL_AND_TEXT_AT_ONCE), use_text=True),
         Rule("Smart Turn and text", model(Combine.MODEL_AND_TEXT), use_text=True),
         Rule("Smart Turn or text", model(Combine.MODEL_OR_TEXT), use_text=True),
     ]
@@ -50,7 +57,7 @@ def rules(threshold: float, check_s: tuple[float, ...], wait_s: float) -> list[R
 
 def evaluate(rule: Rule, part: str, vad: VadCache, judges: Judges) -> Summary:
     """One rule over one part of the set."""
-    clips = load_turns(PARTS[part])
+    clips = part_clips(part)
     return summarise([run_clip(c, rule.endpointer, vad, judges, rule.use_text) for c in clips])
 
 
@@ -80,7 +87,7 @@ def main() -> None:
                         help="also sweep the model's threshold and check points")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    parts = args.part or ["test", "tune"]
+    parts = args.part or ["test", "tune", "fixtures"]
     checks = tuple(args.check or (0.2,))
     stt = WhisperSTT(LIVE_OPTIONS).load()
     model = SmartTurn().load()
@@ -90,7 +97,7 @@ def main() -> None:
     results: dict = {}
     for part in parts:
         started = time.perf_counter()
-        print(f"\n### {part} part ({len(load_turns(PARTS[part]))} turn ends)\n\n{HEADER}")
+        print(f"\n### {part} part ({len(part_clips(part))} turn ends)\n\n{HEADER}")
         for rule in rules(args.threshold, checks, args.wait):
             summary = evaluate(rule, part, vad, judges)
             results.setdefault(part, {})[rule.name] = asdict(summary)

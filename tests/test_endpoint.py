@@ -177,9 +177,13 @@ def test_an_unfinished_pause_of_0_8_s_is_not_answered_and_the_check_repeats_afte
 
 
 @pytest.mark.parametrize(("combine", "reads", "p_done", "ends_after"), [
-    (Combine.MODEL_AND_TEXT, Completeness.STATEMENT, 0.9, 0.2),
-    (Combine.MODEL_AND_TEXT, Completeness.UNFINISHED, 0.9, 1.5),  # the words veto a quick end
-    (Combine.MODEL_AND_TEXT, Completeness.QUESTION, 0.1, 1.5),
+    (Combine.MODEL_AND_TEXT_AT_ONCE, Completeness.STATEMENT, 0.9, 0.2),
+    (Combine.MODEL_AND_TEXT_AT_ONCE, Completeness.UNFINISHED, 0.9, 1.5),  # the words veto it
+    (Combine.MODEL_AND_TEXT_AT_ONCE, Completeness.QUESTION, 0.1, 1.5),
+    (Combine.MODEL_AND_TEXT, Completeness.STATEMENT, 0.9, 0.5),  # room for another sentence
+    (Combine.MODEL_AND_TEXT, Completeness.QUESTION, 0.9, 0.3),
+    (Combine.MODEL_AND_TEXT, Completeness.UNFINISHED, 0.9, 1.5),
+    (Combine.MODEL_AND_TEXT, Completeness.STATEMENT, 0.1, 1.5),  # the model vetoes it
     (Combine.MODEL_OR_TEXT, Completeness.QUESTION, 0.1, 0.3),  # the words alone may end it
     (Combine.MODEL_OR_TEXT, Completeness.UNFINISHED, 0.1, 1.5),
     (Combine.MODEL, Completeness.QUESTION, 0.1, 1.5),  # the words are not read at all

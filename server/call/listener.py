@@ -24,8 +24,10 @@ from server.call.settings import ListenerSettings
 from server.call.track import AudioTrack
 from voices.audio import SAMPLE_RATE, pcm16_to_float
 from voices.stt.base import SpeechToText, SpeechToTextError, Transcription
+from voices.turn.base import TurnModel, TurnModelError
 from voices.vad.base import VoiceActivityModel
-from voices.vad.endpoint import Completeness, Endpointer, EndpointEvent, judge_completeness
+from voices.vad.endpoint import (Combine, Completeness, Endpointer, EndpointEvent,
+                                 judge_completeness)
 
 _LOGGER = logging.getLogger(__name__)
 _PAD_S = 0.2  # audio kept before speech onset and after its end, so no word is clipped
@@ -103,6 +105,7 @@ class Listener:
         recording: Recording,
         wait_for_early: bool = False,
         cut_in_after_s: float | None = None,
+        turn_model: TurnModel | None = None,
     ) -> None:
         self._call_id = call_id
         # Hear no further audio while an early transcript is out, so the turn ends on the
@@ -130,7 +133,14 @@ class Listener:
             question_silence_s=settings.question_silence_s,
             statement_silence_s=settings.statement_silence_s,
             heard_s=settings.murmur_after_s,
+            # without a turn model (scripted engines) the early transcript alone decides
+            combine=settings.turn_rule if turn_model is not None else Combine.TEXT,
+            check_s=settings.turn_check_s,
+            done_threshold=settings.turn_done_threshold,
+            unfinished_silence_s=settings.turn_unfinished_silence_s,
         )
+        self._turn = turn_model
+        self._checking = False  # the turn model is judging; no further audio is heard
         self._barge_in = MinSpeechBargeIn(settings.barge_in_min_speech_s)
         self._audio_in: asyncio.Queue[bytes | None] = asyncio.Queue()
         self.closed = False
@@ -154,7 +164,8 @@ class Listener:
     @property
     def working(self) -> bool:
         """Whether audio received is still waiting to be heard."""
-        return not self._audio_in.empty() or (self._early is not None and not self._early.done())
+        return (not self._audio_in.empty() or self._checking
+                or (self._early is not None and not self._early.done()))
 
     def feed(self, pcm: bytes) -> None:
         """Queue one frame of rep audio, unless the input is closed."""
@@ -182,7 +193,7 @@ class Listener:
             samples = pcm16_to_float(pcm)
             if self._resampler is not None:
                 samples = self._resampler.resample_chunk(samples)
-            self._process(samples)
+            await self._process(samples)
             if self._wait_for_early and self._early is not None and not self._early.done():
                 # its done-callback (_early_done) runs before this wait returns
                 await asyncio.wait([self._early])
@@ -191,7 +202,7 @@ class Listener:
                                                 ended_sample=len(self.track)))
             self._speech_start = None
 
-    def _process(self, samples: np.ndarray) -> None:
+    async def _process(self, samples: np.ndarray) -> None:
         base = len(self.track) - len(self._leftover)
         self.track.append(samples)
         self._recording.rep_audio(samples)
@@ -206,12 +217,14 @@ class Listener:
         frame_s = self._frame / SAMPLE_RATE
         for i, probability in enumerate(probabilities):
             frame_end = base + (i + 1) * self._frame
-            self._on_frame(frame_end, frame_s, probability >= self._settings.vad_threshold)
+            event = self._on_frame(frame_end, frame_s, probability >= self._settings.vad_threshold)
+            if event is EndpointEvent.CHECK:
+                await self._check(frame_end)
         self._maybe_partial()
         if self._speech_start is None:
             self._hooks.on_quiet(self.clock - max(self._quiet_since, self._playback.until))
 
-    def _on_frame(self, frame_end: int, frame_s: float, is_speech: bool) -> None:
+    def _on_frame(self, frame_end: int, frame_s: float, is_speech: bool) -> EndpointEvent | None:
         event = self._endpointer.process(frame_s, is_speech, self._early_reading())
         now = frame_end / SAMPLE_RATE
         if is_speech:
@@ -244,6 +257,31 @@ class Listener:
             self._cut_in(frame_end)
         if self._barge_in.should_interrupt(prospect_playing, self._endpointer.voiced_run_s):
             self._hooks.on_barge_in(now)
+        return event
+
+    async def _check(self, frame_end: int) -> None:
+        """Ask the turn model whether the rep is done, hearing no further audio until it answers.
+
+        With the early transcript too when the rule reads it: the verdict is then a function
+        of the audio up to this frame alone, however long either model took (docs/turns.md).
+        """
+        if self._turn is None or self._speech_start is None:
+            return
+        self._checking = True
+        try:
+            try:
+                p_done = await self._turn.probability(
+                    self.track.slice(self._speech_start, frame_end))
+            except TurnModelError as err:  # wait the long silence: never cut the rep off
+                _LOGGER.warning("call %s: turn model failed: %s", self._call_id, err)
+                p_done = 0.0
+            if self._endpointer.combine is not Combine.MODEL and self._early is not None:
+                await asyncio.wait([self._early])  # its done-callback runs before this returns
+        finally:
+            self._checking = False
+        if self._speech_start is not None and self._endpointer.verdict(
+                p_done, self._early_reading()) is EndpointEvent.TURN_ENDED:
+            self._end_turn(frame_end)
 
     def _end_turn(self, at_sample: int) -> None:
         """Report the finished turn, with its early transcript if still valid."""

@@ -106,7 +106,8 @@ class CallSession:
                                  vad=engines.vad, stt=engines.stt, settings=settings.listener,
                                  hooks=self, playback=self.voice, recording=recording,
                                  cut_in_after_s=self.prospect.cut_in_after_s,
-                                 wait_for_early=start.deterministic)
+                                 wait_for_early=start.deterministic,
+                                 turn_model=engines.turn)
         self.scorecard: dict[str, object] | None = None
         self._live_calls = live_calls  # calls on this server now, this one included
         # each rep turn decoded again, more accurately, while the prospect speaks

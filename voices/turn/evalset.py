@@ -56,6 +56,28 @@ class TurnClip:
         return float(len(read_audio(self.path)) / SAMPLE_RATE)
 
 
+FIXTURES_DIR = REPO / "tests" / "fixtures"
+
+
+def fixture_turns() -> list[TurnClip]:
+    """The call tests' rep turns (tests/fixtures): whole turns, several of two sentences or with
+    a pause mid-sentence, each finished only at its last word (a gap of 0.02 or more)."""
+    data = yaml.safe_load((FIXTURES_DIR / "manifest.yaml").read_text())
+    clips = []
+    for entry in data["utterances"]:
+        path = FIXTURES_DIR / f"{entry['id']}.wav"
+        if not path.is_file():
+            continue
+        audio = read_audio(path)
+        last = float(np.flatnonzero(np.abs(audio) > 0.02)[-1] / SAMPLE_RATE)
+        sentences = sum(entry["text"].count(mark) for mark in ".?!") - entry["text"].count("...")
+        kind = "pause" if entry.get("pause_s") else "two sentences" if sentences > 1 else "one"
+        clips.append(TurnClip(id=entry["id"], kind=kind, done=True, text=entry["text"],
+                              voice=entry.get("voice", "piper"), condition="clean", path=path,
+                              turn_end_s=round(last, 3), resume_s=None))
+    return clips
+
+
 def load_turns(manifest: Path = TEST_MANIFEST) -> list[TurnClip]:
     """The clips of a turn-set manifest, their audio in the folder of the same name."""
     data = yaml.safe_load(manifest.read_text())

@@ -32,7 +32,10 @@ class Combine(StrEnum):
 
     TEXT = "text"  # the early transcript alone (no turn model)
     MODEL = "model"  # the turn model alone: done ends the turn, not done waits long
-    MODEL_AND_TEXT = "model_and_text"  # the model says done and the words do not read unfinished
+    # both must hear a finished turn, then the words' own wait (0.3 s a question, 0.5 s a
+    # statement, so a rep can add a sentence); either hearing it unfinished waits long
+    MODEL_AND_TEXT = "model_and_text"
+    MODEL_AND_TEXT_AT_ONCE = "model_and_text_at_once"  # as above, but ends at the check
     MODEL_OR_TEXT = "model_or_text"  # the model says done, or the words read finished
 
 
@@ -157,10 +160,12 @@ class Endpointer:
         if self._done is None:  # not asked yet: only the longest wait ends the turn
             return self.unfinished_silence_s
         finished = reads in (Completeness.QUESTION, Completeness.STATEMENT)
-        if self.combine is Combine.MODEL_AND_TEXT:
+        if self.combine in (Combine.MODEL_AND_TEXT, Combine.MODEL_AND_TEXT_AT_ONCE):
             # either judge hearing an unfinished thought is enough to wait the long silence
-            vetoed = reads is Completeness.UNFINISHED
-            return 0.0 if self._done and not vetoed else self.unfinished_silence_s
+            if not self._done or reads is Completeness.UNFINISHED:
+                return self.unfinished_silence_s
+            return 0.0 if self.combine is Combine.MODEL_AND_TEXT_AT_ONCE else \
+                self._text_silence(reads)
         if self._done:
             return 0.0
         if self.combine is Combine.MODEL_OR_TEXT and finished:
