@@ -229,6 +229,8 @@ async def test_the_team_page_is_for_managers_and_the_invite_page_for_anyone(
         assert (await rep.get("/team")).headers["location"] == "/"
         assert (await rep.get("/scenarios")).status_code == 303
         assert (await manager.get("/team")).status_code == 200
+        editor = await manager.get("/scenarios")
+        assert editor.status_code == 200 and "scenarios.js" in editor.text
         assert (await anon.get("/team")).headers["location"].startswith("/login?next=")
         invite = await anon.get("/invite")
         assert invite.status_code == 200 and "invite.js" in invite.text
