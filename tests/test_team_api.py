@@ -12,7 +12,7 @@ import pytest_asyncio
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from server.storage import Role
+from server.storage import Role, TokenKind
 from server.storage.team import Invites
 from server.storage.team_models import AssignmentRow
 from tests.support.storage_fixtures import BACKENDS, database_url_for
@@ -234,3 +234,16 @@ async def test_the_team_page_is_for_managers_and_the_invite_page_for_anyone(
         assert (await anon.get("/team")).headers["location"].startswith("/login?next=")
         invite = await anon.get("/invite")
         assert invite.status_code == 200 and "invite.js" in invite.text
+
+
+async def test_assigned_to_everyone_reaches_reps_who_join_later(site: TeamSite) -> None:
+    async with site.client("manager") as manager:
+        made = (await manager.post("/api/assignments", json=_assign(
+            site, rep_ids=[], everyone=True))).json()
+    late = site.store.accounts.create("casey", Role.REP, "casey-pass-1")
+    token = site.store.accounts.issue_token(late.id, TokenKind.API)
+    async with site.client() as casey:
+        mine = (await casey.get("/api/assignments/mine",
+                                headers={"Authorization": f"Bearer {token}"})).json()
+    assert [(p["assignment_id"], p["rep_name"]) for p in mine["progress"]] == [
+        (made["id"], "casey")]
