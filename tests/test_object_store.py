@@ -12,9 +12,15 @@ import soundfile as sf
 
 from server.settings import Settings
 from server.storage import CallStatus, CallStore
-from server.storage.audio_writer import HEADER_BYTES, StereoWavWriter, interleave, read_info
+from server.storage.audio_writer import (
+    HEADER_BYTES,
+    StereoWavWriter,
+    interleave,
+    peaks,
+    read_info,
+)
 from server.storage.objects import FolderStore, ObjectStore, ObjectStoreError
-from server.storage.replay import find_recording
+from server.storage.replay import find_recording, recording_file
 from server.storage.s3 import S3Store, parse_s3_url
 from server.storage.upload import CallUpload, finish_abandoned
 from server.storage.wav_range import RangeNotSatisfiable, parse_range, read_recording
@@ -178,6 +184,9 @@ async def test_the_recorder_stores_the_call_and_replay_reads_it_from_the_store(
         assert audio.shape == (len(speech), 2)
         np.testing.assert_allclose(audio[:, 0], 0.25, atol=2 / 32768)
         assert store.recorded_seconds(record) == pytest.approx(2.0, abs=0.01)
+        with recording_file(found) as path:  # the peaks route reads a file (downloaded)
+            info, channels = peaks(path, 4)
+        assert info.frames == len(speech) and channels[0] == [0.25] * 4
         assert await store.delete_call(record)
         with pytest.raises(ObjectStoreError):
             store.objects.size(record.audio_path)
