@@ -89,9 +89,15 @@ class Persona(_Model):
             if knob not in values:
                 raise ValueError(f"{knob!r} is not a difficulty knob; use one of "
                                  f"{', '.join(values)}")
-            if values[knob] is not None:  # a knob that is off stays off
-                moved = values[knob] + delta
-                values[knob] = int(moved) if isinstance(values[knob], int) else moved
+            if values[knob] is None:  # a knob that is off stays off
+                continue
+            if isinstance(values[knob], int):
+                if not float(delta).is_integer():
+                    raise ValueError(f"{knob} counts turns: adjust it by a whole number, "
+                                     f"not {delta}")
+                values[knob] += int(delta)
+            else:
+                values[knob] += delta
         try:
             return Difficulty.model_validate(values)
         except ValidationError as e:

@@ -62,6 +62,7 @@ def test_transition_to_missing_state_names_file_and_field(tmp_path: Path) -> Non
         (lambda d: d["personas"][0]["voice"].update(pitch_semitones=9), "personas[0].voice.pitch_semitones"),
         (lambda d: d["personas"][0].update(adjust={"patience": -5}), "personas[0].adjust"),
         (lambda d: d["personas"][0].update(adjust={"temper": 1}), "personas[0].adjust"),
+        (lambda d: d["personas"][0].update(adjust={"patience": 0.5}), "personas[0].adjust"),
         (lambda d: d["difficulties"]["hard"].update(cut_in_after_s=1), "difficulties.hard.cut_in_after_s"),
         (lambda d: d["difficulties"].pop("hard"), "difficulties"),
         (lambda d: d["difficulties"]["easy"].update(firm_to_win=0), "difficulties.easy.firm_to_win"),
