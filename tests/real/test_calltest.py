@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 import websockets
 
+from dialog import Outcome, builtin_catalog
+from dialog.line_meaning import LineMeaning, fits, read_meaning
+
 WALKAWAY = Path(sys.executable).parent / "walkaway"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scripts"
 
@@ -81,6 +84,24 @@ async def test_walkaway_test_runs_the_examples_and_reports_failures(
         assert problem is None, f"{example.name}: {problem.get('message')}\n" \
                                 f"{case.findtext('system-out')}"
         assert float(case.get("time") or 0) > 0
+    # Each scenario's holding and caving rep part ways, the holding one scores higher, and
+    # each call's outcome is what the prospect's last line says (dialog/line_meaning.py).
+    played: dict[str, tuple[str, float]] = {}
+    for example in examples:
+        case = cases[example.name]
+        props = {p.get("name"): p.get("value") for p in case.iter("property")}
+        said = [line.removeprefix("prospect: ")
+                for line in (case.findtext("system-out") or "").splitlines()
+                if line.startswith("prospect: ")]
+        meaning = read_meaning(said[-1])
+        assert meaning is not LineMeaning.OPEN, (example.name, said[-1])
+        assert fits(meaning, Outcome(props["outcome"])), (example.name, props, said[-1])
+        played[example.stem] = (str(props["outcome"]), float(props["overall"] or 0))
+    for scenario in builtin_catalog().ids():
+        (held, held_score), (caved, caved_score) = played[f"{scenario}-hold"], played[
+            f"{scenario}-cave"]
+        assert held == "won" and caved != held, scenario
+        assert held_score > caved_score, (scenario, held_score, caved_score)
     failure = cases["wrong.yaml"].find("failure")
     assert failure is not None
     assert "outcome was 'won', expected 'lost'" in (failure.get("message") or "")
