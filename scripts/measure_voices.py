@@ -28,22 +28,8 @@ from voices.audio import SAMPLE_RATE, pcm16_to_float, resample  # noqa: E402
 from voices.evalset import word_error_rate  # noqa: E402
 from voices.stt.whisper import WhisperSTT  # noqa: E402
 from voices.tts.base import DEFAULT_STYLE, VoiceStyle  # noqa: E402
+from voices.tts.measure import median_pitch_hz  # noqa: E402
 from voices.tts.piper_tts import PiperTTS  # noqa: E402
-
-
-def median_f0(audio: np.ndarray, rate: int) -> float:
-    """Median pitch (Hz) over voiced 40 ms frames, by autocorrelation in 60-400 Hz."""
-    n, found = int(0.04 * rate), []
-    lo, hi = int(rate / 400), int(rate / 60)
-    for i in range(0, len(audio) - n, n // 2):
-        frame = audio[i:i + n] - audio[i:i + n].mean()
-        if np.sqrt(np.mean(frame ** 2)) < 0.02:
-            continue
-        ac = np.correlate(frame, frame, "full")[n - 1:]
-        k = lo + int(np.argmax(ac[lo:hi]))
-        if ac[k] > 0.5 * ac[0]:
-            found.append(rate / k)
-    return float(np.median(found)) if found else 0.0
 
 
 def measure(tts: PiperTTS, stt: WhisperSTT, style: VoiceStyle, lines: list[str]) -> dict:
@@ -54,7 +40,7 @@ def measure(tts: PiperTTS, stt: WhisperSTT, style: VoiceStyle, lines: list[str])
         tts_ms.append((time.perf_counter() - started) * 1000)
         audio = pcm16_to_float(pcm)
         seconds.append(len(audio) / tts.sample_rate)
-        pitches.append(median_f0(audio, tts.sample_rate))
+        pitches.append(median_pitch_hz(audio, tts.sample_rate))
         heard.append(stt.transcribe_sync(resample(audio, tts.sample_rate, SAMPLE_RATE)).text)
     return {"seconds": sum(seconds), "f0_hz": statistics.median(pitches),
             "tts_ms_per_line": statistics.mean(tts_ms), "wer": word_error_rate(lines, heard)}

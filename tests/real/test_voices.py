@@ -82,3 +82,24 @@ def test_model_resolution_is_local_only(tmp_path: Any) -> None:
         resolve_model_path(str(tmp_path))
     with pytest.raises(ModelNotFoundError, match="large-v3"):
         resolve_model_path("large-v3")
+
+
+async def test_personas_voices_differ_in_pitch_and_keep_their_speaking_time(
+    engines: Engines,
+) -> None:
+    """A pitch shift moves the pitch by its factor and keeps the speaking time (piper has no
+    pitch control: voices/tts/piper_tts.py resamples)."""
+    from voices.tts.base import VoiceStyle
+    from voices.tts.measure import median_pitch_hz
+
+    line = "Your quote came in ten percent above the other supplier's."
+    steady = {"noise_scale": 0.0, "noise_w": 0.0}  # piper's noise is random: one take each
+    low, high = (VoiceStyle(pitch_semitones=s, **steady) for s in (-2.5, 2.5))
+    heard = {}
+    for style in (low, high):
+        audio = pcm16_to_float(b"".join([p async for p in engines.tts.synthesize(line, style)]))
+        heard[style] = (len(audio) / engines.tts.sample_rate,
+                        median_pitch_hz(audio, engines.tts.sample_rate))
+    (low_s, low_hz), (high_s, high_hz) = heard[low], heard[high]
+    assert high_hz / low_hz == pytest.approx(2 ** (5 / 12), rel=0.12)  # five semitones apart
+    assert high_s / low_s == pytest.approx(1.0, abs=0.06)
