@@ -5,6 +5,7 @@ name cannot forge a log line (docs/security.md)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import os
@@ -183,6 +184,27 @@ async def test_uploads_past_the_reps_quota_get_413_and_name_it(site: Site) -> No
     refused = first if first.status_code == 413 else second
     detail = refused.json()["detail"]
     assert "quota" in detail and "0.1 MB" in detail and "WALKAWAY_UPLOAD_QUOTA_MB" in detail
+
+
+async def test_uploads_sent_together_cannot_pass_the_quota_together(
+    engines: Engines, tmp_path: Path
+) -> None:
+    """Each of two uploads at once fits the quota alone; both together do not: one is 413."""
+    speech = (FIXTURES / "price_hold_piper.wav").read_bytes()  # 7.1 s: 0.45 MB stored
+    app = create_app(Settings(data_dir=tmp_path, upload_quota_mb=0.7), engines)
+    async with serve_in_process(app) as base:
+        rep = app.state.store.accounts.create("vic", Role.REP, "vic-pass-1")
+        token = app.state.store.accounts.issue_token(rep.id, TokenKind.API)
+        async with httpx.AsyncClient(base_url=base, timeout=120, headers={
+                "Authorization": f"Bearer {token}"}) as client:
+            answers = await asyncio.gather(*(client.post("/api/calls/upload", content=speech)
+                                             for _ in range(2)))
+        stored = app.state.store.accounts.upload_seconds(rep.id)
+    assert sorted(a.status_code for a in answers) == [201, 413], [a.text for a in answers]
+    refused = next(a for a in answers if a.status_code == 413)
+    assert "0.7 MB quota" in refused.json()["detail"], refused.text
+    assert 7.0 < stored < 7.2  # one stored, not two
+    assert not app.state.uploads.in_flight  # nothing left booked
 
 
 async def test_an_uploads_name_cannot_forge_a_log_line(

@@ -17,6 +17,7 @@ from dialog.scenario import Scenario, ScenarioCatalog
 from server.call.admission import CallRegistry
 from server.call.prefetch import LinePrefetcher
 from server.http.throttle import SignInThrottle
+from server.http.upload_ledger import UploadLedger
 from server.settings import Settings
 from server.storage import CallStore, StorageError
 from server.storage.scenario_store import ScenarioStore
@@ -45,6 +46,7 @@ class AppState:
     setup_code: str | None = None  # the one-time first-manager code, while no user exists
     stored_: ScenarioStore | None = None
     last_stored_: dict[str, Scenario] = field(default_factory=dict)
+    uploads: UploadLedger = field(default_factory=UploadLedger)  # quota for uploads at once
 
     @property
     def stored(self) -> ScenarioStore:
@@ -102,6 +104,11 @@ def get_catalog(connection: HTTPConnection) -> ScenarioCatalog:
 def get_settings(connection: HTTPConnection) -> Settings:
     """The settings the app was created with."""
     return app_state(connection).settings
+
+
+def get_upload_ledger(connection: HTTPConnection) -> UploadLedger:
+    """Uploads being stored now, per user (the quota counts them)."""
+    return app_state(connection).uploads
 
 
 def get_store(connection: HTTPConnection) -> CallStore:

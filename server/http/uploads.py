@@ -4,14 +4,17 @@ to the rep's storage quota, scored, stored (docs/security.md)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from pathlib import Path, PurePath
 
+import numpy as np
 from starlette.requests import ClientDisconnect, Request
 
 from server.audio_limits import AudioLimitError, LimitKind, read_bounded_audio
-from server.http.state import get_catalog, get_engines, get_settings
+from server.http.state import get_catalog, get_engines, get_settings, get_upload_ledger
+from server.http.upload_ledger import QuotaExceededError
 from server.scoring_files import score_transcription
 from server.settings import Settings
 from server.storage import CallStore
@@ -56,17 +59,22 @@ async def _receive(request: Request, target: Path, limit: int) -> None:
 class _Quota:
     """A user's stored uploads against WALKAWAY_UPLOAD_QUOTA_MB."""
 
-    def __init__(self, settings: Settings, used_seconds: float) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.limit = settings.upload_quota_mb * _MB
-        self.used = used_seconds * _STORED_BYTES_PER_S
+        self.limit_seconds = self.limit / _STORED_BYTES_PER_S
 
-    def check(self, seconds: float = 0.0) -> None:
+    def check(self, used_seconds: float) -> None:
+        """Refuse at once when the quota is full already, before the body is read."""
+        if used_seconds * _STORED_BYTES_PER_S >= self.limit:
+            raise self.refusal(used_seconds)
+
+    def refusal(self, used_seconds: float, seconds: float = 0.0) -> UploadError:
         needed = seconds * _STORED_BYTES_PER_S
-        if self.used + needed > self.limit or (not seconds and self.used >= self.limit):
-            raise UploadError(413, f"your stored uploads use {self.used / _MB:.1f} MB of your "
-                              f"{self.limit / _MB:g} MB quota"
-                              + (f"; this one needs {needed / _MB:.1f} MB" if seconds else "")
-                              + " (WALKAWAY_UPLOAD_QUOTA_MB; a manager can delete old calls)")
+        return UploadError(413, f"your stored uploads use "
+                           f"{used_seconds * _STORED_BYTES_PER_S / _MB:.1f} MB of your "
+                           f"{self.limit / _MB:g} MB quota"
+                           + (f"; this one needs {needed / _MB:.1f} MB" if seconds else "")
+                           + " (WALKAWAY_UPLOAD_QUOTA_MB; a manager can delete old calls)")
 
 
 async def score_upload(request: Request, store: CallStore, *, call_id: str, user_id: str | None,
@@ -84,9 +92,15 @@ async def score_upload(request: Request, store: CallStore, *, call_id: str, user
 async def _score_upload(request: Request, store: CallStore, *, call_id: str,
                         user_id: str | None, scenario: str, filename: str) -> None:
     settings = get_settings(request)
-    quota = _Quota(settings, await asyncio.to_thread(store.accounts.upload_seconds, user_id)
-                   if user_id else 0.0)
-    quota.check()  # full already: refuse before reading the body
+    quota = _Quota(settings)
+    ledger = get_upload_ledger(request)
+
+    async def stored() -> float:
+        return await asyncio.to_thread(store.accounts.upload_seconds, user_id) if user_id \
+            else 0.0
+
+    if user_id:
+        quota.check(await stored() + ledger.in_flight.get(user_id, 0.0))
     suffix = PurePath(filename).suffix.lower()
     if suffix not in _SUFFIXES:
         suffix = ".bin"  # the decoder sniffs the content; the name is only a hint
@@ -107,7 +121,24 @@ async def _score_upload(request: Request, store: CallStore, *, call_id: str,
             raise UploadError(415, f"not a readable audio file ({err.reason})") from err
     finally:
         target.unlink(missing_ok=True)
-    quota.check(len(audio) / SAMPLE_RATE)
+    seconds = len(audio) / SAMPLE_RATE
+    # booked until stored, so uploads at the same time cannot pass the quota together
+    if not user_id and seconds > quota.limit_seconds:
+        raise quota.refusal(0.0, seconds)
+    booking = (ledger.booking(user_id, seconds, quota.limit_seconds, stored) if user_id
+               else contextlib.nullcontext())
+    try:
+        async with booking:
+            await _score_and_store(request, store, audio, call_id=call_id, user_id=user_id,
+                                   scenario=scenario)
+    except QuotaExceededError as err:
+        raise quota.refusal(err.used_seconds, seconds) from err
+    _LOGGER.info("upload %s stored as call %s (%.1f s)", filename, call_id,
+                 len(audio) / SAMPLE_RATE)
+
+
+async def _score_and_store(request: Request, store: CallStore, audio: np.ndarray, *,
+                           call_id: str, user_id: str | None, scenario: str) -> None:
     try:
         engines = get_engines(request)  # the accurate pass when loaded (docs/transcripts.md)
         result = await (engines.accurate or engines.stt).transcribe(audio)
@@ -120,5 +151,3 @@ async def _score_upload(request: Request, store: CallStore, *, call_id: str,
     )
     await store.save_recording(call_id=call_id, user_id=user_id, scenario=scenario, rep=audio,
                                scorecard=scorecard)
-    _LOGGER.info("upload %s stored as call %s (%.1f s)", filename, call_id,
-                 len(audio) / SAMPLE_RATE)
