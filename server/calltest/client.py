@@ -90,7 +90,10 @@ class ScriptOptions:
     # gives the same call on a busy machine as on an idle one
     deterministic: bool = False
     gap_s: float = 0.4  # the rep's pause after the prospect stops talking
-    trailing_silence_s: float = 1.2  # silence after a turn, so end-of-turn fires
+    # Silence after a turn, longer than the longest the server waits to end one (1.5 s for a
+    # turn that sounds unfinished, docs/turns.md): sent fast, nothing more follows until the
+    # prospect answers, so a shorter one would leave the turn open.
+    trailing_silence_s: float = 2.0
     reply_timeout_s: float = 60.0
     extra_start: dict[str, Any] = field(default_factory=dict)
     token: str | None = None  # an API token, for a server that needs sign-in
