@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from scoring.tokens import Token, match_phrase, quote_span, tokenize_turn
 from scoring.turns import Turn
@@ -118,6 +119,13 @@ def _tag_at(toks: Sequence[Token], i: int) -> tuple[str, ...] | None:
 
 def detect_hedges(turn: Turn) -> list[HedgeEvent]:
     """Low-confidence markers in one turn, non-overlapping, in order."""
+    return list(_hedges(turn))
+
+
+@lru_cache(maxsize=512)
+def _hedges(turn: Turn) -> tuple[HedgeEvent, ...]:
+    # The scorecard reads each rep turn's hedges in several places (confidence, metrics,
+    # rubric, rewrites, coaching): 42 scans of 9 turns in a five-minute call before this.
     toks = tokenize_turn(turn)
     events: list[HedgeEvent] = []
     i = 0
@@ -152,7 +160,7 @@ def detect_hedges(turn: Turn) -> list[HedgeEvent]:
             )
         )
         i = last + 1
-    return events
+    return tuple(events)
 
 
 def word_count(turn: Turn) -> int:
