@@ -96,6 +96,7 @@ class CallSession:
         self._audio_fillers: list[FillerEvent] = []
         self._jobs: asyncio.Queue[_Job | None] = asyncio.Queue()
         self._busy = False  # the responder is handling a job
+        self._scoring = False  # the call is over; its scorecard is being made
         # A scripted call asks for decisions on the call clock alone (docs/protocol.md)
         self._deterministic = start.deterministic
         self.voice = ProspectVoice(call_id=call_id, tts=engines.tts, sink=sink,
@@ -126,8 +127,10 @@ class CallSession:
 
     @property
     def working(self) -> bool:
-        """Whether the call owes the rep something: audio to hear, a turn to answer."""
-        return self._busy or not self._jobs.empty() or self.listener.working
+        """Whether the call owes the rep something: audio to hear, a turn to answer, its
+        scorecard."""
+        return (self._busy or self._scoring or not self._jobs.empty()
+                or self.listener.working)
 
     # --- input, called by the transport ---------------------------------------------------
 
@@ -163,6 +166,7 @@ class CallSession:
         return await self._finish()
 
     async def _finish(self) -> dict[str, object]:
+        self._scoring = True
         outcome = self.prospect.outcome
         turns = list(self.turns)
         if self._second is not None:  # the scorecard's transcript: the accurate one where done
