@@ -77,7 +77,10 @@ _HOMOPHONES = tuple(
         (r"\bon boarding\b", "onboarding"), (r"\bset[- ]up\b(?= (?:fee|cost|charge))", "setup"),
         (r"\be-mail", "email"), (r"\bper cent\b", "percent"),
         (r"\bfree (?:of|off) charge\b", "free of charge"),
-        (r"\bfor free (months?|weeks?)\b", r"four free \1"),
+        # "asked for free months" keeps its preposition
+        (r"(?<!\bask )(?<!asks )(?<!asked )(?<!asking )(?<!push )(?<!pushed )(?<!pushing )"
+         r"(?<!looking )(?<!hoping )(?<!begging )(?<!pressing )(?<!fighting )(?<!\bout )"
+         r"\bfor free (months?|weeks?)\b", r"four free \1"),
     )
 )
 

@@ -13,6 +13,10 @@ One rule-based implementation shared by the dialog engine (to react to a cave) a
 
 `scan_cues` returns every cue with those judgements, so the move classifier can read negated
 cues as the rep holding firm; `detect_concessions` returns only the real give-aways.
+
+Over the ~400-line aim on purpose: the four judgements share the sentence and clause helpers
+and the vocabulary above them, and each is a few regexes read in the order `scan_cues` applies
+them; the cue patterns themselves are apart (scoring/cue_patterns.py).
 """
 
 from __future__ import annotations
@@ -67,6 +71,9 @@ _OTHER = (
     + r"|\byou (?:want(?! me to)|wanted|need|are asking|asked|mention|mentioned|said|say(?! to)"
     r"|would like|expect"
     r"|are looking|were hoping|hope|think|got|get|have|had|can get|could get|are getting)\b"
+    # other customers in a rep's story: "a few customers have asked for free months"
+    r"|\b(?:customers|clients|companies|accounts|others|the ones)\b(?: \w+){0,3}"
+    r" (?:asked|ask|wanted|want|got|get|were given|received|pushed)\b"
 )
 _NEGATION = re.compile(
     r"\b(?:not|no|never|nothing|none|nor|neither|without|unable|refuse|refusing|rather than"
@@ -290,6 +297,14 @@ _COULD_BUT = re.compile(
     r"^[^,.?!]{0,40},? but (?:honestly |frankly |really |then )?(?:it|that|this|a \w+|the \w+|you)"
     r" (?:would|will|is going to|does not|is not|will not|would not|just|only)\b"
     r"(?![^.?!]*\b(?:limit|best|most|as far as|floor|final)\b)")
+# The condition a rep names before walking away: "if staying depends on three free months"
+_IF_RESTS_ON = re.compile(r"\b(?:depends|depend|hinges|hinge|rests|rest) on\b[^,.;]*$"
+                          r"|\bcomes? down to\b[^,.;]*$")
+# A give-away the rep only imagines, to say what would follow: "if I dropped the price just
+# because you asked, you'd wonder what else I had padded"; "say I gave you three months free"
+_WOULD_FOLLOW = re.compile(r"^\W*(?:then )?(?:you|it|that|we|they|people) would (?!you\b)")
+_IMAGINED = re.compile(r"^\W*(?:(?:so|and|but|look|okay|now),? )*(?:say|suppose|imagine"
+                       r"|let us say|pretend)\b,? (?:i|we)\b")
 _WH_AFTER = re.compile(r"^\W*(?:then )?(?:what|how|who|which|why|where)\b[^.!]*\?")
 _GIVES_ANYWAY = re.compile(
     r"\b(?:i|we) (?:can|will|could|would|am happy to)\b|\b(?:it is|that is) yours\b"
@@ -382,7 +397,11 @@ def scan_cues(
                     # "if we dropped the price, what would you cut?": asks what would follow
                     or _IF_CLAUSE.match(t[lo:m.start()]) and _WH_AFTER.match(t[hi:])
                     # "more than any free months would save you"
-                    or re.search(r"\bthan (?:any|a few|some)(?: \w+)? ?$", before))
+                    or re.search(r"\bthan (?:any|a few|some)(?: \w+)? ?$", before)
+                    or _IF_CLAUSE.match(t[lo:m.start()]) and _IF_RESTS_ON.search(before)
+                    and not re.search(r"\b(?:i|we|us)\b", before)
+                    or _IF_CLAUSE.match(t[lo:m.start()]) and _WOULD_FOLLOW.match(t[hi:])
+                    or bool(_IMAGINED.match(t)) and not question)
                 mine = re.search(_ME, before) or re.search(r"\b" + _ACCEPT + r"\W*$", prev) or (
                     re.match(_ACCEPT + r"\b", before))
                 if pat.needs_me and not offer_q and not mine and not negated:

@@ -20,15 +20,28 @@ CORPUS = ROOT / "tests" / "data" / "moves"
 
 # (file, figure) -> (lowest allowed, or highest allowed for the "flagged"/"false" rates).
 FLOORS = {
+    # never-seen, third round (2026-11-30): measured before any change (found 0.756, move
+    # accuracy 0.800, flagged 0.031), then with the final code: the same
+    "fresh_2026-11-30.yaml": {
+        "concession found, right kind": 0.74, "conditional right": 0.86, "amount right": 0.93,
+        "refusals/questions flagged": 0.04, "false concession rate": 0.05, "move accuracy": 0.79,
+    },
+    # long and multi-move turns by a writer blind to the rules; its refusals taught the rules
+    # three things (a story about other customers, a give-away only imagined, the condition of a
+    # walk-away); the model is not trained on it (docs/moves.md)
+    "tune_multi.yaml": {
+        "concession found, right kind": 0.73, "conditional right": 0.94, "amount right": 0.86,
+        "refusals/questions flagged": 0.06, "false concession rate": 0.06, "move accuracy": 0.73,
+    },
     # never-seen, second round: measured before any change of issue 14's fourth pass, then once
     # with the final code (docs/moves.md)
     "fresh_2026-11-29b.yaml": {
         "concession found, right kind": 0.64, "conditional right": 0.95, "amount right": 0.85,
-        "refusals/questions flagged": 0.08, "false concession rate": 0.09, "move accuracy": 0.75,
+        "refusals/questions flagged": 0.05, "false concession rate": 0.07, "move accuracy": 0.76,
     },
     "fresh_2026-11-29.yaml": {
-        "concession found, right kind": 0.82, "conditional right": 0.95,
-        "refusals/questions flagged": 0.09, "false concession rate": 0.1, "move accuracy": 0.74,
+        "concession found, right kind": 0.85, "conditional right": 0.95,
+        "refusals/questions flagged": 0.09, "false concession rate": 0.1, "move accuracy": 0.76,
     },
     "frozen_test.yaml": {
         "concession found, right kind": 0.88, "conditional right": 0.97, "amount right": 0.98,
