@@ -15,7 +15,8 @@ import pytest_asyncio
 import yaml
 
 from dialog.scenario import BUILTIN_DIR
-from server.http.api_scenarios import TEMPLATE, sample_line, sample_style
+from server.http.api_hear import sample_line, sample_style
+from server.http.api_scenarios import TEMPLATE
 from tests.support.team_site import TeamSite, team_site
 from voices.engines import Engines
 

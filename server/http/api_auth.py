@@ -8,7 +8,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response, status
+from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 from pydantic import BaseModel, Field
 
 from server.http.auth import (
@@ -21,14 +21,12 @@ from server.http.auth import (
     remember_device,
     start_session,
 )
-from server.http.api_team import record_sign_in
-from server.http.state import app_state, get_settings, get_store
-from server.storage import CALL_ID, AccountError, CallStore, Role, TokenInfo, TokenKind, User
+from server.http.api_team import UserId, record_sign_in
+from server.http.state import Store, app_state, get_settings
+from server.storage import AccountError, CallStore, Role, TokenInfo, TokenKind, User
 
 _LOGGER = logging.getLogger(__name__)
 router = APIRouter(tags=["users"])  # mounted under /api by server.http.api
-Store = Annotated[CallStore, Depends(get_store)]
-UserId = Annotated[str, Path(pattern=CALL_ID.pattern, description="a user's id")]
 TokenId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$", description="as GET .../tokens shows")]
 
 

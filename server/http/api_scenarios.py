@@ -1,47 +1,40 @@
 """The scenario editor's API (issue 20, docs/admin.md): managers write scenarios in the
 browser on the same model and validator as the YAML files; every save is a new version (a
 call names the one it was played on); built-in and file scenarios are read-only and can be
-duplicated; YAML import and export; "hear this line" in the prospect's voice."""
+duplicated; YAML import and export. "Hear this line" is server/http/api_hear.py."""
 
 from __future__ import annotations
 
 import asyncio
-import io
-import re
-import wave
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import yaml
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
-from pydantic import BaseModel, Field, ValidationError
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
+from pydantic import BaseModel, Field
 
 from dialog.outcomes import Outcome
 from dialog.scenario import (
     DIFFICULTIES,
     GROUP_KEYS,
     Difficulty,
-    Persona,
     Scenario,
     ScenarioFileError,
     builtin_catalog,
     parse_scenario,
 )
-from dialog.speech import say_number
 from scoring.cue_patterns import ConcessionKind
 from scoring.rep_moves import MoveKind
-from server.call.catalog import voice_style
+from server.http import api_hear
 from server.http.auth import CurrentUser, Manager
-from server.http.state import AppState, app_state, get_store
-from server.storage import CALL_ID, CallStore
+from server.http.state import AppState, Store, app_state
+from server.storage import CALL_ID
 from server.storage.scenario_store import ScenarioStoreError, StoredScenario, source_of
-from voices.tts.base import DEFAULT_STYLE, TextToSpeechError, VoiceStyle
 
 router = APIRouter(tags=["scenarios"])  # mounted under /api by server.http.api_team
-Store = Annotated[CallStore, Depends(get_store)]
+router.include_router(api_hear.router)
 ScenarioId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")]
 MAX_YAML_BYTES = 256 * 1024
-MAX_LINE = 500
 Source = Literal["builtin", "file", "stored"]
 _BUILTIN_IDS = frozenset(builtin_catalog().ids())
 
@@ -118,12 +111,6 @@ class DuplicateIn(BaseModel):
 class Saved(BaseModel):
     id: str
     version: int
-
-
-class HearIn(BaseModel):
-    text: str = Field(min_length=1, max_length=MAX_LINE)
-    scenario: dict[str, Any] | None = Field(default=None, description="the draft, for "
-                                            "{name}, {company}, {demand}... in the line")
 
 
 def _invalid(err: ScenarioFileError) -> HTTPException:
@@ -358,70 +345,3 @@ def call_scenario(call_id: Annotated[str, Path(pattern=CALL_ID.pattern)], user: 
         return ScenarioOut(id=record.scenario, source=source, editable=False, version=None,
                            versions=[], body=_body(state.catalog.get(record.scenario)))
     raise HTTPException(status.HTTP_404_NOT_FOUND, "this call was played on no known scenario")
-
-
-# --- hear this line ----------------------------------------------------------------------------
-
-class _Sample(dict[str, str]):
-    """Placeholder values for a line heard in the editor; unknown names stay as written."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _first_persona(draft: dict[str, Any]) -> dict[str, Any]:
-    personas = draft.get("personas") or [draft.get("persona") or {}]
-    first = personas[0] if isinstance(personas, list) and personas else {}
-    return first if isinstance(first, dict) else {}
-
-
-def sample_style(draft: dict[str, Any] | None) -> VoiceStyle:
-    """The draft's first persona's voice; the default one while that persona is not valid."""
-    try:
-        return voice_style(Persona.model_validate(_first_persona(draft or {})))
-    except ValidationError:
-        return DEFAULT_STYLE
-
-
-def sample_line(text: str, draft: dict[str, Any] | None) -> str:
-    """The line as the prospect would say it, with the draft's persona and demand filled in."""
-    draft = draft or {}
-    persona = _first_persona(draft)
-    demand = draft.get("demand") if isinstance(draft.get("demand"), dict) else {}
-    start = demand.get("start") if isinstance(demand, dict) else None
-    values = _Sample({
-        "name": str(persona.get("name", "")), "role": str(persona.get("role", "")),
-        "company": str(persona.get("company", "")),
-        "demand": say_number(float(start)) if isinstance(start, int | float) else "ten",
-        "offered": "five", "need": "forty-five", "heard": "what you said",
-        "amount": "five percent", "when": "Thursday at noon", "reason": "the budget",
-        "question": "the price",
-    })
-    try:
-        said = text.format_map(values)
-    except (ValueError, IndexError, AttributeError):  # bad braces: say the words as written
-        said = text
-    said = re.sub(r"[{}]", "", said)
-    return re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), said)
-
-
-@router.post("/scenarios/hear", summary="A prospect line spoken in the prospect's voice, as "
-             "WAV (managers only)", response_class=Response,
-             responses={200: {"content": {"audio/wav": {}}}})
-async def hear(body: HearIn, _: Manager, request: Request) -> Response:
-    tts = app_state(request).engines.tts
-    said = sample_line(body.text, body.scenario)
-    pcm = b""
-    try:
-        async for chunk in tts.synthesize(said, sample_style(body.scenario)):
-            pcm += chunk
-    except TextToSpeechError as err:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(err)) from err
-    out = io.BytesIO()
-    with wave.open(out, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(tts.sample_rate)
-        wav.writeframes(pcm)
-    return Response(out.getvalue(), media_type="audio/wav",
-                    headers={"X-Line": said[:MAX_LINE].encode("ascii", "replace").decode()})

@@ -7,14 +7,14 @@ import logging
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy.exc import SQLAlchemyError
 
 from dialog.scenario import ScenarioCatalog
 from server.http import api_scenarios
 from server.http.auth import CurrentUser, Manager, start_session
-from server.http.state import get_catalog, get_settings, get_store
+from server.http.state import Catalog, Store, get_settings
 from server.storage import CALL_ID, AccountError, CallStore, Role
 from server.storage.team import (
     Assignment,
@@ -29,8 +29,6 @@ from server.storage.team import (
 _LOGGER = logging.getLogger(__name__)
 router = APIRouter(tags=["team"])  # mounted under /api by server.http.api
 router.include_router(api_scenarios.router)
-Store = Annotated[CallStore, Depends(get_store)]
-Catalog = Annotated[ScenarioCatalog, Depends(get_catalog)]
 UserId = Annotated[str, Path(pattern=CALL_ID.pattern, description="a user's id")]
 AssignmentId = Annotated[str, Path(pattern=CALL_ID.pattern)]
 InviteId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]

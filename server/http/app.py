@@ -12,7 +12,6 @@ from fastapi import Depends, FastAPI
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from dialog.scenario import ScenarioCatalog
 from server.call.admission import CallRegistry
 from server.call.catalog import load_catalog, scenario_summary
 from server.call.prefetch import LinePrefetcher
@@ -21,7 +20,7 @@ from server.http.auth import optional_user, prepare_setup
 from server.http.crossorigin import CrossOriginGuard
 from server.http.security_headers import SecurityHeaders
 from server.http.socket import call_socket
-from server.http.state import AppState, get_catalog
+from server.http.state import AppState, Catalog
 from server.http.throttle import SignInThrottle
 from server.settings import Settings
 from server.storage import CallStore, User
@@ -81,7 +80,7 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
     app.include_router(pages.router)
 
     @app.get("/api/scenarios")
-    def list_scenarios(catalog: Annotated[ScenarioCatalog, Depends(get_catalog)],
+    def list_scenarios(catalog: Catalog,
                        user: Annotated[User | None, Depends(optional_user)]) -> Any:
         """Every playable scenario with its brief and difficulties; the team's own (written
         in the browser) only to someone signed in, where calls need sign-in."""

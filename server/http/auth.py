@@ -19,7 +19,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from starlette.requests import HTTPConnection
 
 from server.http.crossorigin import same_origin
-from server.http.state import AppState, get_settings, get_store
+from server.http.state import AppState, Store, get_settings, get_store
 from server.settings import Settings
 from server.storage import CallStore, TokenKind, User
 from server.storage.accounts import hash_token
@@ -43,7 +43,7 @@ def _lookup(store: CallStore, *, cookie: str | None, bearer: str | None) -> User
 
 
 def optional_user(
-    store: Annotated[CallStore, Depends(get_store)],
+    store: Store,
     cookie: Annotated[str | None, Depends(_cookie)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User | None:

@@ -19,7 +19,7 @@ from dialog.scenario import Scenario, ScenarioCatalog
 from server.call.catalog import persona_summary, practice_problem, start_problem
 from server.call.session import CallSession
 from server.http.auth import authenticate_socket
-from server.http.state import app_state, get_catalog, get_engines, get_settings, get_store
+from server.http.state import Catalog, Store, app_state, get_engines, get_settings
 from server.protocol import (
     EndMessage,
     ErrorCode,
@@ -133,9 +133,9 @@ class WebSocketSink:
 async def call_socket(
     websocket: WebSocket,
     engines: Annotated[Engines, Depends(get_engines)],
-    catalog: Annotated[ScenarioCatalog, Depends(get_catalog)],
+    catalog: Catalog,
     settings: Annotated[Settings, Depends(get_settings)],
-    store: Annotated[CallStore, Depends(get_store)],
+    store: Store,
 ) -> None:
     """Serve one call on one socket."""
     await websocket.accept()

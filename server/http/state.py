@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
+from fastapi import Depends
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import HTTPConnection
 
@@ -114,3 +115,8 @@ def get_upload_ledger(connection: HTTPConnection) -> UploadLedger:
 def get_store(connection: HTTPConnection) -> CallStore:
     """The call store (database and recordings) started with the app."""
     return app_state(connection).store
+
+
+# The dependencies as parameter types: `store: Store` in a route.
+Store = Annotated[CallStore, Depends(get_store)]
+Catalog = Annotated[ScenarioCatalog, Depends(get_catalog)]
