@@ -1,7 +1,7 @@
 """Public entry points: a live per-turn score and the end-of-call scorecard (JSON-ready).
 
 `score_turn` is a pure function of one turn, for the WebSocket "score" event.
-`build_scorecard` gathers every module over the whole call (DESIGN.md contract 2).
+`build_scorecard` gathers every module over the whole call (docs/scorecard.md).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from scoring.moves import (
 from scoring.rubric import CallEvidence, Rubric, evaluate_rubric, load_rubric
 from scoring.timeline import markers
 from scoring.tokens import tokenize_turn
-from scoring.turns import Speaker, Turn
+from scoring.turns import Speaker, Turn, Word
 from scoring.view import build_view
 
 SCORECARD_VERSION = 1
@@ -59,6 +59,13 @@ def turn_to_dict(turn: Turn) -> dict:
         ],
         "cut": turn.cut,
     }
+
+
+def turn_from_dict(data: Mapping) -> Turn:
+    """A turn as `turn_to_dict` wrote it (docs/scorecard.md, `turns[]`)."""
+    return Turn(int(data["index"]), Speaker(data["speaker"]), str(data["text"]),
+                float(data["start"]), float(data["end"]),
+                tuple(Word(**w) for w in data.get("words") or ()), bool(data.get("cut", False)))
 
 
 def score_turn(turn: Turn, *, prior: Sequence[Turn] = (), needed_minutes: float = 45) -> dict:

@@ -327,7 +327,7 @@ async def test_a_call_over_the_socket_is_stored_with_its_stereo_wav(site: Site) 
         await ws.send(json.dumps({"type": "end"}))
         card = await rep.until("scorecard")
     record = await stored(site.store.calls, call_id)
-    assert record.status is CallStatus.COMPLETE and record.user_id == site.rep_a.id
+    assert record.status is CallStatus.COMPLETE and record.rep_id == site.rep_a.id
     audio, rate = sf.read(str(wav_path(site.data_dir, call_id)), dtype="float32")
     prospect_end = max(t["end"] for t in card["turns"] if t["speaker"] == "prospect")
     expected = max(rep.sent_samples / SAMPLE_RATE, prospect_end)
@@ -360,7 +360,7 @@ async def test_a_socket_closed_mid_turn_still_leaves_a_playable_call(site: Site)
         call_id = (await rep.until("ready"))["call_id"]
         await rep.say(turn[: len(turn) // 2])  # mid-sentence, then the line drops
     record = await stored(site.store.calls, call_id)
-    assert record.status is CallStatus.INTERRUPTED and record.user_id == site.rep_b.id
+    assert record.status is CallStatus.INTERRUPTED and record.rep_id == site.rep_b.id
     audio, rate = sf.read(str(wav_path(site.data_dir, call_id)), dtype="float32")
     assert len(audio) >= rep.sent_samples and audio.shape[1] == 2
     np.testing.assert_allclose(audio[: rep.sent_samples, 0], turn[: rep.sent_samples], atol=2 / 32768)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 
 from dialog.scenario import builtin_catalog
-from scoring.scorecard import build_scorecard
+from scoring.scorecard import build_scorecard, turn_from_dict
 from scoring.turns import Speaker, Turn, Word
-from server.http.api import TurnOut, call_markers
+from server.http.api import call_markers
 from server.scoring_files import score_transcription
 from voices.audio import SAMPLE_RATE
 from voices.stt.base import Transcription
@@ -37,8 +37,8 @@ def _card() -> dict:
                            turns=turns)
 
 
-def _turns(card: dict) -> list[TurnOut]:
-    return [TurnOut(**t) for t in card["turns"]]
+def _turns(card: dict) -> list[Turn]:
+    return [turn_from_dict(t) for t in card["turns"]]
 
 
 def test_the_replay_uses_the_scorecards_own_markers() -> None:

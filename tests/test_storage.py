@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -14,12 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from scoring.turns import Speaker, Word
+
 from server.settings import Settings
 from server.storage import CallFilter, CallStatus, CallStore, Role, StorageError, TokenKind
 from server.storage.audio_writer import StereoWavWriter, interleave, peaks, read_info
 from server.storage.mixer import StereoMixer
 from server.storage.models import TokenRow
-from server.storage.pending import AddEvents, InsertCall
+from server.storage.pending import SPOOL_SUFFIX, AddEvents, FinishCall, InsertCall, load_spool
 from server.storage.repository import StoredEvent
 from tests.support.storage_fixtures import (
     BACKENDS,
@@ -250,3 +253,29 @@ async def test_a_write_applied_twice_is_kept_once(store: CallStore) -> None:
         [(0, "ready"), (1, "backchannel"), (2, "transcript")]
     found, total = await asyncio.to_thread(store.calls.search, CallFilter(limit=10))
     assert total == 1
+
+
+def test_a_pending_file_saved_before_the_rep_fields_were_renamed_still_loads(
+    tmp_path: Path,
+) -> None:
+    """Writes an older server saved while the database was down (the call's user as user_id,
+    turns as plain dicts) are applied by this one after an upgrade."""
+    call_id = new_call_id()
+    record = {"id": call_id, "user_id": "a" * 32, "user_name": None, "scenario": "send-info",
+              "difficulty": "normal", "source": "practice", "started_at": "2026-11-30T01:00:00Z",
+              "ended_at": None, "status": "live", "outcome": None, "overall": None,
+              "duration": 0.0, "audio_path": f"calls/{call_id}.wav"}
+    turn = {"index": 0, "speaker": "rep", "text": "Hi there", "start": 0.5, "end": 1.2,
+            "cut": False, "words": [{"text": "Hi", "start": 0.5, "end": 0.8, "probability": 0.9},
+                                    {"text": "there", "start": 0.8, "end": 1.2}]}
+    path = tmp_path / f"{call_id}{SPOOL_SUFFIX}"
+    path.write_text(json.dumps([
+        {"op": "insert", "record": record, "server_id": None, "lease_until": None},
+        {"op": "finish", "call_id": call_id, "status": "complete",
+         "ended_at": "2026-11-30T01:05:00Z", "duration": 1.2, "scorecard": None,
+         "turns": [turn]}]))
+    insert, finish = load_spool(path)
+    assert isinstance(insert, InsertCall) and isinstance(finish, FinishCall)
+    assert insert.record.rep_id == "a" * 32 and insert.record.rep_name is None
+    [heard] = finish.turns
+    assert heard.speaker is Speaker.REP and heard.words[1] == Word("there", 0.8, 1.2, 1.0)

@@ -6,67 +6,35 @@ import asyncio
 import json
 import logging
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from scoring.fillers import FillerEvent
 from scoring.metrics import interruptions
 from scoring.moves import TurnConcession
 from scoring.timeline import markers
-from scoring.turns import Speaker, Turn, Word
+from scoring.turns import Turn
 from server.http import api_auth, api_team
 from server.http.auth import CurrentUser, Manager
-from server.http.state import get_store
-from server.storage import CALL_ID, CallFilter, CallRecord, CallStatus, CallStore
+from server.http.state import Store
+from server.storage import CALL_ID, CallFilter, CallRecord, CallStatus, CallStore, CallSummary
 from server.http.uploads import UploadError, score_upload
 
 _LOGGER = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["calls"])
 router.include_router(api_auth.router)
 router.include_router(api_team.router)
-Store = Annotated[CallStore, Depends(get_store)]
 CallId = Annotated[str, Path(pattern=CALL_ID.pattern, description="32 lower-case hex digits")]
 _NOT_FOUND = "no such call"
-
-
-class CallSummary(BaseModel):
-    id: str
-    rep_id: str | None
-    rep_name: str | None
-    scenario: str
-    difficulty: str
-    source: str
-    started_at: datetime
-    ended_at: datetime | None
-    status: CallStatus
-    outcome: str | None
-    overall: float | None
-    duration: float | None
-
-    @classmethod
-    def of(cls, r: CallRecord) -> CallSummary:
-        return cls(id=r.id, rep_id=r.user_id, rep_name=r.user_name, scenario=r.scenario,
-                   difficulty=r.difficulty, source=r.source, started_at=r.started_at,
-                   ended_at=r.ended_at, status=r.status, outcome=r.outcome, overall=r.overall,
-                   duration=r.duration)
 
 
 class CallList(BaseModel):
     calls: list[CallSummary]
     total: int = Field(description="calls matching the filters, before limit/offset")
-
-
-class TurnOut(BaseModel):
-    index: int
-    speaker: str
-    text: str
-    start: float
-    end: float
-    cut: bool
-    words: list[dict[str, Any]] = Field(description="text, start, end, probability (rep turns)")
 
 
 class EventOut(BaseModel):
@@ -86,7 +54,7 @@ class MarkerOut(BaseModel):
 class CallDetail(BaseModel):
     call: CallSummary
     scorecard: dict[str, Any] | None
-    turns: list[TurnOut]
+    turns: list[Turn] = Field(description="docs/scorecard.md, turns[]")
     events: list[EventOut]
     markers: list[MarkerOut]
 
@@ -107,7 +75,7 @@ class Trend(BaseModel):
 def visible_call(store: CallStore, call_id: str, user: CurrentUser) -> CallRecord:
     """The call if this user may see it; another rep's call is 'not found', not 'forbidden'."""
     record = store.calls.get(call_id)
-    if record is None or not (user.is_manager or record.user_id == user.id):
+    if record is None or not (user.is_manager or record.rep_id == user.id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND)
     return record
 
@@ -144,38 +112,33 @@ def list_calls(
         started_from=_day_start(date_from), started_to=_day_start(date_to, 1),
         min_score=min_score, max_score=max_score, limit=limit, offset=offset,
     ))
-    return CallList(calls=[CallSummary.of(r) for r in found], total=total)
+    return CallList(calls=[r.summary() for r in found], total=total)
 
 
 def _detail(store: CallStore, record: CallRecord) -> CallDetail:
     scorecard = store.calls.scorecard(record.id)
-    turns = [TurnOut(index=t.index, speaker=t.speaker, text=t.text, start=t.start, end=t.end,
-                     cut=t.cut, words=t.words) for t in store.calls.turns(record.id)]
+    turns = store.calls.turns(record.id)
     events = [EventOut(seq=e.seq, at=e.at, event=e.data) for e in store.calls.events(record.id)]
     found = call_markers(scorecard, turns)
-    summary = CallSummary.of(record)
+    summary = record.summary()
     if record.status is CallStatus.LIVE:
-        summary.duration = store.recorded_seconds(record)
+        summary = replace(summary, duration=store.recorded_seconds(record))
     return CallDetail(call=summary, scorecard=scorecard, turns=turns, events=events,
                       markers=[MarkerOut(**m) for m in found])
 
 
-def call_markers(scorecard: dict[str, Any] | None, turns: list[TurnOut]) -> list[dict[str, Any]]:
+def call_markers(scorecard: dict[str, Any] | None, turns: list[Turn]) -> list[dict[str, Any]]:
     """The scorecard's own markers (docs/coaching.md); for a scorecard stored before it had
     them, the same scoring code run over what it stored (pauses from word gaps)."""
     view = (scorecard or {}).get("coaching")
     if isinstance(view, dict) and isinstance(view.get("markers"), list):
         return view["markers"]
-    timed = [Turn(t.index, Speaker(t.speaker), t.text, t.start, t.end,
-                  tuple(Word(str(w.get("text", "")), float(w.get("start", t.start)),
-                             float(w.get("end", t.end))) for w in t.words), t.cut)
-             for t in turns if t.speaker in (Speaker.REP, Speaker.PROSPECT)]
     card = scorecard or {}
     conceded = [TurnConcession(**{k: c.get(k) for k in TurnConcession.__dataclass_fields__})
                 for c in card.get("concessions") or []]
     fillers = [FillerEvent(e["word"], e["turn"], e["start"], e["end"])
                for e in (card.get("fillers") or {}).get("events") or []]
-    return [m.to_dict() for m in markers(timed, conceded, fillers, interruptions(timed))]
+    return [m.to_dict() for m in markers(turns, conceded, fillers, interruptions(turns))]
 
 
 @router.get("/calls/{call_id}", summary="One call: scorecard, turns with word timings, events")
@@ -226,7 +189,7 @@ async def upload_call(
     record = await asyncio.to_thread(store.calls.get, call_id)
     if record is None:
         raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, "the upload was not stored")
-    return CallSummary.of(record)
+    return record.summary()
 
 
 @router.get("/reps/{rep_id}/trend", summary="A rep's overall score, call by call")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from server.storage.accounts import AccountError, Accounts, TokenInfo, User
 from server.storage.models import CallStatus, Role, TokenKind
 from server.storage.recorder import CALL_ID, CallRecorder, CallStore, StorageError
-from server.storage.repository import CallFilter, CallRecord, CallRepository
+from server.storage.repository import CallFilter, CallRecord, CallRepository, CallSummary
 
 __all__ = [
     "CALL_ID",
@@ -17,6 +17,7 @@ __all__ = [
     "CallRepository",
     "CallStatus",
     "CallStore",
+    "CallSummary",
     "Role",
     "StorageError",
     "TokenInfo",

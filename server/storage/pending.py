@@ -27,8 +27,9 @@ from pydantic import Field, TypeAdapter, ValidationError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from scoring.turns import Turn
 from server.storage.models import CallStatus
-from server.storage.repository import CallRecord, CallRepository, StoredEvent, TurnData
+from server.storage.repository import CallRecord, CallRepository, StoredEvent
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ class FinishCall:
     ended_at: datetime
     duration: float
     scorecard: dict[str, Any] | None
-    turns: list[TurnData] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
     op: Literal["finish"] = "finish"
 
     def apply(self, calls: CallRepository) -> None:

@@ -25,6 +25,7 @@ import numpy as np
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from scoring.scorecard import turn_from_dict
 from server.storage.accounts import Accounts, now
 from server.storage.audio_writer import (
     CHANNELS,
@@ -51,7 +52,7 @@ from server.storage.pending import (
     save_spool,
 )
 from server.storage.quota import EventQuota
-from server.storage.repository import CallRecord, CallRepository, StoredEvent, TurnData
+from server.storage.repository import CallRecord, CallRepository, StoredEvent
 from server.storage.settings import StorageSettings
 from server.storage.upload import CallUpload, finish_abandoned
 
@@ -76,20 +77,6 @@ def audio_key(call_id: str) -> str:
 def seconds_of(wav_bytes: int) -> float:
     """Seconds of stereo PCM16 audio in a recorder WAV of this many bytes."""
     return round(max(0, wav_bytes - HEADER_BYTES) / (RATE * CHANNELS * SAMPLE_WIDTH), 3)
-
-
-def turns_from_scorecard(scorecard: dict[str, Any] | None) -> list[TurnData]:
-    """The scorecard's turns (docs/scorecard.md) as rows; missing fields get neutral values."""
-    out: list[TurnData] = []
-    for i, turn in enumerate((scorecard or {}).get("turns") or []):
-        if not isinstance(turn, dict):
-            continue
-        words = [w for w in turn.get("words") or [] if isinstance(w, dict)]
-        out.append(TurnData(index=int(turn.get("index", i)), speaker=str(turn.get("speaker", "")),
-                            text=str(turn.get("text", "")), start=float(turn.get("start", 0.0)),
-                            end=float(turn.get("end", 0.0)), cut=bool(turn.get("cut", False)),
-                            words=words))
-    return out
 
 
 class CallRecorder:
@@ -283,8 +270,8 @@ class CallRecorder:
         if not self.store_audio() and self._on_unsent is not None:
             self._on_unsent(self)
         duration = round(self._writer.frames / RATE, 3)
-        self.pending.add(FinishCall(self.call_id, status, now(), duration, scorecard,
-                                    turns_from_scorecard(scorecard)))
+        turns = [turn_from_dict(t) for t in (scorecard or {}).get("turns") or []]
+        self.pending.add(FinishCall(self.call_id, status, now(), duration, scorecard, turns))
         if self.pending.apply() or self._on_stuck is None:
             self._on_done(self.call_id)
             _LOGGER.info("call %s stored: %s, %.1f s", self.call_id, status, duration)
@@ -514,7 +501,7 @@ class CallStore:
         if not CALL_ID.match(call_id):
             raise StorageError(f"call ids are 32 lower-case hex digits, not {call_id!r}")
         record = CallRecord(
-            id=call_id, user_id=user_id, user_name=None, scenario=scenario,
+            id=call_id, rep_id=user_id, rep_name=None, scenario=scenario,
             difficulty=difficulty, source=source, started_at=started_at or now(), ended_at=None,
             status=CallStatus.LIVE, outcome=None, overall=None, duration=0.0,
             audio_path=audio_key(call_id),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import AliasChoices, Field
 from sqlalchemy import Engine, Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from scoring.turns import Speaker, Turn, Word
 from server.storage.accounts import _aware
 from server.storage.models import (
     CallRow,
@@ -26,12 +28,14 @@ EVENT_CHUNK = 200
 
 
 @dataclass(frozen=True)
-class CallRecord:
-    """One row of `calls`, with the rep's name."""
+class CallSummary:
+    """One row of `calls` with its rep's name: what GET /api/calls shows of a call."""
 
     id: str
-    user_id: str | None
-    user_name: str | None
+    # the user who made the call; writes saved to a file before the field had this name call
+    # it user_id (server/storage/pending.py)
+    rep_id: Annotated[str | None, Field(validation_alias=AliasChoices("rep_id", "user_id"))]
+    rep_name: Annotated[str | None, Field(validation_alias=AliasChoices("rep_name", "user_name"))]
     scenario: str
     difficulty: str
     source: str
@@ -41,7 +45,17 @@ class CallRecord:
     outcome: str | None
     overall: float | None
     duration: float | None
+
+
+@dataclass(frozen=True)
+class CallRecord(CallSummary):
+    """The summary with where the call's audio is kept, which storage alone may see."""
+
     audio_path: str
+
+    def summary(self) -> CallSummary:
+        """The call without its audio path, for those who may see the call."""
+        return CallSummary(**{f.name: getattr(self, f.name) for f in fields(CallSummary)})
 
 
 @dataclass(frozen=True)
@@ -61,17 +75,6 @@ class CallFilter:
 
 
 @dataclass(frozen=True)
-class TurnData:
-    index: int
-    speaker: str
-    text: str
-    start: float
-    end: float
-    cut: bool
-    words: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
 class StoredEvent:
     seq: int
     at: float
@@ -80,7 +83,7 @@ class StoredEvent:
 
 def _record(row: CallRow, user_name: str | None) -> CallRecord:
     return CallRecord(
-        id=row.id, user_id=row.user_id, user_name=user_name, scenario=row.scenario,
+        id=row.id, rep_id=row.user_id, rep_name=user_name, scenario=row.scenario,
         difficulty=row.difficulty, source=row.source, started_at=_aware(row.started_at),
         ended_at=_aware(row.ended_at) if row.ended_at else None, status=CallStatus(row.status),
         outcome=row.outcome, overall=row.overall, duration=row.duration,
@@ -109,7 +112,7 @@ class CallRepository:
                 session.add(LeaseRow(call_id=record.id, server_id=lease[0],
                                      expires_at=lease[1]))
             session.add(CallRow(
-                id=record.id, user_id=record.user_id, scenario=record.scenario,
+                id=record.id, user_id=record.rep_id, scenario=record.scenario,
                 difficulty=record.difficulty, source=record.source,
                 started_at=record.started_at, ended_at=record.ended_at,
                 status=str(record.status), outcome=record.outcome, overall=record.overall,
@@ -141,15 +144,15 @@ class CallRepository:
                             .values(duration=duration))
 
     def finish(self, call_id: str, *, status: CallStatus, ended_at: datetime, duration: float,
-               scorecard: dict[str, Any] | None, turns: list[TurnData]) -> None:
+               scorecard: dict[str, Any] | None, turns: list[Turn]) -> None:
         """Close the call: its turns, scorecard and summary columns, in one transaction."""
         overall = scorecard.get("overall") if scorecard else None
         with Session(self._engine) as session, session.begin():
             session.execute(delete(LeaseRow).where(LeaseRow.call_id == call_id))
             session.execute(delete(TurnRow).where(TurnRow.call_id == call_id))
-            session.add_all(TurnRow(call_id=call_id, idx=t.index, speaker=t.speaker,
+            session.add_all(TurnRow(call_id=call_id, idx=t.index, speaker=str(t.speaker),
                                     text=t.text, start=t.start, end=t.end, cut=t.cut,
-                                    words=t.words) for t in turns)
+                                    words=[asdict(w) for w in t.words]) for t in turns)
             if scorecard is not None:
                 session.merge(ScorecardRow(call_id=call_id, data=scorecard))
             session.execute(update(CallRow).where(CallRow.id == call_id).values(
@@ -207,12 +210,12 @@ class CallRepository:
             row = session.get(ScorecardRow, call_id)
             return row.data if row else None
 
-    def turns(self, call_id: str) -> list[TurnData]:
+    def turns(self, call_id: str) -> list[Turn]:
         with Session(self._engine) as session:
             rows = session.scalars(select(TurnRow).where(TurnRow.call_id == call_id)
                                    .order_by(TurnRow.start, TurnRow.idx))
-            return [TurnData(r.idx, r.speaker, r.text, r.start, r.end, r.cut, list(r.words))
-                    for r in rows]
+            return [Turn(r.idx, Speaker(r.speaker), r.text, r.start, r.end,
+                         tuple(Word(**w) for w in r.words), r.cut) for r in rows]
 
     def events(self, call_id: str) -> list[StoredEvent]:
         with Session(self._engine) as session:
