@@ -26,12 +26,10 @@ import asyncio
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +39,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from server.calltest.bench import BenchError, free_port  # noqa: E402
+from server.calltest.bench import free_port, server_process  # noqa: E402
 from server.calltest.client import CallResult, ScriptOptions, run_scripted_call  # noqa: E402
 from server.calltest.turn_audio import TurnRenderer  # noqa: E402
 from voices.audio import SAMPLE_RATE  # noqa: E402
@@ -172,45 +170,6 @@ class LongCallReport:
     load_after: tuple[float, float, float]
 
 
-@contextmanager
-def server(port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`walkaway serve` on loopback (sign-in off, throw-away storage), its log in `log`."""
-    with tempfile.TemporaryDirectory(prefix="walkaway-long-call-") as data, \
-            log.open("wb") as err:
-        env = {**os.environ, "WALKAWAY_PORT": str(port), "WALKAWAY_HOST": "127.0.0.1",
-               "WALKAWAY_DATA_DIR": data, "WALKAWAY_AUTH_REQUIRED": "false",
-               "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}
-        env.pop("WALKAWAY_DATABASE_URL", None)
-        proc = subprocess.Popen([sys.executable, "-m", "server.cli.main", "serve"], env=env,
-                                cwd=REPO, stdout=subprocess.DEVNULL, stderr=err)
-        try:
-            _wait_healthy(port, proc, log)
-            yield proc
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-def _wait_healthy(port: int, proc: subprocess.Popen[bytes], log: Path,
-                  timeout: float = 120) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise BenchError(f"the server exited with {proc.returncode}: "
-                             f"{log.read_text(errors='replace')[-800:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise BenchError(f"the server on port {port} did not become healthy in {timeout:.0f}s")
-
-
 def render_turns(texts: Sequence[str]) -> list[np.ndarray]:
     """Each turn spoken by the bundled piper voice (cached), pauses tightened."""
     renderer = TurnRenderer()
@@ -235,7 +194,7 @@ def run(turns: int, seed: int) -> LongCallReport:
     with tempfile.TemporaryDirectory(prefix="walkaway-long-call-log-") as tmp:
         log = Path(tmp) / "server.log"
         port = free_port()
-        with server(port, log):
+        with server_process(port, log=log, cwd=REPO, timeout=120):
             result, began = asyncio.run(_calls(f"ws://127.0.0.1:{port}/ws/call", audio, seed))
         server_log = log.read_text(errors="replace")
     timing = result.timing

@@ -18,7 +18,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,17 +108,23 @@ def free_port() -> int:
 
 
 @contextmanager
-def server_process(port: int) -> Iterator[subprocess.Popen[bytes]]:
-    """`walkaway serve` on loopback in its own process, with throw-away storage, no login."""
-    with tempfile.TemporaryDirectory(prefix="walkaway-bench-") as data:
+def server_process(port: int, *, log: Path | None = None, cwd: Path | None = None,
+                   timeout: float = 90) -> Iterator[subprocess.Popen[bytes]]:
+    """`walkaway serve` on loopback in its own process, with throw-away storage, no login.
+
+    `log`: a file that takes the server's stderr (its log), else a pipe read only if it fails
+    to start; `cwd`: where it runs; `timeout`: seconds to wait for /healthz.
+    """
+    with tempfile.TemporaryDirectory(prefix="walkaway-bench-") as data, \
+            (log.open("wb") if log else nullcontext(subprocess.PIPE)) as stderr:
         env = {**os.environ, "WALKAWAY_PORT": str(port), "WALKAWAY_HOST": "127.0.0.1",
                "WALKAWAY_DATA_DIR": data, "WALKAWAY_AUTH_REQUIRED": "false",
                "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}  # as `make run`
         env.pop("WALKAWAY_DATABASE_URL", None)  # a throw-away SQLite file, never a real database
         cmd = [sys.executable, "-m", "server.cli.main", "serve"]
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
         try:
-            _wait_healthy(port, proc)
+            _wait_healthy(port, proc, log, timeout)
             yield proc
         finally:
             proc.terminate()
@@ -128,11 +134,15 @@ def server_process(port: int) -> Iterator[subprocess.Popen[bytes]]:
                 proc.kill()
 
 
-def _wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float = 90) -> None:
+def _wait_healthy(port: int, proc: subprocess.Popen[bytes], log: Path | None,
+                  timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            if log is not None:
+                err = log.read_text(errors="replace")
+            else:
+                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
             raise BenchError(f"the server exited with {proc.returncode}: {err[-800:]}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
