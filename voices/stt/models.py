@@ -47,14 +47,6 @@ def _part_dirs() -> list[Path]:
     return dirs
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def base_model_dir() -> Path:
     """The joined Whisper base model folder; joins and checks it on first use."""
     target = cache_root() / f"whisper-base-{_BASE_SHA256[:12]}"
@@ -69,7 +61,8 @@ def base_model_dir() -> Path:
         for i, folder in enumerate(parts, 1):
             with (folder / f"model.bin.part{i}").open("rb") as src:
                 shutil.copyfileobj(src, out, 1 << 22)
-    size, digest = partial.stat().st_size, _sha256(partial)
+    with partial.open("rb") as joined:
+        size, digest = partial.stat().st_size, hashlib.file_digest(joined, "sha256").hexdigest()
     if size != _BASE_SIZE or digest != _BASE_SHA256:
         partial.unlink()
         raise ModelNotFoundError(
