@@ -1,5 +1,6 @@
 """The pages' rough edges over real HTTP: an icon on every page, a call page for any id (the
-page says 'no such call' itself), and whether calls need sign-in, for the practice page."""
+page says 'no such call' itself), whether calls need sign-in, for the practice page, and the bar
+the signed-in pages share."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest_asyncio
 from server.http.app import create_app
 from server.http.auth import SESSION_COOKIE
 from server.http.inprocess import serve_in_process
+from server.http.pages import BAR_MARKER
 from server.settings import Settings
 from server.storage import Role
 from tests.support.engines import scripted_engines
@@ -64,3 +66,11 @@ async def test_the_practice_page_can_ask_whether_calls_need_sign_in(
     base, _ = site
     async with httpx.AsyncClient(base_url=base) as stranger:
         assert (await stranger.get("/api/access")).json() == {"sign_in_required": True}
+
+
+async def test_a_signed_in_page_gets_the_shared_bar(site: tuple[str, str]) -> None:
+    base, cookie = site
+    async with httpx.AsyncClient(base_url=base, cookies={SESSION_COOKIE: cookie}) as client:
+        page = await client.get("/calls")
+    assert page.status_code == 200 and BAR_MARKER not in page.text
+    assert page.text.count('<header class="bar">') == 1 and 'id="logout"' in page.text

@@ -1,5 +1,6 @@
 // The replay pages: /calls (list), /calls/<id> (player), /reps/<id> (score trend).
 import { api, clock, el, notice, when, AuthError } from "./replay-api.js";
+import { showBar } from "./bar.js";
 import { showCall, showMissing } from "./replay-call.js";
 import { drawTrend } from "./replay-chart.js";
 import { setUpUpload } from "./upload.js";
@@ -8,16 +9,7 @@ const ID = "([0-9a-f]{32})";
 
 async function main() {
   const me = await api("/api/me");
-  document.getElementById("who-am-i").textContent = `${me.name} (${me.role})`;
-  const mine = document.getElementById("my-trend");
-  mine.href = `/reps/${me.id}`;
-  mine.hidden = false;
-  document.getElementById("team-link").hidden = me.role !== "manager";
-  document.getElementById("scenarios-link").hidden = me.role !== "manager";
-  document.getElementById("logout").addEventListener("click", async () => {
-    await fetch("/api/logout", { method: "POST" });
-    location.assign("/login");
-  });
+  showBar(me);
   const path = location.pathname;
   let match;
   if ((match = path.match(new RegExp(`^/calls/${ID}$`)))) {

@@ -2,6 +2,7 @@
 // scenario YAML file; the server validates with the same model and names the field at fault,
 // which the form marks where it is. Built-in and file scenarios open read-only.
 import { api, el, notice, AuthError } from "./replay-api.js";
+import { showBar } from "./bar.js";
 
 const $ = (id) => document.getElementById(id);
 const LINE_GROUPS = [
@@ -402,12 +403,7 @@ async function importFile() {
 }
 
 async function main() {
-  const me = await api("/api/me");
-  $("who-am-i").textContent = `${me.name} (${me.role})`;
-  $("logout").addEventListener("click", async () => {
-    await fetch("/api/logout", { method: "POST" });
-    location.assign("/login");
-  });
+  showBar(await api("/api/me"));
   page.choices = await api("/api/scenario-choices");
   $("new-scenario").onclick = () => {
     history.pushState(null, "", "/scenarios?new=1");

@@ -1,6 +1,7 @@
 // The manager's team page (/team): assignments and each rep's progress, people (reset a
 // password, API tokens, remove), one-time invite links, and who signed in when.
 import { api, el, notice, when, AuthError } from "./replay-api.js";
+import { showBar } from "./bar.js";
 
 const $ = (id) => document.getElementById(id);
 const page = { me: null, scenarios: [], people: [] };
@@ -190,11 +191,7 @@ async function loadSignIns() {
 
 async function main() {
   page.me = await api("/api/me");
-  $("who-am-i").textContent = `${page.me.name} (${page.me.role})`;
-  $("logout").addEventListener("click", async () => {
-    await fetch("/api/logout", { method: "POST" });
-    location.assign("/login");
-  });
+  showBar(page.me);
   page.scenarios = await api("/api/scenarios");
   $("assign-scenario").replaceChildren(...page.scenarios.map((s) =>
     el("option", { value: s.id }, s.title)));

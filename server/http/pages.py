@@ -1,4 +1,7 @@
-"""The replay pages: static HTML whose scripts talk to /api; unsigned visitors go to /login."""
+"""The pages: static HTML whose scripts talk to /api; unsigned visitors go to /login.
+
+The signed-in pages share one bar (web/bar.html), put in where a page has `BAR_MARKER`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from server.http.auth import optional_user
 from server.http.redirects import same_origin_path
@@ -18,9 +21,15 @@ router = APIRouter(include_in_schema=False)
 MaybeUser = Annotated[User | None, Depends(optional_user)]
 
 
-def _page(request: Request, name: str) -> FileResponse:
+BAR_MARKER = "<!-- the bar: web/bar.html, put in by server/http/pages.py -->"
+
+
+def _page(request: Request, name: str) -> HTMLResponse:
     web: FsPath = get_settings(request).web_dir
-    return FileResponse(web / name, headers={"Cache-Control": "no-store"})
+    html = (web / name).read_text(encoding="utf-8")
+    if BAR_MARKER in html:
+        html = html.replace(BAR_MARKER, (web / "bar.html").read_text(encoding="utf-8").strip())
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
 def _signed_in(request: Request, user: User | None, name: str) -> Response:
