@@ -1,6 +1,10 @@
 """Scenario files: the schema (pydantic), validation with file-and-field errors, the catalog.
 
 A scenario is a YAML file in `dialog/scenarios/`; see docs/scenarios.md for how to write one.
+
+Over the ~400-line aim on purpose: the schema and the cross-field checks pydantic cannot
+express are one contract, every rule a scenario must meet (a file, or the editor's draft on the
+same validator), and read best beside the fields they govern.
 """
 
 from __future__ import annotations
