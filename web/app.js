@@ -1,4 +1,6 @@
 // The practice page: pick a prospect, talk to it over /ws/call, read the scorecard.
+// Over the ~400-line aim: one call's life on the page (microphone, socket events, the live
+// transcript, barge-in, the scorecard) shares the `state` below; split, each part would need it.
 import { Player } from "/static/player.js";
 import { renderCoaching, withState } from "/static/replay-scorecard.js";
 

@@ -1,6 +1,7 @@
 // The scenario library and editor (/scenarios, managers): the form edits the same fields as a
 // scenario YAML file; the server validates with the same model and names the field at fault,
 // which the form marks where it is. Built-in and file scenarios open read-only.
+// Over the ~400-line aim: most of it is the form's field list, one row per scenario field.
 import { api, el, notice, AuthError } from "./replay-api.js";
 import { showBar } from "./bar.js";
 
