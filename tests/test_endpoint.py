@@ -48,14 +48,15 @@ def test_turn_starts_after_sustained_speech_and_ends_after_silence() -> None:
 
 @pytest.mark.parametrize(
     ("reads", "ends_after"),
-    [(Completeness.QUESTION, 0.3), (Completeness.STATEMENT, 0.5), (Completeness.UNFINISHED, 0.7),
-     (Completeness.UNKNOWN, 0.7)],
+    [(Completeness.QUESTION, 0.3), (Completeness.STATEMENT, 0.5), (Completeness.UNFINISHED, 1.5),
+     (Completeness.UNKNOWN, 0.7)],  # unknown: the transcript is not back yet
 )
 def test_how_the_turn_reads_sets_the_silence_that_ends_it(
     reads: Completeness, ends_after: float
 ) -> None:
-    endpointer = Endpointer(silence_s=0.7, question_silence_s=0.3, statement_silence_s=0.5)
-    events = feed(endpointer, [(True, 1.0), (False, 1.0)], reads)
+    endpointer = Endpointer(silence_s=0.7, question_silence_s=0.3, statement_silence_s=0.5,
+                            unfinished_silence_s=1.5)
+    events = feed(endpointer, [(True, 1.0), (False, 2.0)], reads)
     assert names(events) == ["speech_started", "paused", "turn_ended"]
     speech_end = round(1.0 / FRAME) * FRAME
     assert ends_after <= events[-1][0] - speech_end + 1e-6 < ends_after + FRAME
@@ -100,6 +101,24 @@ def test_sensitivity_orders_silence_lengths() -> None:
         ("The people who decide are the ones we", False),
         ("Let me think,", False),
         ("", False),
+        # prepositions, demonstratives and "so" end spoken sentences
+        ("We don't discount because the support is what you pay for.", True),
+        ("Who else needs to sign off on this.", True),
+        ("I think so.", True),
+        # endings that usually go on: a number being read out, a list item with no "and"
+        # before it, a lone subordinate clause
+        ("The total comes to 4000.", False),
+        ("Last year, you spent 18,000.", False),
+        ("The list price is one thousand.", False),
+        ("You get the trucks, the drivers.", False),
+        ("You get the trucks, the drivers, and the tracking.", True),
+        ("If we cut the price now.", False),
+        ("If we cut the price now, we cut the support.", True),
+        ("We don't discount. When your line went down last spring.", False),
+        ("Because it costs less to run.", True),  # an answer to "why?"
+        ("I hear you, but we don't discount.", True),
+        ("Okay, fine. I can give you 10% off.", True),
+        ("Is that 4000?", True),
     ],
 )
 def test_judge_completeness(text: str, complete: bool) -> None:
@@ -133,8 +152,9 @@ def test_no_heard_event_when_switched_off_or_for_a_short_pause() -> None:
     assert "heard" not in names(short)
 
 
-def feed_with_model(endpointer: Endpointer, pattern: list[tuple[bool, float]], p_done: float,
-                    reads: Completeness = Completeness.UNKNOWN) -> list[tuple[float, str]]:
+def feed_with_model(endpointer: Endpointer, pattern: list[tuple[bool, float]],
+                    p_done: float | None, reads: Completeness = Completeness.UNKNOWN
+                    ) -> list[tuple[float, str]]:
     """Like `feed`, answering each CHECK with the turn model's `p_done` at once."""
     events: list[tuple[float, str]] = []
     t = 0.0
@@ -153,6 +173,24 @@ def feed_with_model(endpointer: Endpointer, pattern: list[tuple[bool, float]], p
 def model_endpointer(combine: Combine = Combine.MODEL) -> Endpointer:
     return Endpointer(combine=combine, check_s=(0.2,), done_threshold=0.5,
                       unfinished_silence_s=1.5)
+
+
+@pytest.mark.parametrize(("reads", "ends_after"), [
+    (Completeness.QUESTION, 0.3), (Completeness.STATEMENT, 0.5), (Completeness.UNFINISHED, 1.5)])
+def test_the_words_alone_are_read_at_the_check(reads: Completeness, ends_after: float) -> None:
+    # the caller answers the check with the early transcript's reading, no model
+    endpointer = Endpointer(check_s=(0.2,), unfinished_silence_s=1.5)
+    events = feed_with_model(endpointer, [(True, 1.0), (False, 2.0)], None, reads)
+    assert names(events) == ["speech_started", "paused", "check", "turn_ended"]
+    speech_end = round(1.0 / FRAME) * FRAME
+    assert ends_after <= events[-1][0] - speech_end + 1e-6 < ends_after + FRAME
+
+
+def test_the_check_repeats_after_the_rep_goes_on() -> None:
+    pattern = [(True, 1.0), (False, 0.8), (True, 1.0), (False, 2.0)]
+    events = feed_with_model(Endpointer(check_s=(0.2,)), pattern, None, Completeness.UNFINISHED)
+    assert names(events) == ["speech_started", "paused", "check", "resumed", "paused", "check",
+                             "turn_ended"]
 
 
 def test_a_turn_the_model_judges_done_ends_at_the_check() -> None:
@@ -192,6 +230,23 @@ def test_model_and_text_combined(combine: Combine, reads: Completeness, p_done: 
                                  ends_after: float) -> None:
     events = feed_with_model(model_endpointer(combine), [(True, 1.0), (False, 2.0)], p_done,
                              reads)
+    assert names(events)[-1] == "turn_ended"
+    speech_end = round(1.0 / FRAME) * FRAME
+    assert ends_after <= events[-1][0] - speech_end + 1e-6 < ends_after + FRAME
+
+
+@pytest.mark.parametrize(("reads", "p_done", "ends_after"), [
+    (Completeness.STATEMENT, 0.9, 0.5),  # the model is sure: the words' own wait
+    (Completeness.QUESTION, 0.9, 0.3),
+    (Completeness.STATEMENT, 0.5, 1.0),  # neither sure nor doubtful: somewhat longer
+    (Completeness.STATEMENT, 0.1, 1.5),  # the model doubts it: the long silence
+    (Completeness.UNFINISHED, 0.95, 1.5),  # the words doubt it: the long silence
+])
+def test_graded_waits_by_how_sure_the_model_is(reads: Completeness, p_done: float,
+                                               ends_after: float) -> None:
+    endpointer = Endpointer(combine=Combine.GRADED, check_s=(0.2,), done_threshold=0.8,
+                            doubt_threshold=0.3, doubt_silence_s=1.0, unfinished_silence_s=1.5)
+    events = feed_with_model(endpointer, [(True, 1.0), (False, 2.0)], p_done, reads)
     assert names(events)[-1] == "turn_ended"
     speech_end = round(1.0 / FRAME) * FRAME
     assert ends_after <= events[-1][0] - speech_end + 1e-6 < ends_after + FRAME

@@ -260,21 +260,24 @@ class Listener:
         return event
 
     async def _check(self, frame_end: int) -> None:
-        """Ask the turn model whether the rep is done, hearing no further audio until it answers.
+        """Ask the judges whether the rep is done, hearing no further audio until they answer:
+        the turn model if the rule has one, and the early transcript when the rule reads it.
 
-        With the early transcript too when the rule reads it: the verdict is then a function
-        of the audio up to this frame alone, however long either model took (docs/turns.md).
+        The verdict is then a function of the audio up to this frame alone, however long
+        either model took (docs/turns.md).
         """
-        if self._turn is None or self._speech_start is None:
+        if self._speech_start is None:
             return
         self._checking = True
         try:
-            try:
-                p_done = await self._turn.probability(
-                    self.track.slice(self._speech_start, frame_end))
-            except TurnModelError as err:  # wait the long silence: never cut the rep off
-                _LOGGER.warning("call %s: turn model failed: %s", self._call_id, err)
-                p_done = 0.0
+            p_done: float | None = None
+            if self._turn is not None and self._endpointer.combine is not Combine.TEXT:
+                try:
+                    p_done = await self._turn.probability(
+                        self.track.slice(self._speech_start, frame_end))
+                except TurnModelError as err:  # wait the long silence: never cut the rep off
+                    _LOGGER.warning("call %s: turn model failed: %s", self._call_id, err)
+                    p_done = 0.0
             if self._endpointer.combine is not Combine.MODEL and self._early is not None:
                 await asyncio.wait([self._early])  # its done-callback runs before this returns
         finally:

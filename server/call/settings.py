@@ -30,14 +30,17 @@ class ListenerSettings:
     """Seconds between partial transcripts of a turn in progress (0: none)."""
     barge_in_min_speech_s: float = 0.3
     """Unbroken rep speech over the prospect's audio that stops it."""
-    turn_rule: Combine = Combine.MODEL_AND_TEXT
-    """Who ends a turn early when a turn model is loaded (docs/turns.md); TEXT: the words alone."""
+    turn_rule: Combine = Combine.TEXT
+    """Who ends a turn early when a turn model is loaded (docs/turns.md). TEXT, the words alone:
+    Smart Turn measured no better than chance on the turn-end set, and its doubts made finished
+    turns wait the long silence."""
     turn_check_s: tuple[float, ...] = (0.2,)
     """Pause (s) at which the turn model is asked whether the rep is done."""
     turn_done_threshold: float = 0.5
     """The turn model's P(done) from which it counts as done."""
     turn_unfinished_silence_s: float = 1.5
-    """Silence that ends a turn judged unfinished (longer than reps' pauses mid-sentence)."""
+    """Silence that ends a turn that reads (or is judged) unfinished: longer than reps' pauses
+    mid-sentence."""
 
 
 @dataclass(frozen=True)

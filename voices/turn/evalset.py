@@ -19,7 +19,8 @@ import yaml
 from voices.audio import SAMPLE_RATE, read_audio
 from voices.evalset import REPO
 from voices.vad.base import VoiceActivityModel
-from voices.vad.endpoint import Completeness, Endpointer, EndpointEvent, judge_completeness
+from voices.vad.endpoint import (Combine, Completeness, Endpointer, EndpointEvent,
+                                 judge_completeness)
 
 TURNS_DIR = REPO / "tests" / "data" / "turns"
 TEST_MANIFEST = TURNS_DIR / "test.yaml"  # frozen: never tuned on
@@ -123,6 +124,7 @@ class Outcome:
 
     clip: TurnClip
     ended_s: float | None  # first TURN_ENDED, seconds from the clip's start
+    checks: tuple[tuple[float, float], ...] = ()  # (seconds, P(done)) at each CHECK answered
 
     @property
     def cut_off(self) -> bool:
@@ -139,6 +141,27 @@ class Outcome:
         if not self.clip.done or self.ended_s is None or self.cut_off:
             return None
         return self.ended_s - self.clip.turn_end_s
+
+
+def labelled_p_done(outcome: Outcome) -> float | None:
+    """The turn model's P(done) at the clip's labelled turn end: a finished turn's last check,
+    an unfinished one's first check after the words before its pause (None: not asked there)."""
+    clip = outcome.clip
+    if clip.done:
+        return outcome.checks[-1][1] if outcome.checks else None
+    after = [p for t, p in outcome.checks if clip.turn_end_s <= t < (clip.resume_s or 1e9)]
+    return after[0] if after else None
+
+
+def separation(outcomes: list[Outcome]) -> float:
+    """How well the model's P(done) tells finished turn ends from pauses in unfinished ones:
+    the chance that a finished one scores higher (area under the ROC curve; 0.5 is chance)."""
+    done = [p for o in outcomes if o.clip.done and (p := labelled_p_done(o)) is not None]
+    open_ = [p for o in outcomes if not o.clip.done and (p := labelled_p_done(o)) is not None]
+    if not done or not open_:
+        return float("nan")
+    wins = sum(1.0 if d > u else 0.5 if d == u else 0.0 for d in done for u in open_)
+    return wins / (len(done) * len(open_))
 
 
 class VadCache:
@@ -165,6 +188,7 @@ def run_clip(clip: TurnClip, rule: Endpointer, vad: VadCache, judges: Judges,
     frame_s = frame / SAMPLE_RATE
     start: int | None = None
     reads = Completeness.UNKNOWN
+    checks: list[tuple[float, float]] = []
     for i, probability in enumerate(vad.frames(clip, audio)):
         end = (i + 1) * frame
         event = endpointer.process(frame_s, probability >= _VAD_THRESHOLD, reads)
@@ -178,11 +202,14 @@ def run_clip(clip: TurnClip, rule: Endpointer, vad: VadCache, judges: Judges,
             reads = judge_completeness(text)
             event = endpointer.transcript_ready(reads)
         elif event is EndpointEvent.CHECK and start is not None:
-            event = endpointer.verdict(judges.p_done((clip.id, start, end), audio[start:end]),
-                                       reads)
+            p_done = None
+            if endpointer.combine is not Combine.TEXT:
+                p_done = judges.p_done((clip.id, start, end), audio[start:end])
+                checks.append((end / SAMPLE_RATE, p_done))
+            event = endpointer.verdict(p_done, reads)
         if event is EndpointEvent.TURN_ENDED:
-            return Outcome(clip, end / SAMPLE_RATE)
-    return Outcome(clip, None)
+            return Outcome(clip, end / SAMPLE_RATE, tuple(checks))
+    return Outcome(clip, None, tuple(checks))
 
 
 @dataclass(frozen=True)

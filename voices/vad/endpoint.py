@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -23,29 +24,50 @@ class EndpointEvent(StrEnum):
     PAUSED = "paused"  # a short pause: time to transcribe early, in case the turn is over
     RESUMED = "resumed"  # speech again after a pause: an early transcript is stale
     HEARD = "heard"  # a longer pause: time for a listener's "mm", the turn may still go on
-    CHECK = "check"  # ask the turn model now; answer with `Endpointer.verdict` before more audio
+    # ask the judges now (the turn model, if the rule has one; the early transcript's reading)
+    # and answer with `Endpointer.verdict` before more audio
+    CHECK = "check"
     TURN_ENDED = "turn_ended"
 
 
 class Combine(StrEnum):
     """Which judges end a turn early, once the turn model has been asked (docs/turns.md)."""
 
-    TEXT = "text"  # the early transcript alone (no turn model)
+    # the early transcript alone: a finished question waits 0.3 s, a finished statement 0.5 s
+    # (so a rep can add a sentence), a turn that reads unfinished the long silence
+    TEXT = "text"
     MODEL = "model"  # the turn model alone: done ends the turn, not done waits long
     # both must hear a finished turn, then the words' own wait (0.3 s a question, 0.5 s a
     # statement, so a rep can add a sentence); either hearing it unfinished waits long
     MODEL_AND_TEXT = "model_and_text"
     MODEL_AND_TEXT_AT_ONCE = "model_and_text_at_once"  # as above, but ends at the check
     MODEL_OR_TEXT = "model_or_text"  # the model says done, or the words read finished
+    # the words' own wait when the model is sure (P >= done_threshold); a middling P waits
+    # `doubt_silence_s`, a low one (below `doubt_threshold`) or unfinished words the long silence
+    GRADED = "graded"
 
 
-# Words a finished sentence does not end on: "the reason our price holds is ..." goes on.
-# Not "you" or "it": as the last word they are objects ("let me show you", "we can do it").
-_CONTINUATIONS = frozenset(
-    "a an the and but or so because if than that which who whose to of for with on in at by "
-    "from about as is are was were be been am our your my their his her its this these those "
-    "i we they he she can could will would should um uh er like".split()
+# Words a finished sentence does not end on: articles, possessives, conjunctions, auxiliaries,
+# modals, subject pronouns, fillers ("the reason our price holds is ..." goes on). Not
+# prepositions, "this"/"that", object pronouns or "so": spoken sentences end on them ("what you
+# pay for", "sign off on this", "I told her", "I think so").
+_NEVER_LAST = frozenset(
+    "a an the and but or nor if than whether which who whose to of as "
+    "is are was were be been being am our your my their its "
+    "can could will would should shall must may might i we they he she um uh er erm".split()
 )
+# A sentence that opens with one of these and has no comma is a clause still waiting for its
+# main clause ("If we cut the price now ..."). Not "because" or "since": a rep answers with them.
+_SUBORDINATORS = frozenset(
+    "if when whenever unless although though while whereas once until before after".split())
+# A list item after a comma opens with one of these ("the trucks, the drivers ...").
+_DETERMINERS = frozenset("the a an your our their my his its this these those".split())
+_NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety hundred thousand million billion".split())
+_NUMBER = re.compile(r"[$£€]?\d[\d.,]*%?")
+_LIST_ITEM_WORDS = 4  # "your volumes, your outs": a short item with no "and" before it
 
 
 class Completeness(StrEnum):
@@ -58,16 +80,38 @@ class Completeness(StrEnum):
 
 
 def judge_completeness(text: str) -> Completeness:
-    """Whether a transcript reads as a finished thought (closing punctuation, no dangling word)."""
+    """Whether a transcript reads as a finished thought (closing punctuation, no dangling word,
+    and not an ending that usually goes on: a number, a list item, a lone "if" clause)."""
     stripped = text.strip()
     if not stripped or stripped.endswith(("...", "…", ",", "-", ";", ":")):
         return Completeness.UNFINISHED
     if stripped[-1] not in ".?!":
         return Completeness.UNFINISHED
-    last = stripped.rstrip(".?!\"' ").split()[-1:]
-    if not last or last[0].lower().strip(",") in _CONTINUATIONS:
+    words = stripped.rstrip(".?!\"' ").split()
+    if not words or words[-1].lower().strip(",") in _NEVER_LAST:
         return Completeness.UNFINISHED
-    return Completeness.QUESTION if stripped.endswith("?") else Completeness.STATEMENT
+    if stripped.endswith("?"):
+        return Completeness.QUESTION
+    if _goes_on(re.split(r"(?<=[.?!])\s+", stripped.rstrip(".!\"' "))[-1]):
+        return Completeness.UNFINISHED
+    return Completeness.STATEMENT
+
+
+def _goes_on(sentence: str) -> bool:
+    """A last sentence closed by the recogniser that a speaker usually continues: a number
+    being read out ("The total comes to 4000." before "... two hundred"), a list with no "and"
+    before its last item, or a subordinate clause with no main clause after it."""
+    words = sentence.lower().strip("\"' ").split()
+    if not words:
+        return False
+    last = words[-1].strip(",")
+    if _NUMBER.fullmatch(last) or last in _NUMBER_WORDS:
+        return True
+    if "," in sentence:
+        item = sentence.rsplit(",", 1)[1].lower().split()
+        if item and item[0] in _DETERMINERS and len(item) <= _LIST_ITEM_WORDS:
+            return True
+    return words[0] in _SUBORDINATORS and "," not in sentence
 
 
 @dataclass
@@ -80,13 +124,16 @@ class Endpointer:
     reads, a finished question ends it after `question_silence_s` and a finished statement
     after `statement_silence_s`: people answer a question at once, let a speaker add a
     sentence to a statement (reps pause 0.3-0.45 s between sentences), and wait out an
-    unfinished thought. A pause of `heard_s` is reported once, so the prospect can murmur
-    "mm" as a listener does: it answers the pause at once without taking the turn.
+    unfinished thought (`unfinished_silence_s`, longer than reps' pauses mid-sentence). Until
+    the transcript is back, `silence_s` ends the turn. A pause of `heard_s` is reported once,
+    so the prospect can murmur "mm" as a listener does: it answers the pause at once without
+    taking the turn.
 
-    With a turn model (`combine` other than TEXT), CHECK is reported when a pause reaches each
-    of `check_s`; the caller answers with `verdict(P(done))` before feeding more audio, so the
-    decision depends on the audio alone, never on how fast the model ran. A turn the model
-    judges done ends at once; one it judges unfinished waits `unfinished_silence_s`.
+    CHECK is reported when a pause reaches each of `check_s`; the caller answers with
+    `verdict(P(done), reading)` before feeding more audio (P None for TEXT, which asks no model),
+    so the decision depends on the audio alone, never on how fast the early transcript or the
+    model came back. A rule with a turn model needs a check point. How the model's verdict and
+    the words combine is `combine`'s (docs/turns.md).
     """
 
     silence_s: float = Sensitivity.DEFAULT.silence_seconds
@@ -96,15 +143,18 @@ class Endpointer:
     statement_silence_s: float = 0.5
     heard_s: float = 0.0  # 0: never report HEARD
     combine: Combine = Combine.TEXT
-    check_s: tuple[float, ...] = (0.2,)
+    check_s: tuple[float, ...] = ()
     done_threshold: float = 0.5
     unfinished_silence_s: float = 1.5
+    doubt_threshold: float = 0.3  # GRADED: below this P(done) the model hears it unfinished
+    doubt_silence_s: float = 1.0  # GRADED: the wait when the model is neither sure nor doubtful
     in_speech: bool = False
     _voiced_run: float = 0.0
     _silent_run: float = 0.0
     _paused: bool = False
     _heard: bool = False
-    _done: bool | None = None  # the turn model's latest verdict on this pause
+    _checked: bool = False  # the judges were asked during this pause
+    _p_done: float | None = None  # the turn model's latest P(done) on this pause
 
     def process(
         self, chunk_s: float, is_speech: bool, reads: Completeness = Completeness.UNKNOWN
@@ -116,10 +166,11 @@ class Endpointer:
             if not self.in_speech and self._voiced_run >= self.speech_start_s:
                 self.in_speech = True
                 return EndpointEvent.SPEECH_STARTED
-            if self._paused or self._done is not None:
+            if self._paused or self._checked:
                 self._paused = False
                 self._heard = False
-                self._done = None
+                self._checked = False
+                self._p_done = None
                 return EndpointEvent.RESUMED
             return None
         self._voiced_run = 0.0
@@ -127,8 +178,7 @@ class Endpointer:
             return None
         before = self._silent_run
         self._silent_run += chunk_s
-        if self.combine is not Combine.TEXT and any(
-                before < c <= self._silent_run for c in self.check_s):
+        if any(before < c <= self._silent_run for c in self.check_s):
             return EndpointEvent.CHECK
         if self._silent_run >= self._silence_needed(reads):
             self.reset()
@@ -141,10 +191,13 @@ class Endpointer:
             return EndpointEvent.HEARD
         return None
 
-    def verdict(self, p_done: float, reads: Completeness = Completeness.UNKNOWN
+    def verdict(self, p_done: float | None, reads: Completeness = Completeness.UNKNOWN
                 ) -> EndpointEvent | None:
-        """The turn model's P(done) for the turn up to the CHECK just reported."""
-        self._done = p_done >= self.done_threshold
+        """The judges' answer on the turn up to the CHECK just reported: the turn model's P(done)
+        (None: no model asked) and how the early transcript reads."""
+        self._checked = True
+        if p_done is not None:
+            self._p_done = p_done
         return self.transcript_ready(reads)
 
     def transcript_ready(self, reads: Completeness) -> EndpointEvent | None:
@@ -157,26 +210,36 @@ class Endpointer:
     def _silence_needed(self, reads: Completeness) -> float:
         if self.combine is Combine.TEXT:
             return self._text_silence(reads)
-        if self._done is None:  # not asked yet: only the longest wait ends the turn
+        if self._p_done is None:  # not asked yet: only the longest wait ends the turn
             return self.unfinished_silence_s
+        done = self._p_done >= self.done_threshold
         finished = reads in (Completeness.QUESTION, Completeness.STATEMENT)
+        if self.combine is Combine.GRADED:
+            if reads is Completeness.UNFINISHED or self._p_done < self.doubt_threshold:
+                return self.unfinished_silence_s
+            words = self._text_silence(reads)
+            return words if done else max(words, self.doubt_silence_s)
         if self.combine in (Combine.MODEL_AND_TEXT, Combine.MODEL_AND_TEXT_AT_ONCE):
             # either judge hearing an unfinished thought is enough to wait the long silence
-            if not self._done or reads is Completeness.UNFINISHED:
+            if not done or reads is Completeness.UNFINISHED:
                 return self.unfinished_silence_s
             return 0.0 if self.combine is Combine.MODEL_AND_TEXT_AT_ONCE else \
                 self._text_silence(reads)
-        if self._done:
+        if done:
             return 0.0
         if self.combine is Combine.MODEL_OR_TEXT and finished:
             return self._text_silence(reads)
         return self.unfinished_silence_s
 
     def _text_silence(self, reads: Completeness) -> float:
+        """The words' own wait: short after a finished question or statement, long after an
+        unfinished thought, the endpoint sensitivity's while the transcript is not back."""
         if reads is Completeness.QUESTION:
             return min(self.silence_s, self.question_silence_s)
         if reads is Completeness.STATEMENT:
             return min(self.silence_s, self.statement_silence_s)
+        if reads is Completeness.UNFINISHED:
+            return max(self.silence_s, self.unfinished_silence_s)
         return self.silence_s
 
     @property
@@ -196,4 +259,5 @@ class Endpointer:
         self._silent_run = 0.0
         self._paused = False
         self._heard = False
-        self._done = None
+        self._checked = False
+        self._p_done = None
