@@ -137,6 +137,16 @@ def test_transcript_arriving_between_frames_ends_a_finished_turn() -> None:
     assert endpointer.transcript_ready(Completeness.QUESTION) is None  # nothing left to end
 
 
+def test_a_transcript_still_out_waits_the_long_silence_and_its_arrival_ends_the_turn() -> None:
+    # a live call on a busy machine: the words are not back when the pause reaches 0.7 s
+    endpointer = Endpointer(silence_s=0.7, statement_silence_s=0.5, unfinished_silence_s=1.5)
+    events = feed(endpointer, [(True, 1.0), (False, 1.0)], Completeness.PENDING)
+    assert names(events) == ["speech_started", "paused"]  # "Our price is ... [0.8 s]" goes on
+    assert endpointer.transcript_ready(Completeness.STATEMENT) is EndpointEvent.TURN_ENDED
+    slow = Endpointer(silence_s=0.7, unfinished_silence_s=1.5)
+    assert names(feed(slow, [(True, 1.0), (False, 1.6)], Completeness.PENDING))[-1] == "turn_ended"
+
+
 def test_a_longer_pause_is_heard_once_before_the_turn_ends() -> None:
     endpointer = Endpointer(silence_s=0.7, heard_s=0.3)
     events = feed(endpointer, [(True, 1.0), (False, 0.4), (True, 1.0), (False, 1.0)])

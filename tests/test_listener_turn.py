@@ -52,11 +52,15 @@ class Silent:
 
 async def _turns(engines: Engines, audio: np.ndarray,
                  settings: ListenerSettings | None = None) -> list[RepSpeech]:
-    """Stream `audio` then 2 s of room floor through a listener; the turns it reported."""
+    """Stream `audio` then 2 s of room floor through a listener; the turns it reported.
+
+    Fed faster than real time, so the listener waits for each early transcript as a
+    deterministic (scripted) call does: live, the words are back long before the pause ends."""
     hooks = Hooks()
     listener = Listener(call_id="t", input_rate=SAMPLE_RATE, vad=engines.vad, stt=engines.stt,
                         settings=settings or ListenerSettings(partial_interval_s=0), hooks=hooks,
-                        playback=Silent(), recording=NoRecording(), turn_model=engines.turn)
+                        playback=Silent(), recording=NoRecording(), turn_model=engines.turn,
+                        wait_for_early=True)
     floor = np.random.default_rng(0).standard_normal(2 * SAMPLE_RATE).astype(np.float32) * 3e-4
     samples = np.concatenate([audio, floor])
     runner = asyncio.create_task(listener.run())

@@ -73,7 +73,11 @@ _LIST_ITEM_WORDS = 4  # "your volumes, your outs": a short item with no "and" be
 class Completeness(StrEnum):
     """How the turn so far reads, from its early transcript."""
 
-    UNKNOWN = "unknown"  # no transcript yet
+    UNKNOWN = "unknown"  # no transcript asked for (the silence alone decides)
+    # asked for and not back yet: wait as for an unfinished thought, so a busy machine's slow
+    # transcript never lets "Our price is ... [0.8 s]" be answered; its arrival ends the turn
+    # at once if the silence already suffices (Endpointer.transcript_ready)
+    PENDING = "pending"
     UNFINISHED = "unfinished"  # "the reason our price holds is ..."
     STATEMENT = "statement"
     QUESTION = "question"  # a question wants an answer: the quickest hand-over
@@ -238,7 +242,7 @@ class Endpointer:
             return min(self.silence_s, self.question_silence_s)
         if reads is Completeness.STATEMENT:
             return min(self.silence_s, self.statement_silence_s)
-        if reads is Completeness.UNFINISHED:
+        if reads in (Completeness.UNFINISHED, Completeness.PENDING):
             return max(self.silence_s, self.unfinished_silence_s)
         return self.silence_s
 
