@@ -22,11 +22,14 @@ from voices.audio import (
     resample,
     write_wav,
 )
-from voices.tts.base import TextToSpeechError
+from voices.tts.base import TextToSpeechError, VoiceStyle
 from voices.tts.piper_tts import PiperOptions, PiperTTS
 
 _LEAD_S = 0.3  # a breath of silence around rendered speech, as a microphone would hear it
-_RENDER_VERSION = "piper-joe-1"  # bump when rendering changes, so old cache files are not used
+_RENDER_VERSION = "piper-joe-2"  # bump when rendering changes, so old cache files are not used
+# piper draws random noise per synthesis: a rep line rendered afresh (a new CI cache) sounded
+# different each time and was sometimes heard wrong ("the onboarding" as "the arm boarding")
+_STILL = VoiceStyle(noise_scale=0.0, noise_w=0.0)
 
 
 class TurnAudioError(Exception):
@@ -86,7 +89,7 @@ class TurnRenderer:
         with self._lock:
             if self._tts is None:
                 self._tts = PiperTTS(self._options).load()
-            pcm = self._tts.synthesize_sync(text)
+            pcm = self._tts.synthesize_sync(text, _STILL)
             rate = self._tts.sample_rate
         speech = resample(pcm16_to_float(pcm), rate, SAMPLE_RATE)
         lead = np.zeros(int(_LEAD_S * SAMPLE_RATE), dtype=np.float32)
