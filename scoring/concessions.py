@@ -390,17 +390,18 @@ def scan_cues(
                     or _LATER_REFUSAL.search(t[hi:]) or taken_back
                     # "I could send it, but it would just sit in your inbox": could, then why not
                     or re.search(r"\b(?:i|we) could\b", before) and _COULD_BUT.match(t[m.end():]))
+                in_if = bool(_IF_CLAUSE.match(t[lo:m.start()]))
+                no_speaker = not re.search(r"\b(?:i|we|us)\b", before)
                 mentioned = bool(
-                    _IF_CLAUSE.match(t[lo:m.start()]) and not re.search(r"\b(?:i|we|us)\b", before)
-                    and (_IF_VERB.match(t[m.end():hi]) or _IF_VERB_BEFORE.search(before))
-                    and not _GIVES_ANYWAY.search(t[hi:])
+                    in_if and no_speaker
+                    and ((_IF_VERB.match(t[m.end():hi]) or _IF_VERB_BEFORE.search(before))
+                         and not _GIVES_ANYWAY.search(t[hi:])
+                         # "if staying depends on three free months, ..."
+                         or _IF_RESTS_ON.search(before))
                     # "if we dropped the price, what would you cut?": asks what would follow
-                    or _IF_CLAUSE.match(t[lo:m.start()]) and _WH_AFTER.match(t[hi:])
+                    or in_if and (_WH_AFTER.match(t[hi:]) or _WOULD_FOLLOW.match(t[hi:]))
                     # "more than any free months would save you"
                     or re.search(r"\bthan (?:any|a few|some)(?: \w+)? ?$", before)
-                    or _IF_CLAUSE.match(t[lo:m.start()]) and _IF_RESTS_ON.search(before)
-                    and not re.search(r"\b(?:i|we|us)\b", before)
-                    or _IF_CLAUSE.match(t[lo:m.start()]) and _WOULD_FOLLOW.match(t[hi:])
                     or bool(_IMAGINED.match(t)) and not question)
                 mine = re.search(_ME, before) or re.search(r"\b" + _ACCEPT + r"\W*$", prev) or (
                     re.match(_ACCEPT + r"\b", before))
