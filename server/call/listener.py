@@ -260,11 +260,10 @@ class Listener:
         return event
 
     async def _check(self, frame_end: int) -> None:
-        """Ask the judges whether the rep is done, hearing no further audio until they answer:
-        the turn model if the rule has one, and the early transcript when the rule reads it.
-
-        The verdict is then a function of the audio up to this frame alone, however long
-        either model took (docs/turns.md).
+        """Ask the judges whether the rep is done: the turn model if the rule has one, heard out
+        before any further audio, and the early transcript's reading (waited for only by a
+        deterministic call, whose verdict is then a function of the audio up to this frame
+        alone, however long either model took; docs/turns.md).
         """
         if self._speech_start is None:
             return
@@ -278,12 +277,13 @@ class Listener:
                 except TurnModelError as err:  # wait the long silence: never cut the rep off
                     _LOGGER.warning("call %s: turn model failed: %s", self._call_id, err)
                     p_done = 0.0
-            # A live call keeps hearing the rep while the words alone decide: a pause the rep
-            # ends drops its queued transcript, and a transcript still out makes the turn wait
-            # the long silence until it is back (Completeness.PENDING). Waiting here stalled
-            # every call behind its transcripts: eight at once answered at p95 5.3 s.
-            if (self._endpointer.combine is not Combine.MODEL and self._early is not None
-                    and (self._wait_for_early or self._endpointer.combine is not Combine.TEXT)):
+            # Only a deterministic call stops for its transcript here. A live one keeps hearing
+            # the rep: a pause the rep ends drops its queued transcript, and a transcript still
+            # out makes the turn wait the long silence until it is back (Completeness.PENDING).
+            # Waiting here stalled every call behind its transcripts: eight at once answered at
+            # p95 5.3 s.
+            if (self._wait_for_early and self._endpointer.combine is not Combine.MODEL
+                    and self._early is not None):
                 await asyncio.wait([self._early])  # its done-callback runs before this returns
         finally:
             self._checking = False

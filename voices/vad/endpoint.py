@@ -128,8 +128,8 @@ class Endpointer:
     reads, a finished question ends it after `question_silence_s` and a finished statement
     after `statement_silence_s`: people answer a question at once, let a speaker add a
     sentence to a statement (reps pause 0.3-0.45 s between sentences), and wait out an
-    unfinished thought (`unfinished_silence_s`, longer than reps' pauses mid-sentence). Until
-    the transcript is back, `silence_s` ends the turn. A pause of `heard_s` is reported once,
+    unfinished thought (`unfinished_silence_s`, longer than reps' pauses mid-sentence). With no
+    transcript asked for, `silence_s` ends the turn; while one is out (PENDING), the long wait. A pause of `heard_s` is reported once,
     so the prospect can murmur "mm" as a listener does: it answers the pause at once without
     taking the turn.
 
@@ -224,8 +224,9 @@ class Endpointer:
             words = self._text_silence(reads)
             return words if done else max(words, self.doubt_silence_s)
         if self.combine in (Combine.MODEL_AND_TEXT, Combine.MODEL_AND_TEXT_AT_ONCE):
-            # either judge hearing an unfinished thought is enough to wait the long silence
-            if not done or reads is Completeness.UNFINISHED:
+            # either judge hearing an unfinished thought (or words not back yet) is enough to
+            # wait the long silence
+            if not done or reads in (Completeness.UNFINISHED, Completeness.PENDING):
                 return self.unfinished_silence_s
             return 0.0 if self.combine is Combine.MODEL_AND_TEXT_AT_ONCE else \
                 self._text_silence(reads)
