@@ -53,7 +53,7 @@ _NO_APOSTROPHE = (
 _CONTRACTIONS = (
     (r"\bcan't\b", "can not"), (r"\bcannot\b", "can not"), (r"\bwon't\b", "will not"),
     (r"\bshan't\b", "shall not"), (r"\b(\w+)n't\b", r"\1 not"), (r"\blet's\b", "let us"),
-    (r"\b(i|we|you|they|he|she|it|that|there)'ll\b", r"\1 will"), (r"\bi'm\b", "i am"),
+    (r"\b(i|we|you|they|he|she|it|that|there|what|who)'ll\b", r"\1 will"), (r"\bi'm\b", "i am"),
     (r"\b(we|you|they)'re\b", r"\1 are"), (r"\b(i|we|you|they)'ve\b", r"\1 have"),
     (r"\b(i|we|you|they|he|she|that|it)'d\b", r"\1 would"),
     (r"\b(it|that|what|there|here|price|which|who|this|how|where|when|why)'s\b", r"\1 is"),
@@ -76,6 +76,8 @@ _HOMOPHONES = tuple(
          r"|renewal|contract|licen[cs]e)|it\b|that\b))", " off"),
         (r"\bon boarding\b", "onboarding"), (r"\bset[- ]up\b(?= (?:fee|cost|charge))", "setup"),
         (r"\be-mail", "email"), (r"\bper cent\b", "percent"),
+        # "is find with me": "fine" heard as "find" only where it can only be "fine"
+        (r"\b(is|sounds|works|that is) find(?= (?:with|by|for) (?:me|us)\b)", r"\1 fine"),
         (r"\bfree (?:of|off) charge\b", "free of charge"),
         # "asked for free months" keeps its preposition
         (r"(?<!\bask )(?<!asks )(?<!asked )(?<!asking )(?<!push )(?<!pushed )(?<!pushing )"

@@ -91,6 +91,12 @@ _LATER_REFUSAL = re.compile(
 _FALSE_NEGATIONS = re.compile(
     r"\b(?:no problem|not a problem|no worries|why not|no doubt|do not worry|not only"
     r"|no-brainer|no brainer|if not)\b"
+    # a give-away said with "no" in it: "two months at no charge and knock ten percent off"
+    r"|\b(?:at|for|with) no (?:extra |additional )?(?:cost|charge)\b"
+    # a double negative allows it; a limit after the figure still gives the figure
+    r"|\bnot (?:impossible|out of the question|unthinkable)\b|\bbetter than nothing\b"
+    r"|\b(?:and|but) (?:not (?:a|one) (?:point|penny|cent|dollar|minute|day|percent) |no )"
+    r"(?:more|further|lower|longer)\b"
 )
 _CLAUSE_BREAK = re.compile(
     r"\s*[,;:\u2014]\s*|\s+-\s+|\s+(?=(?:but|though|although|however|so|if|unless|as long as"
@@ -215,10 +221,18 @@ _STATEMENT_START = re.compile(
 )
 
 
+# "What I would rather do is ..." opens like a question but is a statement when no "?" ends it;
+# "twenty minutes is better than nothing, right?" is a statement with a tag asking agreement.
+_WH_STATEMENT = re.compile(r"^(?:what|how|why|when|where|who) (?:you|we|i|they|people|it)\b")
+_TAG_QUESTION = re.compile(r",? (?:right|yes|yeah|okay|ok|agreed|fair|no)\?\W*$")
+
+
 def _is_question(sent: _Sentence) -> bool:
+    raw = sent.raw.rstrip()
     if _QUESTION_START.match(sent.text):
-        return True
-    return sent.raw.rstrip().endswith("?") and not _STATEMENT_START.match(sent.text)
+        return raw.endswith("?") or not _WH_STATEMENT.match(sent.text)
+    return (raw.endswith("?") and not _STATEMENT_START.match(sent.text)
+            and not _TAG_QUESTION.search(raw))
 
 
 _UNITS_FOR: dict[ConcessionKind, tuple[str | None, ...]] = {
@@ -294,17 +308,20 @@ _IF_VERB = re.compile(
 _IF_VERB_BEFORE = re.compile(r"\b(?:has to|have to|must|needs to|need to|is going to|are going to)"
                              r" (?:\w+ )?$")
 _COULD_BUT = re.compile(
-    r"^[^,.?!]{0,40},? but (?:honestly |frankly |really |then )?(?:it|that|this|a \w+|the \w+|you)"
-    r" (?:would|will|is going to|does not|is not|will not|would not|just|only)\b"
+    r"^[^,.?!]{0,40},? but (?:honestly |frankly |really |then )?(?:(?:i do not think|i doubt)"
+    r" (?:it|that|this|a \w+|the \w+|you)\b|(?:it|that|this|a \w+|the \w+|you)"
+    r" (?:would|will|is going to|does not|is not|will not|would not|just|only)\b)"
     r"(?![^.?!]*\b(?:limit|best|most|as far as|floor|final)\b)")
 # The condition a rep names before walking away: "if staying depends on three free months"
 _IF_RESTS_ON = re.compile(r"\b(?:depends|depend|hinges|hinge|rests|rest) on\b[^,.;]*$"
                           r"|\bcomes? down to\b[^,.;]*$")
 # A give-away the rep only imagines, to say what would follow: "if I dropped the price just
 # because you asked, you'd wonder what else I had padded"; "say I gave you three months free"
-_WOULD_FOLLOW = re.compile(r"^\W*(?:then )?(?:you|it|that|we|they|people) would (?!you\b)")
-_IMAGINED = re.compile(r"^\W*(?:(?:so|and|but|look|okay|now),? )*(?:say|suppose|imagine"
-                       r"|let us say|pretend)\b,? (?:i|we)\b")
+_WOULD_FOLLOW = re.compile(r"^\W*(?:then )?(?:(?:you|it|that|we|they|people) would (?!you\b)"
+                           r"|here is what (?:will|would) happen)")
+_IMAGINED = re.compile(r"^\W*(?:if (?:i|we) (?:told|promised) you\b|(?:(?:so|and|but|look|okay"
+                       r"|now),? )*(?:say|suppose|imagine"
+                       r"|let us say|pretend)\b,? (?:i|we)\b)")
 _WH_AFTER = re.compile(r"^\W*(?:then )?(?:what|how|who|which|why|where)\b[^.!]*\?")
 _GIVES_ANYWAY = re.compile(
     r"\b(?:i|we) (?:can|will|could|would|am happy to)\b|\b(?:it is|that is) yours\b"
@@ -362,7 +379,8 @@ def scan_cues(
         if counter and _NEGATION.search(sents[n - 1].text) and re.search(r"\d", sents[n - 1].text):
             t = f"{counter.group(1)} it is"  # "Can't do three. Two?": a counter-offer
             sent = _Sentence(sent.raw.rstrip("?"), t)
-        offer_q = bool(_OFFER_QUESTION.search(t))
+        offer_q = bool(_OFFER_QUESTION.search(t)) and not (
+            sent.raw.rstrip().endswith("?") and _DOUBT.search(t))
         question = _is_question(sent) and not offer_q
         conditional = bool(CONDITION.search(t))
         taken_back = n + 1 < len(sents) and bool(_TAKE_BACK.match(sents[n + 1].text))
@@ -385,7 +403,8 @@ def scan_cues(
                 # not the offer before it
                 negated = bool(
                     _NEGATION.search(_FALSE_NEGATIONS.sub(" ", before + " " + said))
-                    or _NEGATION.search(_INSTEAD.sub(" ", _FALSE_NEGATIONS.sub(" ", t[m.end():hi])))
+                    or _NEGATION.search(_INSTEAD.sub(" ", _FALSE_NEGATIONS.sub(
+                        " ", _NEW_SUBJECT.split(t[m.end():hi], 1)[0])))
                     # "...and I won't do that" later in the sentence takes the offer back.
                     or _LATER_REFUSAL.search(t[hi:]) or taken_back
                     # "I could send it, but it would just sit in your inbox": could, then why not
@@ -404,7 +423,11 @@ def scan_cues(
                     or re.search(r"\bthan (?:any|a few|some)(?: \w+)? ?$", before)
                     or bool(_IMAGINED.match(t)) and not question)
                 mine = re.search(_ME, before) or re.search(r"\b" + _ACCEPT + r"\W*$", prev) or (
-                    re.match(_ACCEPT + r"\b", before))
+                    re.match(_ACCEPT + r"\b", before)) or (
+                    # a figure offered with no verb opens its sentence: "Here is what I will
+                    # do. Three percent off the annual rate, and ..."
+                    lo == 0 and _OPENER.fullmatch(before) and re.match(_N, m.group(0))
+                    and not re.search(_OTHER + r"|" + _VERB, t[m.end():hi]))
                 if pat.needs_me and not offer_q and not mine and not negated:
                     continue  # a refusal needs no speaker: "a discount isn't on the table"
                 bare = re.search(_N, m.group(0)) if kind is ConcessionKind.TIME else None
@@ -440,8 +463,9 @@ def scan_cues(
                     continue  # accepting the time the rep needs is no concession
                 if kind is ConcessionKind.INFO and not negated and (
                     has_next_step or (any_probe and re.search(r"\b(?:but|before)\b", t[m.end():]))
+                    or _AFTER_MEETING.search(t, m.end())
                 ):
-                    continue  # sending with a booked follow-up, or deferring to a probe
+                    continue  # sending with a booked follow-up, or deferring to a probe or a talk
                 obj = _SCOPE_OBJECT.search(t, m.start(), min(len(t), m.end() + 40))
                 what = obj.group(1).rstrip("s") if kind is ConcessionKind.SCOPE and obj else ""
                 cue = ConcessionCue(kind, negated, question or mentioned, conditional, amount, unit,
@@ -465,6 +489,26 @@ def _drop_borrowed(sentence_cues: list[ConcessionCue], borrowed: set[int]
     return sentence_cues
 
 
+# A subject and its verb start a new clause even where a dropped filler took the comma with
+# it ("we could build it for you, I mean, it's not far off" -> "... for you it is not ..."):
+# a negation there is not said of the cue.
+_NEW_SUBJECT = re.compile(r"\b(?:it|that|this|they|he|she|i|we|you) (?:is|are|was|were|will|would"
+                          r"|do|does|did|can|could|have|has)\b")
+# Information promised only once the meeting has happened is the rep holding out for it:
+# "I'll send the deck, but only after we've had the forty-five minutes".
+_AFTER_MEETING = re.compile(r"\b(?:once|after|when) (?:we|you and i) (?:have )?(?:talked|met|spoken"
+                            r"|had|done|gone through|walked through|sat down)\b")
+# A question that doubts a give-away would help probes the demand instead of offering it:
+# "would free months actually fix the support problem?", "if we gave you three months free,
+# would that really change anything?"
+_DOUBT = re.compile(r"\b(?:actually|really) (?:fix|solve|change|help|matter|make a difference"
+                    r"|stop|keep|address)\w*\b")
+# What may stand before a verbless offer that opens its sentence.
+_OPENER = re.compile(r"\W*(?:(?:so|and|plus|then|okay|ok|look|alright|right|fine),? )*")
+# A verb after the figure makes it the subject of a statement, not an offer: "twenty percent
+# off would put us below cost".
+_VERB = (r"\b(?:would|will|is|are|was|were|does|do|did|means|puts?|gets?|makes?|might|could|can"
+         r"|should|sounds?|seems?)\b")
 # A clause with no subject of its own ("..., and free setup") shares the one before it.
 _SHARES_SUBJECT = re.compile(r"^\W*(?:and|plus|or|also|as well as)\b(?!.*\b(?:i|we|you|let)\b)")
 _SUBJECT = re.compile(r"\b(?:i|we|you|they|he|she|competitors?)\b|" + _THIRD_PARTY)

@@ -59,7 +59,9 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|pricing|number)\b"),
     _p(_K.PRICE, r"\bhono(?:u)?r (?:their|the|that|your|the other) (?:price|rate|quote|number"
        r"|pricing|offer)\b|\bmeet (?:them|their price|you) (?:halfway|in the middle)\b"
-       r"|\bwiggle room\b|\bcome in (?:under|below|at)\b|\bsharpen\b[^.]*\bpencil\b"),
+       r"|\bcome in (?:under|below|at)\b|\bsharpen\b[^.]*\bpencil\b"),
+    # "there might be some wiggle room": a give-away whoever is named (refused when negated)
+    _p(_K.PRICE, r"\bwiggle room\b", needs_me=False),
     _p(_K.PRICE, r"\b(?:see what (?:i|we) can do|flexib\w*|figure something out|work something out"
        r"|some room|sort something out) (?:on|with|about|around) (?:the )?(?:price|pricing|number"
        r"|cost|rate|figure|quote)\b", needs_me=False),
@@ -79,6 +81,7 @@ PATTERNS: tuple[CuePattern, ...] = (
     # time
     _p(_K.TIME, N + r" minutes(?: [\w']+){0,5}? (?:fine|ok|okay|good|great|perfect|plenty"
        r"|enough|all i need|no problem|doable|works|work|it is|then|will do|help|helps|easier"
+       r"|better than nothing"
        r"|suit|suits)\b", needs_me=False),
     _p(_K.TIME, r"\b(?:shorter|quick|short|brief|condensed|shortened|compressed|quicker|tighter)"
        r" (?:slot|call|meeting|version|session|chat|one|window|intro|overview)\b[^.?!]*\b(?:work"
@@ -90,12 +93,12 @@ PATTERNS: tuple[CuePattern, ...] = (
        , needs_me=False),
     _p(_K.TIME, r"^" + ACCEPT + r"\b[,.!]? (?:that is |then )?" + N + r" minutes\b",
        needs_me=False),
-    _p(_K.TIME, r"\b(?:take|do|make|fit|squeeze|get|cover|manage|keep|cut|trim|work with"
+    _p(_K.TIME, r"\b(?:take|do|make|fit|squeeze|get|grab|cover|manage|keep|cut|trim|work with"
        r"|make do with|settle for|go with|accept|condense|compress|shorten)\b(?: [\w']+){0,4}?"
        r" (?:in |into |to |within |with |down to |for )?(?:the |your |those |just )?(?<!at )" + _MIN
        + r"\b(?! (?:percent|dollars|months|days|am|pm))"),
     _p(_K.TIME, r"\b(?:a|an) " + N + r" minutes? (?:call|meeting|chat|slot|intro|session|version"
-       r"|overview|catch-up)\b"),
+       r"|overview|catch-up)\b|\b(?:a|an) (?:quick|short|brief) " + N + r" minutes\b"),
     _p(_K.TIME, r"\b(?:be quick|be brief|keep it (?:short|brief|quick|tight)|make it (?:quick"
        r"|fast|short)|rush through|speed through|go fast|talk fast|skip the (?:demo|details"
        r"|discovery)|whatever time you have|work with whatever|squeeze (?:it|me|us) in)\b"),
@@ -117,9 +120,14 @@ PATTERNS: tuple[CuePattern, ...] = (
                      r"|renewal terms|credit"),
       )),
     # "we'll make it work": gives in to whatever was on the table, the kind from the turn
-    _p(_K.TIME, r"\bmake (?:it|that|this|those|them) work\b", needs_me=False, by_context=True),
+    _p(_K.TIME, r"\bmake (?:it|that|this|those|them) work\b|\bmake (?:an|one) exception\b"
+       r"|\bsay yes to\b|\bstart with whatever you\b"
+       # vague room to move, whoever is named: "there's some flexibility we haven't used"
+       r"|\b(?:some|a bit of|a little) flexibility\b|\bhow much room\b",
+       needs_me=False, by_context=True),
     # "the onboarding free", "setup on us": the thing first
-    _p(_K.SCOPE, r"\b(?:onboarding|setup|training|implementation|installation|migration|support)"
+    _p(_K.SCOPE, r"\b(?:onboarding|setup|training|implementation|installation|migration|support"
+       r"|licen[cs]es?|seats?|users?|pilot|trial|delivery|shipping|access)"
        r"(?: \w+)? (?:free|for free|on us|on the house|at no (?:extra )?(?:cost|charge))\b",
        needs_me=False),
     # a figure with no unit, said as an offer: "Fifteen I can do.", "Twelve it is."
@@ -150,7 +158,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|one[- ]pager"
        r"|case stud(?:y|ies)|pricing|price list|proposal|link|something|stuff|literature|summary"
        r"|an email|email|pack|package|everything|documents|docs|paperwork|references|it over|that over|it across|you (?:some|a|an|the|our|something|it|that)"
-       r"|it|that|them)\b"),
+       r"|it|that|them)\b|\bsend\w*(?: you)? (?:the|a|our|my) \w+ (?:version|copy|write-up)\b"),
     _p(_K.INFO, r"\b(?:what is (?:your|the best) email|(?:where|what) (?:should|can|do) (?:i|we)"
        r" send)", needs_me=False),
     # scope
@@ -167,9 +175,10 @@ PATTERNS: tuple[CuePattern, ...] = (
     _p(_K.SCOPE, r"\b(?:will not|would not|does not|do not"
                  r"|is not going to) cost (?:you )?(?:anything"
        r"|a thing|a penny|a cent|extra|a dime)\b", needs_me=False, neg=True),
-    _p(_K.SCOPE, r"\bfree (?:month|months|onboarding|training|implementation|setup|set-up"
-       r"|support|upgrade|seats?|licen[cs]es?|users?|trial|installation|consulting|hours"
-       r"|migration|add-on|module|premium)\b"
+    _p(_K.SCOPE, r"\bfree (?:\d+[- ]\w+ |premium |extra )?(?:month|months|onboarding|training"
+       r"|implementation|setup|set-up|support|upgrade|seats?|licen[cs]es?|users?|trial"
+       r"|installation|consulting|hours|migration|add-on|module|premium|pilot|access|delivery"
+       r"|shipping)\b"
        r"|(?:" + N + r"|a few) (?:months|days)(?: \w+)? (?:free|on us)\b"
        r"|\bfirst (?:month|year|\d+ months) (?:free|on us)\b", needs_me=False),
     _p(_K.SCOPE, r"\b(?:cover|take care of|handle|sort out|absorb|eat)\b[^.?!]*\b(?:onboarding"
@@ -185,10 +194,14 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\b(?:extra|additional|bonus) (?:seats?|licen[cs]es?|users?|training|support|months?)\b"),
     # promises of what the product does not do (the bad-fit scenario, docs/moves.md): building
     # a custom feature or integration, or guaranteeing a date; "we can not build it" is a refusal
-    _p(_K.SCOPE, r"\b(?:build|develop|code|create|add|write|deliver)\w*\b(?: [\w-]+){0,4}?"
+    _p(_K.SCOPE, r"\b(?:(?:build|develop|code|create|add|write|deliver)\w*|do|doing|figure out"
+       r"|sort out|work out|set up)\b(?: [\w-]+){0,4}?"
        r" (?:integration|connector|custom (?:module|feature|report|reports|build|version"
-       r"|workflow)|(?:a|the|that|your) (?:link|module|feature|plug-?in)\b)"
-       r"|\bcustom[- ](?:build|development)\b|\bon-?premises? (?:install\w*|version|setup)\b"
+       r"|workflow)|(?:a|the|that|your)(?: [\w-]+)? (?:link|module|feature|plug-?in)\b"
+       r"|(?:an |the )?on-?prem(?:ise|ises)?\b)"
+       r"|\bbuild (?:it|that|this|one|them) for you\b"
+       r"|\bcustom[- ](?:build|development)\b|\bon-?prem(?:ise|ises)? (?:install\w*|version"
+       r"|setup)\b"
        r"|\b(?:will|can|could|going to) (?:\w+ )?(?:integrate|hook into|connect to)\b"
        r"|\b(?:guarantee|promise|commit to)\w*\b[^.?!,]*\b(?:live|go-live|launch|deadline"
        r"|integration|connector|module|custom|on-?premises?|install\w*|link|something|anything"

@@ -306,15 +306,23 @@ def _may_add_concession(moves: list[Move], settings: dict[str, float]) -> bool:
         m.kind in _WEAK and m.topic is None for m in moves)
 
 
+# From this probability on the model's kind overrules the prospect's demand; when the model
+# leans to no kind, the demand stays the guess (docs/moves.md, sixth pass).
+_SURE_KIND = 0.5
+
+
 def _model_concession(
     pred: Prediction, reading: RuleReading, text: str, asked: ConcessionKind | None,
     settings: dict[str, float],
 ) -> Move:
     likeliest = ConcessionKind(max(KINDS, key=pred.kinds.__getitem__))
     # a unit said names the kind ("knock the renewal down by ten percent" is price in any
-    # call); with none, what the prospect asked for, else the model's likeliest kind
+    # call); with none, the model's likeliest kind when it is sure of it ("hold this year's
+    # price" in a renewal call, "drop the surcharge for a quarter" in a price call), else
+    # what the prospect asked for, else the model's likeliest kind
     said = unit_kind(reading.canon)
-    kind = said or (asked if asked is not None else likeliest)
+    sure = pred.kinds[likeliest] >= _SURE_KIND
+    kind = said or (likeliest if sure or asked is None else asked)
     amount, unit = concession_amount(kind, reading.canon)
     conditional = pred.conditional >= settings["conditional"]
     return Move(MoveKind.CONCEDE, concession=Concession(kind, conditional, amount, unit,

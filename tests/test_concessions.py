@@ -260,3 +260,44 @@ def test_two_things_given_in_one_breath_are_both_in_the_scorecard() -> None:
     )
     got = [(c.turn, c.kind) for c in call_concessions(turns)]
     assert got == [(1, "scope"), (1, "scope")]
+
+
+@pytest.mark.parametrize(("text", "asked", "want"), [
+    # "at no charge" gives, and does not refuse what follows it
+    ("I'll do two months at no charge and knock ten percent off year two.", ConcessionKind.SCOPE,
+     [("price", False, 10.0, "percent"), ("scope", False, 2.0, "months")]),
+    # a figure offered with no verb opens its sentence; with a verb it is a statement
+    ("Here's what I'll do. Four percent off the annual rate.", ConcessionKind.PRICE,
+     [("price", False, 4.0, "percent")]),
+    ("Twenty percent off would put us under water, so no.", ConcessionKind.PRICE, []),
+    # the thing given named first, or with a word before it
+    ("I'll add the extra seats free.", ConcessionKind.SCOPE, [("scope", False, None, None)]),
+    ("I'll set you up with a free fourteen-day pilot.", ConcessionKind.SCOPE,
+     [("scope", False, 14.0, "days")]),
+    # bad-fit promises: on-prem, "do the integration", "build it for you", an exception
+    ("We could do an on-prem install for you.", ConcessionKind.SCOPE,
+     [("scope", False, None, None)]),
+    ("Sure, we'll do the integration with your ERP.", ConcessionKind.SCOPE,
+     [("scope", False, None, None)]),
+    ("We don't usually, but we can make an exception for you.", ConcessionKind.SCOPE,
+     [("scope", False, None, None)]),
+    # a statement that opens with "what I'd suggest" is no question
+    ("What I'd suggest is we just take the fifteen minutes.", ConcessionKind.TIME,
+     [("time", False, 15.0, "minutes")]),
+    ("Fifteen minutes is better than nothing, right?", ConcessionKind.TIME,
+     [("time", False, 15.0, "minutes")]),
+    ("ten minutes on friday is find with me", ConcessionKind.TIME,
+     [("time", False, 10.0, "minutes")]),
+    ("We can jump on a quick ten minutes instead.", ConcessionKind.TIME,
+     [("time", False, 10.0, "minutes")]),
+    ("I'll send the general version tonight.", ConcessionKind.INFO, [("info", False, None, None)]),
+    # could, but it would not help; imagined; after the meeting; a doubting question
+    ("I could send a deck, but I don't think it would help you.", ConcessionKind.INFO, []),
+    ("If I send you a brochure, here's what'll happen: nobody reads it.", ConcessionKind.INFO, []),
+    ("I'll send the deck once we've talked properly.", ConcessionKind.INFO, []),
+    ("If we gave you two months free, would that really change anything?",
+     ConcessionKind.SCOPE, []),
+])
+def test_fifth_pass_rules(text: str, asked: ConcessionKind, want: list) -> None:
+    got = sorted(map(_key, detect_concessions(text, asked=asked)), key=repr)
+    assert got == sorted(want, key=repr)

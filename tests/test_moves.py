@@ -152,6 +152,15 @@ def test_the_learned_reader_places_what_the_rules_cannot(text: str, kind: Conces
     assert move.concession.kind is kind and move.concession.quote == text
 
 
+def test_the_learned_reader_names_the_kind_it_is_sure_of_over_the_demand() -> None:
+    # The rules find nothing; the prospect pushed for free months (scope), but holding the
+    # price is a price give-away, and the model is sure of that kind.
+    text = "We can hold this year's price for the renewal."
+    assert read_rules(text, asked=ConcessionKind.SCOPE).moves == ()
+    [move] = classify(text, asked=ConcessionKind.SCOPE)
+    assert move.concession is not None and move.concession.kind is ConcessionKind.PRICE
+
+
 def test_the_competitors_offer_is_not_conceded_by_the_model_either() -> None:
     for text in ("They offer fifteen percent off, and free setup.",
                  "They offer fifteen percent off and free setup, I know."):
