@@ -20,6 +20,12 @@ CORPUS = ROOT / "tests" / "data" / "moves"
 
 # (file, figure) -> (lowest allowed, or highest allowed for the "flagged"/"false" rates).
 FLOORS = {
+    # never-seen, fourth round (2026-11-30, second writer of the day): measured before any change
+    # (found 0.911, flagged 0.088, move accuracy 0.920), then with the sixth pass: the same
+    "fresh_2026-11-30b.yaml": {
+        "concession found, right kind": 0.89, "conditional right": 0.95, "amount right": 0.84,
+        "refusals/questions flagged": 0.09, "false concession rate": 0.06, "move accuracy": 0.9,
+    },
     # never-seen, third round (2026-11-30): measured before any change (found 0.756, move
     # accuracy 0.800, flagged 0.031), then with the final code: the same
     "fresh_2026-11-30.yaml": {
@@ -30,8 +36,8 @@ FLOORS = {
     # three things (a story about other customers, a give-away only imagined, the condition of a
     # walk-away); the model is not trained on it (docs/moves.md)
     "tune_multi.yaml": {
-        "concession found, right kind": 0.73, "conditional right": 0.94, "amount right": 0.86,
-        "refusals/questions flagged": 0.06, "false concession rate": 0.06, "move accuracy": 0.73,
+        "concession found, right kind": 0.95, "conditional right": 0.95, "amount right": 0.86,
+        "refusals/questions flagged": 0.02, "false concession rate": 0.03, "move accuracy": 0.83,
     },
     # never-seen, second round: measured before any change of issue 14's fourth pass, then once
     # with the final code (docs/moves.md)
@@ -44,9 +50,9 @@ FLOORS = {
         "refusals/questions flagged": 0.09, "false concession rate": 0.1, "move accuracy": 0.76,
     },
     "frozen_test.yaml": {
-        "concession found, right kind": 0.88, "conditional right": 0.97, "amount right": 0.98,
+        "concession found, right kind": 0.90, "conditional right": 0.97, "amount right": 0.98,
         "refusals/questions flagged": 0.04, "false concession rate": 0.03,
-        "move accuracy": 0.89,
+        "move accuracy": 0.90,
     },
     "tune.yaml": {
         "concession found, right kind": 0.99, "conditional right": 0.99,
