@@ -16,6 +16,9 @@ import pytest
 import pytest_asyncio
 import soundfile as sf
 
+from dialog.scenario import builtin_catalog
+from scoring.turns import Speaker
+from server.protocol import ProspectAudioEndEvent, ProspectEvent, TranscriptEvent
 from server.settings import Settings
 from server.storage import CallStatus, CallStore
 from server.storage.replay import find_recording
@@ -24,6 +27,8 @@ from tests.support.storage_fixtures import chunks, database_url_for, new_call_id
 from voices.audio import SAMPLE_RATE
 
 LEASE_S = 3.0  # the shortest the settings allow; the default is 20
+ASKED = "Look, I'm slammed this week. Just send me some information and I'll have a look."
+GAVE = "Sure, I'll just email you the brochure."
 
 
 @dataclass
@@ -45,10 +50,12 @@ async def pair(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
                  "storage_endpoint_url": s3.endpoint, "storage_access_key_id": "t",
                  "storage_secret_access_key": "t"}
 
+    scenarios = builtin_catalog().scenarios  # what the app hands its store
+
     def server(name: str) -> CallStore:
         return CallStore(Settings(data_dir=tmp_path / name, database_url=url, server_id=name,
                                   lease_s=LEASE_S, storage_upload_every_s=0.2,
-                                  **where).storage())
+                                  **where).storage(), scenario_for=scenarios.get)
 
     a, b = server("a"), server("b")
     await a.start()
@@ -81,7 +88,15 @@ async def test_a_dead_servers_call_is_closed_by_the_other_with_its_sent_audio(
     call_id = new_call_id()
     recorder = await pair.a.open_call(call_id=call_id, user_id=None, scenario="send-info",
                                       difficulty="normal")
-    await _speak(recorder, 3.0, 0.25)
+    # the call's events as the socket stores them: the prospect's line, then the rep's answer
+    recorder.event(ProspectEvent(turn=0, text=ASKED, state="opening").model_dump(mode="json"))
+    await _speak(recorder, 2.0, 0.25)
+    recorder.event(ProspectAudioEndEvent(turn=0, duration=1.5).model_dump(mode="json"))
+    await _speak(recorder, 1.0, 0.25)
+    words = [{"text": w, "start": 2.0 + i * 0.12, "end": 2.1 + i * 0.12, "probability": 0.9}
+             for i, w in enumerate(GAVE.split())]
+    recorder.event(TranscriptEvent(turn=1, text=GAVE, start=2.0, end=2.8, words=words)
+                   .model_dump(mode="json"))
     await _until(lambda: (lease := pair.a.leases.get(call_id)) is not None
                  and lease.upload_id is not None and recorder.upload.sent_bytes > 0, 5)
     # a renewing server keeps its call: past a whole lease, the other closes nothing
@@ -113,6 +128,18 @@ async def test_a_dead_servers_call_is_closed_by_the_other_with_its_sent_audio(
     audio, rate = sf.read(str(copy), dtype="float32")
     assert rate == SAMPLE_RATE and len(audio) == (sent - 44) // 4
     np.testing.assert_allclose(audio[:, 0], 0.25, atol=2 / 32768)
+    # what was heard before the death is kept and scored from the stored events
+    turns = pair.b.calls.turns(call_id)
+    assert [(t.index, t.speaker, t.start, t.end) for t in turns] == [
+        (0, Speaker.PROSPECT, 0.0, 1.5), (1, Speaker.REP, 2.0, 2.8)]
+    assert [w.text for w in turns[1].words] == GAVE.split()
+    card = pair.b.calls.scorecard(call_id)
+    assert card is not None and card["outcome"] == "no_decision"
+    assert card["scenario"] == "send-info" and card["transcript"] == GAVE
+    assert [(c["turn"], c["kind"], c["quote"]) for c in card["concessions"]] == [
+        (1, "info", GAVE)]
+    record = pair.b.calls.get(call_id)
+    assert record is not None and record.overall == card["overall"]
 
     # server a was only cut off (from the database, past its lease): it comes back and ends
     # the call; its whole WAV goes up again, in a new upload, and the call is complete

@@ -69,6 +69,9 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
                                        pair_free=settings.signin_failures_per_name),
     )
     app.state = state  # typed, in place of Starlette's attribute bag (server/http/state.py)
+    # storage may not import the catalog: it is handed the lookup for the calls it closes
+    # as interrupted (server/storage/salvage.py)
+    state.store.scenario_for = state.scenario_for
     for error in state.catalog.errors:
         _LOGGER.error("scenario not loaded: %s", error)
 

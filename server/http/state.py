@@ -68,6 +68,11 @@ class AppState:
         return ScenarioCatalog({**self.last_stored_, **self.catalog.scenarios},
                                self.catalog.errors)
 
+    def scenario_for(self, scenario_id: str) -> Scenario | None:
+        """The playable scenario of this id, or None: what the store scores a call closed as
+        interrupted with (CallStore.scenario_for; reads the database: call from a thread)."""
+        return self.playable().scenarios.get(scenario_id)
+
     @property
     def engines(self) -> Engines:
         """The speech engines loaded at start-up."""

@@ -53,6 +53,7 @@ from server.storage.pending import (
 )
 from server.storage.quota import EventQuota
 from server.storage.repository import CallRecord, CallRepository, StoredEvent
+from server.storage.salvage import Salvaged, ScenarioLookup, salvage_call
 from server.storage.settings import StorageSettings
 from server.storage.upload import CallUpload, finish_abandoned
 
@@ -230,8 +231,10 @@ class CallRecorder:
 
     # --- the end -----------------------------------------------------------------------------
 
-    async def finish(self, scorecard: dict[str, Any] | None, status: str) -> None:
-        """Store the turns and scorecard, close the WAV; never raises (errors are logged)."""
+    async def finish(self, scorecard: dict[str, Any] | None, status: str, *,
+                     salvage: Callable[[str], Salvaged] | None = None) -> None:
+        """Store the turns and scorecard, close the WAV; never raises (errors are logged).
+        With no scorecard, `salvage` rebuilds turns and scorecard from the stored events."""
         if self._finished:
             if self._closing is not None:  # a second caller (shutdown) waits for the first
                 await asyncio.shield(self._closing)
@@ -243,7 +246,7 @@ class CallRecorder:
         self._keep_summary()
         # shielded: a cancelled caller (server shutdown) must not cut the final write short
         self._closing = asyncio.ensure_future(
-            asyncio.to_thread(self._close, scorecard, CallStatus(status)))
+            asyncio.to_thread(self._close, scorecard, CallStatus(status), salvage))
         await asyncio.shield(self._closing)
 
     def finish_sync(self, scorecard: dict[str, Any] | None, status: CallStatus) -> None:
@@ -261,8 +264,9 @@ class CallRecorder:
                             summary["count"], ", ".join(f"{n} {kind}" for kind, n
                                                         in self._quota.dropped.most_common(3)))
 
-    def _close(self, scorecard: dict[str, Any] | None, status: CallStatus) -> None:
-        self._drain()
+    def _close(self, scorecard: dict[str, Any] | None, status: CallStatus,
+               salvage: Callable[[str], Salvaged] | None = None) -> None:
+        self._drain()  # the events first: a salvage reads them back
         try:
             self._writer.close()
         except OSError:
@@ -271,6 +275,9 @@ class CallRecorder:
             self._on_unsent(self)
         duration = round(self._writer.frames / RATE, 3)
         turns = [turn_from_dict(t) for t in (scorecard or {}).get("turns") or []]
+        if scorecard is None and salvage is not None:
+            salvaged = salvage(self.call_id)
+            scorecard, turns = salvaged.scorecard, list(salvaged.turns)
         self.pending.add(FinishCall(self.call_id, status, now(), duration, scorecard, turns))
         if self.pending.apply() or self._on_stuck is None:
             self._on_done(self.call_id)
@@ -284,8 +291,11 @@ class CallRecorder:
 class CallStore:
     """The database and the recordings directory of one process."""
 
-    def __init__(self, settings: StorageSettings) -> None:
+    def __init__(self, settings: StorageSettings, *,
+                 scenario_for: ScenarioLookup | None = None) -> None:
         self.settings = settings
+        # the app's scenarios, for scoring calls closed as interrupted (None: the defaults)
+        self.scenario_for = scenario_for
         self.calls_dir = (settings.data_dir / "calls").resolve()
         # live calls' WAVs, on this server's disk until they are in the store
         self.recording_dir = (settings.data_dir / "recording").resolve()
@@ -381,8 +391,10 @@ class CallStore:
             duration = self._store_leftover(record.id)
             _LOGGER.warning("call %s was live when the server stopped; kept %.1f s",
                             record.id, duration)
+            salvaged = self.salvage(record.id, record.scenario)
             self.calls.finish(record.id, status=CallStatus.INTERRUPTED, ended_at=now(),
-                              duration=duration, scorecard=None, turns=[])
+                              duration=duration, scorecard=salvaged.scorecard,
+                              turns=list(salvaged.turns))
         for path in sorted(self.recording_dir.glob("*.wav")):
             if CALL_ID.match(path.stem) and path.stem not in self._open:
                 self._store_leftover(path.stem)  # a finished call the store refused before
@@ -433,13 +445,32 @@ class CallStore:
             return 0
         record = self.calls.get(call_id)
         if record is not None and record.status is CallStatus.LIVE:
+            salvaged = self.salvage(call_id, record.scenario)
             self.calls.finish(call_id, status=CallStatus.INTERRUPTED, ended_at=now(),
-                              duration=seconds, scorecard=None, turns=[])
+                              duration=seconds, scorecard=salvaged.scorecard,
+                              turns=list(salvaged.turns))
         else:
             self.leases.release(call_id)
         _LOGGER.warning("call %s: its server %s stopped renewing its lease; closed as "
                         "interrupted with %.1f s of audio", call_id, lease.server_id, seconds)
         return 1
+
+    def salvage(self, call_id: str, scenario_id: str | None = None) -> Salvaged:
+        """The turns and scorecard of an interrupted call, from its stored events
+        (server/storage/salvage.py); none, logged, when they cannot be read or scored.
+        Blocking."""
+        try:
+            if scenario_id is None:
+                record = self.calls.get(call_id)
+                scenario_id = record.scenario if record is not None else None
+            scenario = (self.scenario_for(scenario_id)
+                        if self.scenario_for is not None and scenario_id else None)
+            return salvage_call(call_id, scenario_id, self.calls.events(call_id), scenario)
+        except (SQLAlchemyError, ValueError, TypeError, KeyError) as err:
+            # the call is still closed, as before salvaging: audio and events, no scorecard
+            _LOGGER.error("call %s: turns and scorecard not rebuilt from its events: %s: %s",
+                          call_id, type(err).__name__, err)
+            return Salvaged((), None)
 
     def _note_upload(self, call_id: str, upload_id: str) -> None:
         """Name a call's upload in its lease, so another server can complete it."""
@@ -631,7 +662,7 @@ class CallStore:
     async def close(self) -> None:
         """Store what open calls have (as interrupted) and release the engine."""
         for recorder in list(self._open.values()):
-            await recorder.finish(None, CallStatus.INTERRUPTED)
+            await recorder.finish(None, CallStatus.INTERRUPTED, salvage=self.salvage)
         if self._retrying is not None:
             self._retrying.cancel()
             await asyncio.gather(self._retrying, return_exceptions=True)
