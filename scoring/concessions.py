@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from scoring.canonical import canonical
 from scoring.cue_patterns import ACCEPT as _ACCEPT
+from scoring.cue_patterns import DAY
 from scoring.cue_patterns import N as _N
 from scoring.cue_patterns import PATTERNS, ConcessionKind
 
@@ -136,8 +137,10 @@ CONDITION = re.compile(
     r"|(?<!see )(?<!check )\bif (?:we|i) (?:can|could) (?:lock|sign|get (?:a |an |your |you to )?"
     r"(?:commitment|signature|signed|sign|commit|\d+|annual|multi))\b"
     r"|\bwould you (?:sign|commit|agree|buy|move forward|go ahead|switch|renew|stay|extend)\b"
-    r"|\byou (?:sign|commit|agree|prepay|pay|renew)\b[^.]*\band (?:i|we) (?:will|can)\b"
-    r"|^(?:tell you what,? |look,? |okay,? |ok,? )?(?:sign|commit|give me|put pen to paper|promise"
+    r"|\byou (?:sign|commit|agree|prepay|pay|renew|give (?:us|me)|introduce|bring)\b[^.]*\band"
+    r" (?:i|we) (?:will|can)\b"
+    r"|^(?:tell you what,? |look,? |okay,? |ok,? )?(?:sign|commit|give me|tell me|put pen to paper"
+    r"|promise"
     r"|get me|agree|introduce me|bring|book|prepay|pay|renew|lock in|take the)\b[^.?!]*\band\b"
     r"|\bfor (?:a|an) (?:\d+ months|multi-year|annual|longer|two-year|three-year) (?:term|deal"
     r"|contract|commitment|agreement)\b|\bin return for\b|\bin exchange for\b"
@@ -181,7 +184,8 @@ class _Sentence:
 
 def _sentences(text: str) -> list[_Sentence]:
     out = []
-    for m in re.finditer(r"[^.!?;\n]+(?:[.!?]+|$)", text):
+    # a clause ended by ";" or a line break is a sentence too (it was skipped before)
+    for m in re.finditer(r"[^.!?;\n]+(?:[.!?;]+|\n|$)", text):
         raw = m.group(0).strip()
         if re.search(r"[a-z0-9]", raw, re.I):
             out.append(_Sentence(raw, canonical(raw)))
@@ -248,7 +252,8 @@ def _amount(kind: ConcessionKind, span: str, topic_unit: str | None) -> tuple[fl
     # "a 24 months renewal" names the term traded for, not what was given
     hits = [m for m in re.finditer(_N + r"(?: (percent|minutes|dollars|months|days))?(?! (?:term"
                                    r"|contract|renewal|deal|agreement|commitment|licen|relationship"
-                                   r"|partnership|customer|client|history|old|with us))", span)
+                                   r"|partnership|customer|client|history|old|with us|ago"
+                                   r"|back))", span)
             if m.group(2) in wanted]
     # a figure with its unit beats a bare one ("monday at 1 for 45 minutes")
     m = next((m for m in hits if m.group(2)), hits[0] if hits else None)
@@ -276,7 +281,8 @@ def concession_amount(kind: ConcessionKind, canon: str) -> tuple[float | None, s
 # the figure in the same breath; the last one said is what was offered.
 _CORRECTION = re.compile(
     r"\b(?P<a>\d+(?:\.\d+)?)(?P<u> (?:percent|minutes|months|days|dollars)(?: free| off)?)?"
-    r",? (?:well|actually|or rather|make (?:that|it)|i mean|sorry|or),? (?:let us |let me |we will"
+    r"(?:,? (?:well|actually|or rather|make (?:that|it)|i mean|sorry|or|no|honestly|wait"
+    r"|i misspoke))+,? (?:let us |let me |we will"
     r" |i will |we can |i can |we could |i could )?(?:say |make it |call it |do |go (?:to )?)?"
     r"(?P<b>\d+(?:\.\d+)?)(?P<u2> (?:percent|minutes|months|days|dollars))?(?: even)?\b"
 )
@@ -291,12 +297,19 @@ def _self_correct(t: str) -> str:
 _BARE_FIGURE_ASKED = re.compile(
     r"^(?:so |and |just )?(" + _N + r"(?: (?:percent|minutes|months|days|dollars))?)\?$")
 _INSTEAD = re.compile(r"\b(?:instead of|rather than)\b.*")
+# The condition said in the next sentence: "I'll throw in the training. I need the signed
+# order by the end of the month for that, though."
+_NEXT_CONDITION = re.compile(
+    r"^(?:(?:but|and|so|though),? )?(?:i|we) (?:would |will |just |do |really )?need\b[^.?!]*"
+    r"\b(?:for (?:that|this|it|those)|in return|in exchange)\b")
 # A sentence that only takes back what the sentence before it offered: "Three months free is
 # a quarter of your fee. I'm not going there."
 _TAKE_BACK = re.compile(
     r"^(?:(?:but|and|so|no|look|sorry|honestly|frankly),? )*(?:(?:i am|we are|i|we) (?:not going"
     r" (?:there|to (?:do|go) (?:that|there))|will not (?:do|go) (?:that|there)|can not (?:do"
-    r"|go) (?:that|there)|not doing that)|(?:that|it) is (?:not (?:happening|going to happen"
+    r"|go) (?:that|there)|not doing that)|(?:that|it|this) is not something (?:i|we) (?:can"
+    r"|could|will|would|am going to|are going to)\b"
+    r"|(?:that|it) is (?:not (?:happening|going to happen"
     r"|on the table|an option)|off the table)|not (?:happening|a chance))\b[^,]*(?:,[^,]*)?\W*$"
 )
 # A cue named as the condition of an "if" ("if free months are the only way this renews"):
@@ -306,9 +319,10 @@ _IF_VERB = re.compile(
     r"^(?:[^,]*?\b)?(?:is|are|was|were|has to|have to|must|needs to|need to|would be|becomes"
     r"|become|comes? down to)\b")
 _IF_VERB_BEFORE = re.compile(r"\b(?:has to|have to|must|needs to|need to|is going to|are going to)"
-                             r" (?:\w+ )?$")
+                             r" (?:\w+ )?$|\b(?:is|are) (?:just |only |really )?$")
 _COULD_BUT = re.compile(
-    r"^[^,.?!]{0,40},? but (?:honestly |frankly |really |then )?(?:(?:i do not think|i doubt)"
+    r"^(?:, \w+)?[^,.?!]{0,40},? but (?:honestly |frankly |really |then )?(?:i would be (?!happy"
+    r"|glad|able|willing|open)\w+|(?:i do not think|i doubt)"
     r" (?:it|that|this|a \w+|the \w+|you)\b|(?:it|that|this|a \w+|the \w+|you)"
     r" (?:would|will|is going to|does not|is not|will not|would not|just|only)\b)"
     r"(?![^.?!]*\b(?:limit|best|most|as far as|floor|final)\b)")
@@ -317,7 +331,9 @@ _IF_RESTS_ON = re.compile(r"\b(?:depends|depend|hinges|hinge|rests|rest) on\b[^,
                           r"|\bcomes? down to\b[^,.;]*$")
 # A give-away the rep only imagines, to say what would follow: "if I dropped the price just
 # because you asked, you'd wonder what else I had padded"; "say I gave you three months free"
-_WOULD_FOLLOW = re.compile(r"^\W*(?:then )?(?:(?:you|it|that|we|they|people) would (?!you\b)"
+_WOULD_FOLLOW = re.compile(r"^\W*(?:then )?(?:i think |we both know |i suspect |honestly )*"
+                           r"(?:(?:you|it|that|we|they|people) would (?!you\b)"
+                           r"|i would (?:spend|be|end up|waste)\b"
                            r"|here is what (?:will|would) happen)")
 _IMAGINED = re.compile(r"^\W*(?:if (?:i|we) (?:told|promised) you\b|(?:(?:so|and|but|look|okay"
                        r"|now),? )*(?:say|suppose|imagine"
@@ -382,97 +398,115 @@ def scan_cues(
         offer_q = bool(_OFFER_QUESTION.search(t)) and not (
             sent.raw.rstrip().endswith("?") and _DOUBT.search(t))
         question = _is_question(sent) and not offer_q
-        conditional = bool(CONDITION.search(t))
+        conditional = bool(CONDITION.search(t)) or (
+            n + 1 < len(sents) and bool(_NEXT_CONDITION.match(sents[n + 1].text)))
         taken_back = n + 1 < len(sents) and bool(_TAKE_BACK.match(sents[n + 1].text))
         seen: dict[tuple[ConcessionKind, str], int] = {}
         borrowed: set[int] = set()
         first = len(cues)
-        for pat in PATTERNS:
-            for m in pat.regex.finditer(t):
-                kind = pat.kind
-                lo, hi = _clause_bounds(t, m.start(), m.end())
-                before = t[lo:m.start()]
-                prev = t[:lo]
-                theirs = bool(
-                    re.search(_OTHER, before) and not re.search(r"\b(?:i|we) (?:will|can)\b", before)
-                    # "they offer 15% off, and free setup": the second offer is theirs too
-                    or _SHARES_SUBJECT.match(before) and _last_subject_is_other(prev))
-                clause = t[lo:hi]
-                said = " " if pat.intrinsic_negation else m.group(0)
-                # "six weeks free instead of three months": what follows "instead of" is refused,
-                # not the offer before it
-                negated = bool(
-                    _NEGATION.search(_FALSE_NEGATIONS.sub(" ", before + " " + said))
-                    or _NEGATION.search(_INSTEAD.sub(" ", _FALSE_NEGATIONS.sub(
-                        " ", _NEW_SUBJECT.split(t[m.end():hi], 1)[0])))
-                    # "...and I won't do that" later in the sentence takes the offer back.
-                    or _LATER_REFUSAL.search(t[hi:]) or taken_back
-                    # "I could send it, but it would just sit in your inbox": could, then why not
-                    or re.search(r"\b(?:i|we) could\b", before) and _COULD_BUT.match(t[m.end():]))
-                in_if = bool(_IF_CLAUSE.match(t[lo:m.start()]))
-                no_speaker = not re.search(r"\b(?:i|we|us)\b", before)
-                mentioned = bool(
-                    in_if and no_speaker
-                    and ((_IF_VERB.match(t[m.end():hi]) or _IF_VERB_BEFORE.search(before))
-                         and not _GIVES_ANYWAY.search(t[hi:])
-                         # "if staying depends on three free months, ..."
-                         or _IF_RESTS_ON.search(before))
-                    # "if we dropped the price, what would you cut?": asks what would follow
-                    or in_if and (_WH_AFTER.match(t[hi:]) or _WOULD_FOLLOW.match(t[hi:]))
-                    # "more than any free months would save you"
-                    or re.search(r"\bthan (?:any|a few|some)(?: \w+)? ?$", before)
-                    or bool(_IMAGINED.match(t)) and not question)
-                mine = re.search(_ME, before) or re.search(r"\b" + _ACCEPT + r"\W*$", prev) or (
-                    re.match(_ACCEPT + r"\b", before)) or (
-                    # a figure offered with no verb opens its sentence: "Here is what I will
-                    # do. Three percent off the annual rate, and ..."
-                    lo == 0 and _OPENER.fullmatch(before) and re.match(_N, m.group(0))
-                    and not re.search(_OTHER + r"|" + _VERB, t[m.end():hi]))
-                if pat.needs_me and not offer_q and not mine and not negated:
-                    continue  # a refusal needs no speaker: "a discount isn't on the table"
-                bare = re.search(_N, m.group(0)) if kind is ConcessionKind.TIME else None
-                no_figure = pat.no_figure
-                if pat.by_context and not bare:
-                    # "three months is fine, we'll make it work"
-                    kind, _ = _bare_kind(t, whole, asked)
-                    amount, unit = _amount(kind, clause, topic_unit)
-                elif bare and (pat.by_context or not re.search(r"\bminutes\b", m.group(0))):
-                    kind, unit = _bare_kind(t, whole, asked)
-                    amount = float(bare.group(1))
-                    if unit is None:  # a bare "twelve" asked for a price: percent, 500: money
-                        unit = ("months" if kind is ConcessionKind.SCOPE else topic_unit
-                                or ("percent" if amount <= 50 else "dollars"))
-                    if kind is ConcessionKind.TIME and amount < 5:
-                        amount, unit, no_figure = None, None, True  # "we'll just do a quick one"
-                elif no_figure:
-                    amount, unit = None, None
-                else:
-                    amount, unit = _amount(kind, m.group(0), topic_unit)
-                if kind is ConcessionKind.PRICE and re.search(r"\d (?:months|days)\b", m.group(0)):
-                    kind = ConcessionKind.SCOPE  # "knock a month off": time off the bill
-                    amount, unit = _amount(kind, m.group(0), None)
-                own_amount = amount
-                if amount is None and kind is not ConcessionKind.INFO and not no_figure:
-                    amount, unit = _amount(kind, clause, topic_unit)
-                if amount is None and kind is ConcessionKind.TIME and not no_figure:
-                    said = re.search(_N + r" minutes", t)  # "twenty minutes, I'll make it work"
-                    amount, unit = (float(said.group(1)), "minutes") if said else (None, None)
-                if amount == 0:
-                    negated = True  # "zero free months"
-                if kind is ConcessionKind.TIME and amount is not None and amount >= needed_minutes:
-                    continue  # accepting the time the rep needs is no concession
-                if kind is ConcessionKind.INFO and not negated and (
-                    has_next_step or (any_probe and re.search(r"\b(?:but|before)\b", t[m.end():]))
-                    or _AFTER_MEETING.search(t, m.end())
-                ):
-                    continue  # sending with a booked follow-up, or deferring to a probe or a talk
-                obj = _SCOPE_OBJECT.search(t, m.start(), min(len(t), m.end() + 40))
-                what = obj.group(1).rstrip("s") if kind is ConcessionKind.SCOPE and obj else ""
-                cue = ConcessionCue(kind, negated, question or mentioned, conditional, amount, unit,
-                                    sent.raw, theirs)
-                _keep(cues, seen, cue, what)
-                if own_amount is None and amount is not None:
-                    borrowed.add(id(cue))
+        # in the order said, so a give-away is known before the clause that continues it
+        hits = sorted(((m, pat) for pat in PATTERNS for m in pat.regex.finditer(t)),
+                      key=lambda h: h[0].start())
+        for m, pat in hits:
+            kind = pat.kind
+            lo, hi = _clause_bounds(t, m.start(), m.end())
+            before = t[lo:m.start()]
+            prev = t[:lo]
+            theirs = bool(
+                re.search(_OTHER, before) and not re.search(r"\b(?:i|we) (?:will|can)\b", before)
+                # "they offer 15% off, and free setup": the second offer is theirs too
+                or _SHARES_SUBJECT.match(before) and _last_subject_is_other(prev))
+            clause = t[lo:hi]
+            said = " " if pat.intrinsic_negation else m.group(0)
+            # "six weeks free instead of three months": what follows "instead of" is refused,
+            # not the offer before it
+            negated = bool(
+                _NEGATION.search(_FALSE_NEGATIONS.sub(" ", before + " " + said))
+                or _NEGATION.search(_INSTEAD.sub(" ", _FALSE_NEGATIONS.sub(
+                    " ", _after_cue(before, t[m.end():hi]))))
+                # "...and I won't do that" later in the sentence takes the offer back.
+                or _LATER_REFUSAL.search(t[hi:]) or taken_back
+                # "I could send it, but it would just sit in your inbox": could, then why not
+                or re.search(r"\b(?:i|we) could\b", before) and _COULD_BUT.match(t[m.end():])
+                # "I'd love to say yes to all of it, but I'd be setting you up to fail"
+                or re.search(r"\b(?:i|we) would (?:love|like) to\b", before)
+                and _WISH_BUT.match(t[hi:]))
+            in_if = bool(_IF_CLAUSE.match(t[lo:m.start()]))
+            # "us" after a verb is the object: "if the only thing that keeps you with us is"
+            no_speaker = not re.search(r"\b(?:i|we|let us)\b", before)
+            mentioned = bool(
+                in_if and no_speaker
+                and ((_IF_VERB.match(t[m.end():hi]) or _IF_VERB_BEFORE.search(before))
+                     and not _GIVES_ANYWAY.search(t[hi:])
+                     # "if staying depends on three free months, ..."
+                     or _IF_RESTS_ON.search(before))
+                # "if we dropped the price, what would you cut?": asks what would follow
+                or in_if and (_WH_AFTER.match(t[hi:]) or _WOULD_FOLLOW.match(t[hi:]))
+                # "more than any free months would save you"
+                or re.search(r"\bthan (?:any|a few|some)(?: \w+)? ?$", before)
+                or bool(_IMAGINED.match(t)) and not question)
+            # "our planner took eleven percent off fuel spend": a result told, not an offer
+            if (_TOLD.match(m.group(0)) or _TOLD.search(before[-30:])) and not re.search(
+                    r"\b(?:i|we)\b", before):
+                continue
+            mine = re.search(_ME, before) or re.search(r"\b" + _ACCEPT + r"\W*$", prev) or (
+                re.match(_ACCEPT + r"\b", before)) or (
+                # a figure offered with no verb opens its sentence: "Here is what I will
+                # do. Three percent off the annual rate, and ..."
+                lo == 0 and _OPENER.fullmatch(before) and re.match(_N, m.group(0))
+                and not re.search(_OTHER + r"|" + _VERB, t[m.end():hi])) or (
+                # "two months free, plus ten percent off the second year": a clause that
+                # only continues the rep's give-away before it shares its speaker
+                _CONTINUES.fullmatch(before) and any(c.is_concession for c in cues[first:]))
+            if pat.needs_me and not offer_q and not mine and not negated:
+                continue  # a refusal needs no speaker: "a discount isn't on the table"
+            bare = re.search(_N, m.group(0)) if kind is ConcessionKind.TIME else None
+            no_figure = pat.no_figure
+            if pat.by_context and not bare:
+                # "three months is fine, we'll make it work"
+                kind, _ = _bare_kind(t, whole, asked)
+                amount, unit = _amount(kind, clause, topic_unit)
+            elif bare and (pat.by_context or not re.search(r"\bminutes\b", m.group(0))):
+                kind, unit = _bare_kind(t, whole, asked)
+                if re.search(r"\bon " + DAY, m.group(0)):
+                    kind, unit = ConcessionKind.TIME, "minutes"  # "twenty on Tuesday works"
+                amount = float(bare.group(1))
+                if unit is None:  # a bare "twelve" asked for a price: percent, 500: money
+                    unit = ("months" if kind is ConcessionKind.SCOPE else topic_unit
+                            or ("percent" if amount <= 50 else "dollars"))
+                if kind is ConcessionKind.TIME and amount < 5:
+                    amount, unit, no_figure = None, None, True  # "we'll just do a quick one"
+            elif no_figure:
+                amount, unit = None, None
+            else:
+                amount, unit = _amount(kind, m.group(0), topic_unit)
+            if kind is ConcessionKind.PRICE and re.search(r"\d (?:months|days)\b", m.group(0)):
+                kind = ConcessionKind.SCOPE  # "knock a month off": time off the bill
+                amount, unit = _amount(kind, m.group(0), None)
+            own_amount = amount
+            if amount is None and kind is not ConcessionKind.INFO and not no_figure:
+                amount, unit = _amount(kind, clause, topic_unit)
+            if amount is None and kind is ConcessionKind.TIME and not no_figure:
+                said = re.search(_N + r" minutes", t)  # "twenty minutes, I'll make it work"
+                amount, unit = (float(said.group(1)), "minutes") if said else (None, None)
+            if amount == 0:
+                negated = True  # "zero free months"
+            if kind is ConcessionKind.TIME and amount is not None and amount >= needed_minutes:
+                continue  # accepting the time the rep needs is no concession
+            if kind is ConcessionKind.INFO and not negated and (
+                has_next_step or (any_probe and re.search(r"\b(?:but|before)\b", t[m.end():]))
+                or _AFTER_MEETING.search(t, m.end())
+            ):
+                continue  # sending with a booked follow-up, or deferring to a probe or a talk
+            obj = _SCOPE_OBJECT.search(t, m.start(), min(len(t), m.end() + 40)) or (
+                # the thing said first: "plus the onboarding for the new team at no charge"
+                ([None] + list(_SCOPE_OBJECT.finditer(t, lo, m.start())))[-1])
+            what = obj.group(1).rstrip("s") if kind is ConcessionKind.SCOPE and obj else ""
+            cue = ConcessionCue(kind, negated, question or mentioned, conditional, amount, unit,
+                                sent.raw, theirs)
+            _keep(cues, seen, cue, what)
+            if own_amount is None and amount is not None:
+                borrowed.add(id(cue))
         cues[first:] = _drop_borrowed(cues[first:], borrowed)
     return cues
 
@@ -494,6 +528,25 @@ def _drop_borrowed(sentence_cues: list[ConcessionCue], borrowed: set[int]
 # a negation there is not said of the cue.
 _NEW_SUBJECT = re.compile(r"\b(?:it|that|this|they|he|she|i|we|you) (?:is|are|was|were|will|would"
                           r"|do|does|did|can|could|have|has)\b")
+
+
+def _after_cue(before: str, rest: str) -> str:
+    """The words after a cue that a negation there may govern: up to a new subject and verb,
+    unless the cue opens its clause and its subject follows ("discount I can not give you")."""
+    new = _NEW_SUBJECT.search(rest)
+    if new is None or (not rest[:new.start()].strip(" ,") and not _SUBJECT.search(before)):
+        return rest
+    return rest[:new.start()]
+
+
+# "I'd love to say yes, but I'd be setting you up to fail": a wish, then why not
+_WISH_BUT = re.compile(r"^\W*but\b(?![^.?!]*\b(?:need|if|as long as|provided|only)\b)")
+# A past-tense cut at the head of a cue or just before it is a result told ("our planner took
+# eleven percent off fuel spend").
+_TOLD = re.compile(r"\b(?:took|knocked|shaved|chopped|trimmed|cut|saved)\b(?: \w+)? ?$|^(?:took"
+                   r"|knocked|shaved|chopped|trimmed|cut|saved)\b")
+# What may open a clause that continues the give-away before it in the same sentence.
+_CONTINUES = re.compile(r"\W*(?:(?:and|plus|so|also|then|on top of that),? )+")
 # Information promised only once the meeting has happened is the rep holding out for it:
 # "I'll send the deck, but only after we've had the forty-five minutes".
 _AFTER_MEETING = re.compile(r"\b(?:once|after|when) (?:we|you and i) (?:have )?(?:talked|met|spoken"

@@ -19,6 +19,8 @@ class ConcessionKind(StrEnum):
 
 # A number in canonical text, and an acceptance word.
 N = r"(\d+(?:\.\d+)?)(?!\.?\d)"
+# A day a meeting is put on: "twenty on Tuesday works" is a meeting length.
+DAY = r"(?:monday|tuesday|wednesday|thursday|friday|tomorrow)"
 ACCEPT = r"(?:ok|okay|sure|fine|alright|all right|deal|done|yes|yeah|yep|absolutely|great|perfect)"
 
 @dataclass(frozen=True)
@@ -60,6 +62,10 @@ PATTERNS: tuple[CuePattern, ...] = (
     _p(_K.PRICE, r"\bhono(?:u)?r (?:their|the|that|your|the other) (?:price|rate|quote|number"
        r"|pricing|offer)\b|\bmeet (?:them|their price|you) (?:halfway|in the middle)\b"
        r"|\bcome in (?:under|below|at)\b|\bsharpen\b[^.]*\bpencil\b"),
+    # "I'll hold you at last year's rate": no rise at renewal is a price given
+    _p(_K.PRICE, r"\b(?:hold|keep|lock|freeze)\w*(?: you| it| your \w+)?(?: at| on| to)?"
+       r" (?:last year's|this year's|your current|the current|your existing|the existing"
+       r"|today's|the old|your old) (?:rate|price|pricing)\b"),
     # "there might be some wiggle room": a give-away whoever is named (refused when negated)
     _p(_K.PRICE, r"\bwiggle room\b", needs_me=False),
     _p(_K.PRICE, r"\b(?:see what (?:i|we) can do|flexib\w*|figure something out|work something out"
@@ -132,7 +138,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        needs_me=False),
     # a figure with no unit, said as an offer: "Fifteen I can do.", "Twelve it is."
     _p(_K.TIME, r"(?:^|, |\. )" + N + r"(?: (?:percent|minutes|months|days|dollars)(?: free)?)?"
-       r"(?:,? (?:though|then|yes|sure),?)? (?:(?:i|we) (?:can|could)"
+       r"(?: on " + DAY + r")?(?:,? (?:though|then|yes|sure),?)? (?:(?:i|we) (?:can|could)"
        r" (?:do|live with|manage|go to"
        r"|work with|stretch to|accept|offer)|it is|then|works|is (?:fine|good|great|plenty|okay"
        r"|ok|doable|enough|no problem)|sounds (?:good|fine|fair|right)|should do|will do)\b",
@@ -145,7 +151,8 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|a few things"
        r"|some \w+) together\b|\bput together (?:a|an|some|something)\b"
        r"|\bin touch with (?:some )?(?:materials|info|information|details)\b|\bpdf do the\b"),
-    _p(_K.INFO, r"\bcheck your (?:inbox|email)\b|\byou will have (?:it|them|that|everything"
+    _p(_K.INFO, r"\b(?:check|keep an eye on|watch) your (?:inbox|email)\b"
+                r"|\byou will have (?:it|them|that|everything"
                 r"|the \w+) (?:by|in|this|today|tonight"
        r"|tomorrow|before)\b", needs_me=False),
     _p(_K.INFO, r"\b(?:send|email|e-mail|forward|mail)\w*\b(?: [\w-]+){0,4}? (?:over|across"
@@ -159,10 +166,12 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|case stud(?:y|ies)|pricing|price list|proposal|link|something|stuff|literature|summary"
        r"|an email|email|pack|package|everything|documents|docs|paperwork|references|it over|that over|it across|you (?:some|a|an|the|our|something|it|that)"
        r"|it|that|them)\b|\bsend\w*(?: you)? (?:the|a|our|my) \w+ (?:version|copy|write-up)\b"),
+    # "I'll pop the info in an email"
+    _p(_K.INFO, r"\b(?:pop|put|stick|drop)\w*\b(?: [\w-]+){0,3}? in (?:an|the) (?:email|post)\b"),
     _p(_K.INFO, r"\b(?:what is (?:your|the best) email|(?:where|what) (?:should|can|do) (?:i|we)"
        r" send)", needs_me=False),
     # scope
-    _p(_K.SCOPE, r"\bthr[eo]w\w* in\b|\bon the house\b"
+    _p(_K.SCOPE, r"\bthr[eo]w\w* in\b|\bon the house\b|\bcomp\b(?= (?:the|your|you|that|it)\b)"
                  r"|(?<!that is )(?<!that was )(?<!this is )(?<!was )\bon us\b|\bfor free\b"
                  r"|\bfree of charge\b"
        r"|\bcomplimentary\b|\bwaiv\w+\b", needs_me=False),

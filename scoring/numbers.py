@@ -159,6 +159,8 @@ def _special(toks: list[_Tok], i: int) -> tuple[float, int, str, bool] | None:
     words = [t.text for t in toks[i:i + 5]]
     if words[:3] in (["half", "an", "hour"], ["a", "half", "hour"]):
         return 30, 3, "minutes", False
+    if words[:2] == ["half", "hour"]:  # "the half hour you've got"
+        return 30, 2, "minutes", False
     if words[:5] == ["a", "quarter", "of", "an", "hour"]:
         return 15, 5, "minutes", False
     if words[:3] == ["an", "hour", "and"] and words[3:5] == ["a", "half"]:

@@ -72,12 +72,21 @@ _HOLD = re.compile(
     r"|\b(?:price|number|rate|pricing|quote|terms) (?:is|are|stays|stay|remains) (?:firm|fixed|set"
     r"|final)\b|\b(?:still|really|exactly|just) what (?:i|we) need\b|\bhold the (?:terms|price"
     r"|line|number)\b"
+    # refusals said without a give-away word: "we're not moving", "I'm not able to take that
+    # out", "what I'm not going to do is ...", "I'll pass on the twenty-minute slot"
+    r"|\b(?:i am|we are) not moving\b|\b(?:not able to|unable to) (?:take|give|offer|cut|drop"
+    r"|knock|move|go|do)\b|\bnot going to do is\b|\b(?:going to|have to|will|must) pass on\b"
+    r"|\bhold off on\b|\b(?:price|pricing|terms|rate|number)\b[^.?!]*\b(?:stay|stays|remain"
+    r"|remains) (?:as|where) (?:it is|they are)\b|\bnot something (?:we|i) (?:do|offer|provide"
+    r"|can offer|can do)\b|\b(?:we|i) do not do (?:that|this|it|custom)\b|\bor we wait\b"
+    r"|\bcan not do (?:it|that|this)\b|\bnot this time\b"
 )
 _VALUE = re.compile(
     r"\bcost (?:to|of) (?:get|use|own|run|ownership|switching|downtime)\b|\btotal cost\b"
     r"|\breturn on\b|\broi\b|\bpays? for (?:itself|the difference|themselves)\b|\bsav(?:e|es|ed|ing|ings)\b"
     r"|\bdowntime\b|\b(?:our |other |most )?customers (?:who|that|like|tell|stay|see|gladly)\b"
-    r"|\bthe difference (?:buys|gets|is|comes)\b|\bwhat you (?:get|are getting)\b|\bworth\b"
+    r"|\bthe difference (?:buys|gets|is|comes)\b|\bworth\b"
+    r"|\bwhat you (?:get|are getting|are paying for)\b"
     r"|\buptime\b|\bproductivity\b|\brevenue\b|\bin half\b|\bresults?\b|\bvalue\b"
     r"|\breduce[sd]? (?:your )?(?:risk|cost|costs|churn|downtime|waste)\b|\btrack record\b"
     r"|\bbecause\b|\bwhat (?:we|i) will do is\b|\bcosts? (?:you )?(?:far |much |a lot )?more\b|\bwe (?:help|helped|make sure|guarantee)\b|\bcheaper (?:up front|to buy)\b"
@@ -95,7 +104,8 @@ _VALUE = re.compile(
 _NOT_VALUE = re.compile(
     r"\bcatch(?:es)?\b(?! (?:errors?|mistakes?|problems?|issues?|them|it|the|every))")
 _WALK = re.compile(
-    r"\bwalk away\b|\bwalk from\b|\bnot (?:be )?(?:a|the right) fit\b|\bisn't a fit\b"
+    r"\bwalk away\b(?! (?:thinking|feeling|with))"
+    r"|\bwalk from\b|\bnot (?:be )?(?:a|the right) fit\b|\bisn't a fit\b"
     r"|\bnot a fit\b|\b(?:happy|fine|okay|ok|prepared|willing|ready) to (?:walk|step back|part ways"
     r"|pass)\b|\bpart ways\b|\bstay with (?:your|the) (?:current|other|existing)\b"
     r"|\b(?:should|might|could) (?:go|stick|stay) with (?:them|the competitor|the cheaper)\b"
@@ -115,6 +125,10 @@ _WALK = re.compile(
     r"|\bnot (?:your|the right|the) (?:guy|supplier|vendor|partner|people|company|team)(?: for"
     r" you)?\b|\bnot worth (?:either of our|your|our|both our) time\b|\bthen it is nothing\b"
     r"|\brather (?:you )?tell me (?:now|today)\b"
+    r"|\b(?:serve|suit) you better\b|\bbetter served by\b|\blet you go\b"
+    r"|\b(?:look at|test) the market\b|\bshop around\b"
+    r"|\bnot think (?:we are|were|this is|it is)\b[^.?!]{0,20}"
+    r"\b(?:fit|match)\b"
 )
 _APOLOGY = re.compile(
     r"\bsorry\b|\bapolog\w*\b|\bmy (?:bad|fault|mistake)\b|\bwas on us\b|\bwe let you"

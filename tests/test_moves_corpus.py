@@ -21,29 +21,36 @@ CORPUS = ROOT / "tests" / "data" / "moves"
 # (file, figure) -> (lowest allowed, or highest allowed for the "flagged"/"false" rates).
 FLOORS = {
     # never-seen, fourth round (2026-11-30, second writer of the day): measured before any change
-    # (found 0.911, flagged 0.088, move accuracy 0.920), then with the sixth pass: the same
+    # (found 0.911, flagged 0.088, move accuracy 0.920), the same after the sixth pass, then
+    # 0.956 / 0.059 / 0.940 after the seventh
     "fresh_2026-11-30b.yaml": {
-        "concession found, right kind": 0.89, "conditional right": 0.95, "amount right": 0.84,
-        "refusals/questions flagged": 0.09, "false concession rate": 0.06, "move accuracy": 0.9,
+        "concession found, right kind": 0.93, "conditional right": 0.95, "amount right": 0.89,
+        "refusals/questions flagged": 0.07, "false concession rate": 0.05, "move accuracy": 0.92,
     },
     # never-seen, third round (2026-11-30): measured before any change (found 0.756, move
-    # accuracy 0.800, flagged 0.031), then with the final code: the same
+    # accuracy 0.800, flagged 0.031); 0.822 / 0.031 / 0.820 after the seventh pass
     "fresh_2026-11-30.yaml": {
-        "concession found, right kind": 0.74, "conditional right": 0.86, "amount right": 0.93,
-        "refusals/questions flagged": 0.04, "false concession rate": 0.05, "move accuracy": 0.79,
+        "concession found, right kind": 0.80, "conditional right": 0.86, "amount right": 0.93,
+        "refusals/questions flagged": 0.04, "false concession rate": 0.05, "move accuracy": 0.80,
     },
     # long and multi-move turns by a writer blind to the rules; its refusals taught the rules
     # three things (a story about other customers, a give-away only imagined, the condition of a
     # walk-away); the model is not trained on it (docs/moves.md)
     "tune_multi.yaml": {
-        "concession found, right kind": 0.95, "conditional right": 0.95, "amount right": 0.86,
-        "refusals/questions flagged": 0.02, "false concession rate": 0.03, "move accuracy": 0.83,
+        "concession found, right kind": 0.95, "conditional right": 0.96, "amount right": 0.89,
+        "refusals/questions flagged": 0.02, "false concession rate": 0.03, "move accuracy": 0.86,
+    },
+    # long and multi-move turns by a blind writer (seventh pass), tuned on: found 0.910 -> 1.000,
+    # refusals/questions flagged 0.061 -> 0.000, move accuracy 0.813 -> 0.960
+    "tune_long2.yaml": {
+        "concession found, right kind": 0.97, "conditional right": 0.97, "amount right": 0.95,
+        "refusals/questions flagged": 0.02, "false concession rate": 0.03, "move accuracy": 0.94,
     },
     # never-seen, second round: measured before any change of issue 14's fourth pass, then once
-    # with the final code (docs/moves.md)
+    # with the final code (docs/moves.md); found 0.719, move accuracy 0.787 after the seventh
     "fresh_2026-11-29b.yaml": {
-        "concession found, right kind": 0.64, "conditional right": 0.95, "amount right": 0.85,
-        "refusals/questions flagged": 0.05, "false concession rate": 0.07, "move accuracy": 0.76,
+        "concession found, right kind": 0.70, "conditional right": 0.95, "amount right": 0.85,
+        "refusals/questions flagged": 0.05, "false concession rate": 0.07, "move accuracy": 0.77,
     },
     "fresh_2026-11-29.yaml": {
         "concession found, right kind": 0.85, "conditional right": 0.95,
