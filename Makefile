@@ -48,7 +48,6 @@ test: system-deps $(TEST_STAMP) $(TURN_MODEL)
 
 # Full evaluations: figures for docs/ (docs/transcripts.md); `make test` runs a sample.
 eval: system-deps $(TEST_STAMP) $(TURN_MODEL)
-	WALKAWAY_DETERMINISM_CHECK=1 $(PY) -m pytest tests/real/test_determinism.py
 	$(PY) scripts/make_stt_corpus.py --part tune
 	$(PY) scripts/eval_stt.py --part test --path live --path accurate --json build/stt_eval/test.json
 	$(PY) scripts/eval_stt.py --part tune --json build/stt_eval/tune.json

@@ -29,6 +29,9 @@ class Engines:
     """What a call needs from voices/: a recogniser, a voice and a voice-activity model.
 
     `accurate` is the scorecard's second pass (voices/stt/accurate.py); it loads on first use.
+    `scripted_accurate` is the same pass at the process's priority, for deterministic calls
+    (docs/protocol.md): at low priority on a saturated machine it missed the scorecard's bound
+    for some turns and not others, so the same script scored differently under load.
     `turn` judges from the audio whether the rep has finished (voices/turn, docs/turns.md).
     """
 
@@ -37,6 +40,7 @@ class Engines:
     vad: VoiceActivityModel
     accurate: AccurateTranscriber | None = None
     turn: TurnModel | None = None
+    scripted_accurate: AccurateTranscriber | None = None
 
 
 def load_engines(
@@ -46,7 +50,8 @@ def load_engines(
     stt, tts, vad = WhisperSTT(stt_options).load(), PiperTTS(tts_options).load(), SileroVAD().load()
     turn = SmartTurn().load()
     warm(stt, tts, vad, turn)
-    return Engines(stt=stt, tts=tts, vad=vad, accurate=AccurateTranscriber(), turn=turn)
+    return Engines(stt=stt, tts=tts, vad=vad, accurate=AccurateTranscriber(), turn=turn,
+                   scripted_accurate=AccurateTranscriber(background=False))
 
 
 def warm(stt: WhisperSTT, tts: PiperTTS, vad: SileroVAD, turn: SmartTurn) -> None:

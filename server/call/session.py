@@ -61,6 +61,17 @@ class _Opening:
 _Job = RepSpeech | _Silence | _Opening
 
 
+def second_pass(engines: Engines, wait_s: float, deterministic: bool) -> SecondPass | None:
+    """The call's accurate re-transcriptions: none when the scorecard would not wait for them;
+    a deterministic call's at the process's priority, so a busy machine delays them without
+    leaving some turns out (the same script must score the same)."""
+    if deterministic and engines.scripted_accurate is not None:
+        return SecondPass(engines.scripted_accurate)
+    if engines.accurate is not None and (wait_s > 0 or deterministic):
+        return SecondPass(engines.accurate)
+    return None
+
+
 class CallSession:
     """The state of one call; one per WebSocket. Implements `ListenerHooks`."""
 
@@ -112,10 +123,7 @@ class CallSession:
         self.scorecard: dict[str, object] | None = None
         self._live_calls = live_calls  # calls on this server now, this one included
         # each rep turn decoded again, more accurately, while the prospect speaks
-        self._second = (SecondPass(engines.accurate)
-                        if engines.accurate is not None
-                        and (settings.second_pass_wait_s > 0 or start.deterministic)
-                        else None)
+        self._second = second_pass(engines, settings.second_pass_wait_s, start.deterministic)
 
     @property
     def clock(self) -> float:

@@ -50,12 +50,15 @@ def mean_probability(result: Transcription) -> float:
 
 
 class AccurateTranscriber:
-    """The decoders of `passes`, loaded on first use on their own low-priority thread."""
+    """The decoders of `passes`, loaded on first use on their own thread: a low-priority one
+    (`background`, for live calls), or one at the process's priority."""
 
-    def __init__(self, passes: Sequence[WhisperOptions] = ACCURATE_PASSES) -> None:
+    def __init__(self, passes: Sequence[WhisperOptions] = ACCURATE_PASSES, *,
+                 background: bool = True) -> None:
         self._stts = [WhisperSTT(options) for options in passes]
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accurate-stt",
-                                            initializer=_lower_priority)
+        self._executor = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="accurate-stt",
+            initializer=_lower_priority if background else None)
         self._loaded = False
         self.in_flight = 0
 
@@ -110,6 +113,11 @@ class SecondPass:
     def __init__(self, accurate: AccurateTranscriber) -> None:
         self._accurate = accurate
         self._tasks: dict[int, asyncio.Task[Transcription]] = {}
+
+    @property
+    def transcriber(self) -> AccurateTranscriber:
+        """The decoders this call's turns go to."""
+        return self._accurate
 
     def submit(self, turn: int, audio: np.ndarray, offset: float) -> None:
         """Start re-transcribing rep turn `turn`; a newer submission for it replaces the old."""
