@@ -7,6 +7,7 @@ demand moves by the difficulty's `escalation_step` ("if you can do ten, you can 
 
 from __future__ import annotations
 
+import copy
 import random
 import re
 from dataclasses import dataclass
@@ -177,6 +178,16 @@ class Prospect:
         line = self._ack_rng.choice(options)
         self._last_line["_ack"] = line
         return line
+
+    def preview(self, rep_text: str, at: float, *,
+                audio: AudioQuality | None = None) -> ProspectLine | None:
+        """The line `respond` would say to `rep_text` now, leaving this prospect unchanged
+        (None once the call is over): its audio can be made while the rep may still go on."""
+        if self.finished:
+            return None
+        # the scenario is read-only and shared: copy the prospect's state, not its script
+        twin = copy.deepcopy(self, memo={id(self.scenario): self.scenario})
+        return twin.respond(rep_text, at, audio=audio)
 
     def respond(
         self, rep_text: str, at: float, *, audio: AudioQuality | None = None,

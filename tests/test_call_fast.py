@@ -16,6 +16,7 @@ import pytest
 import pytest_asyncio
 import websockets
 
+from dialog.machine import Prospect
 from dialog.scenario import builtin_catalog
 from server.call.settings import CallSettings
 from server.http.app import create_app
@@ -120,6 +121,43 @@ async def test_early_transcript_is_reused_for_a_finished_sentence() -> None:
     # a finished statement hands over after 0.5 s of silence, not the 0.7 s default
     answered = call.sink.at(ProspectEvent)[1]
     assert 0.5 <= answered - spoke_until <= 0.5 + 2 * FRAME_S
+
+
+async def test_the_answer_is_made_while_the_rep_pauses() -> None:
+    async with ScriptedCall() as call:
+        await call.pause(OPENING_S + 0.3)
+        await call.say("I can offer fifteen percent if you sign this week.", 2.0)
+        await call.pause(0.2)  # the early transcript is back; the turn is not over yet
+        assert call.sink.of(TranscriptEvent) == []
+        prepared = list(call.tts.prepared)
+        await call.pause(1.3)
+        await call.hang_up()
+    # the line made during the pause is the one the prospect then said, made once
+    answer = call.sink.of(ProspectEvent)[1]
+    assert prepared[-1:] == [answer.text]
+    assert call.tts.prepared.count(answer.text) == 1
+
+
+async def test_an_answer_made_at_a_pause_changes_nothing_when_the_rep_goes_on() -> None:
+    scenario = builtin_catalog().get("price-pressure")
+    whole = "We could look at the price. But only on a two year term."
+    async with ScriptedCall() as call:
+        await call.pause(OPENING_S + 0.3)
+        await call.say("We could look at the price.", 1.0)
+        await call.pause(0.3)
+        assert len(call.tts.prepared) == 1  # an answer to the first half, made ahead
+        await call.say("But only on a two year term.", 1.2)
+        await call.pause(1.5)
+        card = await call.hang_up()
+    [rep] = call.sink.of(TranscriptEvent)
+    assert rep.text == whole
+    # the prospect answered the whole turn as if nothing had been made ahead
+    fresh = Prospect(scenario, "normal", seed=1)
+    fresh.opening()
+    expected = fresh.respond(whole, rep.end)
+    answer = call.sink.of(ProspectEvent)[1]
+    assert (answer.text, answer.state) == (expected.text, expected.state)
+    assert len(card["concessions"]) == len(fresh.concessions)
 
 
 async def test_scorecard_takes_the_second_pass_transcript_and_the_live_one_stands_in() -> None:

@@ -13,6 +13,7 @@ from server.call.settings import ListenerSettings
 from tests.support.helpers import FIXTURES
 from voices.audio import SAMPLE_RATE, float_to_pcm16, read_audio
 from voices.engines import Engines
+from voices.stt.base import Transcription
 from voices.turn.base import TurnModelError
 from voices.vad.endpoint import Combine
 
@@ -38,6 +39,9 @@ class Hooks:
         pass
 
     async def on_partial(self, text: str) -> None:
+        pass
+
+    def on_early_transcript(self, result: Transcription) -> None:
         pass
 
 

@@ -81,6 +81,9 @@ class ListenerHooks(Protocol):
     async def on_partial(self, text: str) -> None:
         """A partial transcript of the turn in progress."""
 
+    def on_early_transcript(self, result: Transcription) -> None:
+        """The turn so far, transcribed at a pause; the turn has not ended (yet)."""
+
 
 async def timed_transcribe(stt: SpeechToText, audio: np.ndarray, offset: float) -> Timed:
     """Transcribe `audio` (starting `offset` s into the call) and time it."""
@@ -322,8 +325,14 @@ class Listener:
         if not task.cancelled():
             task.exception()  # a failure is reported by whoever awaits it; never left unread
         # Between audio frames: if the rep is still silent and said a whole sentence, answer now.
-        if task is self._early and self._endpointer.transcript_ready(self._early_reading()):
+        if task is not self._early:
+            return
+        if self._endpointer.transcript_ready(self._early_reading()):
             self._end_turn(len(self.track))
+        elif (self._speech_start is not None and not task.cancelled()
+              and task.exception() is None):
+            # not over yet, but it may be: the answer can be made while the silence runs
+            self._hooks.on_early_transcript(task.result()[0])
 
     def _early_reading(self) -> Completeness:
         """How the early transcript of this turn reads, once it is back."""

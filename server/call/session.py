@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from pydantic import BaseModel
@@ -21,7 +21,7 @@ from dialog.scenario import Scenario
 from dialog.speech import AudioQuality
 from scoring.fillers import FillerEvent
 from scoring.scorecard import build_scorecard, score_turn
-from scoring.turns import Speaker, Turn
+from scoring.turns import Speaker, Turn, Word
 from server.call.catalog import persona_summary, voice_style
 from server.call.io import EventSink, NoRecording, Recording
 from server.call.listener import Listener, RepSpeech, timed_transcribe
@@ -43,7 +43,7 @@ from voices.audio import SAMPLE_RATE, level_dbfs
 from voices.engines import Engines
 from voices.fillers_audio import find_audio_fillers
 from voices.stt.accurate import SecondPass
-from voices.stt.base import SpeechToTextError
+from voices.stt.base import SpeechToTextError, Transcription
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -256,6 +256,19 @@ class CallSession:
         """Show the rep what is heard so far."""
         await self._sink.send_event(PartialEvent(text=text))
 
+    def on_early_transcript(self, result: Transcription) -> None:
+        """The rep paused and may be done: make the answer's audio now, so it plays as soon as
+        the turn ends (unused if the rep goes on). The prospect is asked what it would say,
+        not changed. A deterministic call makes nothing ahead: its timeline is the audio's."""
+        if (self._deterministic or self._busy or not self._jobs.empty()
+                or not result.text or not result.words):
+            return
+        start, end = result.words[0].start, result.words[-1].end
+        line = self.prospect.preview(result.text, end,
+                                     audio=self._sounded(start, end, result.words))
+        if line is not None:
+            self.voice.prepare(line.text)
+
     def _offered(self) -> float | None:
         """The last amount the rep gave of what the prospect is after (10 for "ten percent")."""
         kind = self.scenario.demand.kind
@@ -296,15 +309,15 @@ class CallSession:
         turn = await self._transcribe(job)
         if turn is None or self.prospect.finished:
             return None
-        return self.prospect.respond(turn.text, turn.end, audio=self._sounded(turn),
+        return self.prospect.respond(turn.text, turn.end, audio=self._sounded(turn.start, turn.end, turn.words),
                                      cut_in=job.cut_in)
 
-    def _sounded(self, turn: Turn) -> AudioQuality:
-        """How the turn sounded: the prospect says it could not hear only when it was poor."""
-        spoken = self.listener.track.slice(int(turn.start * SAMPLE_RATE),
-                                           int(turn.end * SAMPLE_RATE))
-        return AudioQuality.from_words(turn.duration, level_dbfs(spoken),
-                                       [w.probability for w in turn.words])
+    def _sounded(self, start: float, end: float, words: Sequence[Word]) -> AudioQuality:
+        """How the rep sounded from `start` to `end`: the prospect says it could not hear only
+        when it was poor."""
+        spoken = self.listener.track.slice(int(start * SAMPLE_RATE), int(end * SAMPLE_RATE))
+        return AudioQuality.from_words(end - start, level_dbfs(spoken),
+                                       [w.probability for w in words])
 
     async def _transcribe(self, job: RepSpeech) -> Turn | None:
         audio = self.listener.track.slice(job.start_sample, job.end_sample)

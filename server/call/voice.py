@@ -64,6 +64,7 @@ class ProspectVoice:
         self._interrupted = asyncio.Event()
         self._murmur_task: asyncio.Task[None] | None = None
         self._murmured_at = -float("inf")
+        self._preparing: asyncio.Task[int] | None = None  # an answer made ahead of the turn end
 
     @property
     def until(self) -> float:
@@ -88,9 +89,26 @@ class ProspectVoice:
         return speaking
 
     def close(self) -> None:
-        """Stop a murmur still being made (the call is over)."""
-        if self._murmur_task is not None and not self._murmur_task.done():
-            self._murmur_task.cancel()
+        """Stop a murmur or an answer still being made (the call is over)."""
+        for task in (self._murmur_task, self._preparing):
+            if task is not None and not task.done():
+                task.cancel()
+
+    def prepare(self, text: str) -> None:
+        """Start making the audio of a line that may be said next, so that when the rep's turn
+        ends it plays at once; unused if the rep goes on. One at a time: a newer one replaces
+        a line not started yet (one being synthesised finishes into the voice's cache)."""
+        if self._preparing is not None and not self._preparing.done():
+            self._preparing.cancel()
+        self._preparing = asyncio.create_task(self._prepare(text),
+                                              name=f"prepare-{self._call_id}")
+
+    async def _prepare(self, text: str) -> int:
+        try:
+            return await self._tts.prefetch([text], self._style)
+        except TextToSpeechError as err:  # the line itself will report it, if it is said
+            _LOGGER.info("call %s: answer not prepared: %s", self._call_id, err)
+            return 0
 
     # --- murmurs ---------------------------------------------------------------------------
 

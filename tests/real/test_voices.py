@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,8 @@ from tests.support.helpers import FIXTURES, words_of
 from voices.audio import SAMPLE_RATE, AudioDecodeError, pcm16_to_float, read_audio, resample
 from voices.engines import Engines
 from voices.stt.models import ModelNotFoundError, resolve_model_path
+from voices.tts.base import DEFAULT_STYLE, VoiceStyle
+from voices.tts.piper_tts import PiperTTS
 
 
 @pytest.mark.parametrize("fixture_id", ["price_hold_piper", "price_cave_espeak",
@@ -35,6 +38,35 @@ async def test_voice_speaks_a_line_sentence_by_sentence(engines: Engines) -> Non
     assert 1.0 < seconds < 5.0
     audio = pcm16_to_float(b"".join(pieces))
     assert float(np.sqrt(np.mean(audio**2))) > 0.02  # audible, not silence
+
+
+class _CountingPiper(PiperTTS):
+    """The real voice, counting its syntheses."""
+
+    made = 0
+
+    def synthesize_sync(self, text: str, style: VoiceStyle = DEFAULT_STYLE) -> bytes:
+        self.made += 1
+        return super().synthesize_sync(text, style)
+
+
+async def test_a_line_being_prepared_is_waited_for_not_made_twice() -> None:
+    tts = _CountingPiper().load()
+    line = "Fifteen percent, you say. That is a start."
+    preparing = asyncio.create_task(tts.prefetch([line]))  # made at the rep's pause
+    await asyncio.sleep(0)  # the first sentence is under way
+    said = [p async for p in tts.synthesize(line)]  # the turn ended: the line is said
+    await preparing
+    assert tts.made == 2  # two sentences, each synthesised once
+    again = [p async for p in tts.synthesize(line)]
+    assert again == said and tts.made == 2  # then from the cache
+    # a preparation given up (the rep went on) still finishes into the cache for the others
+    other = "Then we are done here."
+    dropped = asyncio.create_task(tts.prefetch([other]))
+    await asyncio.sleep(0)
+    dropped.cancel()
+    [piece] = [p async for p in tts.synthesize(other)]
+    assert len(piece) > 0 and tts.made == 3
 
 
 async def test_voice_round_trips_through_the_recogniser(engines: Engines) -> None:

@@ -105,6 +105,7 @@ class ScriptedTTS:
     seconds_per_word: float = 0.25
     spoken: list[str] = field(default_factory=list)
     styles: list[VoiceStyle] = field(default_factory=list)  # the voice each text was said in
+    prepared: list[str] = field(default_factory=list)  # texts made ahead (prefetch)
 
     async def synthesize(self, text: str, style: VoiceStyle = DEFAULT_STYLE) -> AsyncIterator[bytes]:
         self.spoken.append(text)
@@ -114,6 +115,7 @@ class ScriptedTTS:
             yield tone(len(sentence.split()) * self.seconds_per_word, self.sample_rate)
 
     async def prefetch(self, texts: Iterable[str], style: VoiceStyle = DEFAULT_STYLE) -> int:
+        self.prepared.extend(texts)
         return 0
 
 

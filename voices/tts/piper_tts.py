@@ -60,6 +60,7 @@ class PiperTTS:
         self.options = options or PiperOptions()
         self._voice: PiperVoice | None = None
         self._cache: OrderedDict[tuple[VoiceStyle, str], bytes] = OrderedDict()
+        self._making: dict[tuple[VoiceStyle, str], asyncio.Future[bytes]] = {}
         self.sample_rate = 22_050
 
     def load(self) -> PiperTTS:
@@ -92,12 +93,26 @@ class PiperTTS:
         return done
 
     async def _sentence(self, sentence: str, style: VoiceStyle) -> bytes:
-        """One sentence's audio, from the cache or synthesised (in a thread) and cached."""
-        cached = self._cache.get((style, sentence))
-        if cached is None:
-            cached = await asyncio.to_thread(self.synthesize_sync, sentence, style)
-            self._remember((style, sentence), cached)
-        return cached
+        """One sentence's audio, from the cache or synthesised (in a thread) and cached.
+
+        A sentence already being made (an answer prepared while the rep paused) is waited
+        for, not made twice; a caller that gives up does not stop it for the others.
+        """
+        key = (style, sentence)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        making = self._making.get(key)
+        if making is None:
+            making = asyncio.ensure_future(asyncio.to_thread(self.synthesize_sync, sentence, style))
+            self._making[key] = making
+            making.add_done_callback(lambda done: self._made(key, done))
+        return await asyncio.shield(making)
+
+    def _made(self, key: tuple[VoiceStyle, str], done: asyncio.Future[bytes]) -> None:
+        self._making.pop(key, None)
+        if not done.cancelled() and done.exception() is None:
+            self._remember(key, done.result())
 
     def synthesize_sync(self, text: str, style: VoiceStyle = DEFAULT_STYLE) -> bytes:
         """Blocking synthesis of one piece of text to PCM16 bytes."""
