@@ -109,11 +109,13 @@ def free_port() -> int:
 
 @contextmanager
 def server_process(port: int, *, log: Path | None = None, cwd: Path | None = None,
-                   timeout: float = 90) -> Iterator[subprocess.Popen[bytes]]:
+                   timeout: float = 90,
+                   max_calls: int | None = None) -> Iterator[subprocess.Popen[bytes]]:
     """`walkaway serve` on loopback in its own process, with throw-away storage, no login.
 
     `log`: a file that takes the server's stderr (its log), else a pipe read only if it fails
-    to start; `cwd`: where it runs; `timeout`: seconds to wait for /healthz.
+    to start; `cwd`: where it runs; `timeout`: seconds to wait for /healthz; `max_calls`: the
+    calls it admits (a bench past the machine's capacity must not be refused busy).
     """
     with tempfile.TemporaryDirectory(prefix="walkaway-bench-") as data, \
             (log.open("wb") if log else nullcontext(subprocess.PIPE)) as stderr:
@@ -121,6 +123,8 @@ def server_process(port: int, *, log: Path | None = None, cwd: Path | None = Non
                "WALKAWAY_DATA_DIR": data, "WALKAWAY_AUTH_REQUIRED": "false",
                "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}  # as `make run`
         env.pop("WALKAWAY_DATABASE_URL", None)  # a throw-away SQLite file, never a real database
+        if max_calls is not None:
+            env["WALKAWAY_MAX_CALLS"] = str(max_calls)
         cmd = [sys.executable, "-m", "server.cli.main", "serve"]
         proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
         try:

@@ -44,7 +44,8 @@ def run_bench_command(*, calls: int, rounds: int, turns: Sequence[Path] | None, 
     if url is not None:
         return asyncio.run(measure(url, None))
     port = free_port()
-    with server_process(port) as proc:
+    # the bench's own server admits every call it makes, past the default capacity too
+    with server_process(port, max_calls=calls) as proc:
         return asyncio.run(measure(f"ws://127.0.0.1:{port}/ws/call", proc.pid))
 
 
