@@ -72,6 +72,9 @@ _HOMOPHONES = tuple(
         (r"\b(half an|an|one|a half|an) our\b", r"\1 hour"),
         (r"\bthrough in\b", "throw in"), (r"\bthrew in\b", "threw in"),
         (r"\b(?:to|too)\b(?= (?:percent|per cent|%))", "two"),
+        # "we can do to months free": a give-away verb, then "to" where a figure belongs
+        (r"\b(do|give|offer|add|throw in)( you)? (?:to|too)\b(?= (?:free |extra )?"
+         r"(?:months|weeks|days)\b)", r"\1\2 two"),
         (r"(?<=percent) of\b(?=\s*(?:[,.?!]|$|the (?:price|total|list|quote|bill|invoice"
          r"|renewal|contract|licen[cs]e)|it\b|that\b))", " off"),
         (r"\bon boarding\b", "onboarding"), (r"\bset[- ]up\b(?= (?:fee|cost|charge))", "setup"),

@@ -78,7 +78,7 @@ _OTHER = (
 )
 _NEGATION = re.compile(
     r"\b(?:not|no|never|nothing|none|nor|neither|without|unable|refuse|refusing|rather than"
-    r"|instead of|no way|hardly|rather|sooner|push back)\b"
+    r"|instead of|no way|hardly|rather|sooner|push back|doubt)\b"
     r"|\b(?:is|are|stays|stay|remains|remain) off the table\b|\b0 +(?=[a-z])"
 )
 # A refusal after the offer in the same sentence: "I could send a deck, but I won't".
@@ -91,7 +91,7 @@ _LATER_REFUSAL = re.compile(
 # Phrases that contain a negation word but agree ("no problem, I'll match it").
 _FALSE_NEGATIONS = re.compile(
     r"\b(?:no problem|not a problem|no worries|why not|no doubt|do not worry|not only"
-    r"|no-brainer|no brainer|if not)\b"
+    r"|no-brainer|no brainer|if not|no promises|not promising anything)\b"
     # a give-away said with "no" in it: "two months at no charge and knock ten percent off"
     r"|\b(?:at|for|with) no (?:extra |additional )?(?:cost|charge)\b"
     # a double negative allows it; a limit after the figure still gives the figure
@@ -118,7 +118,9 @@ _OFFER_QUESTION = re.compile(
     r"|^(?:so )?would (?:a |an )?(?:" + _N + r" (?:percent|dollars|minutes|months)|(?:quick|short"
     r"|shorter|free)\b)"
     r"|\b(?:could|can|shall|should) (?:i|we) (?:just )?(?:do|send|email|make it|keep it|give"
-    r"|throw|knock|take|match|waive|extend)\b"
+    r"|throw|knock|take|match|waive|extend|call it|hold|try)\b"
+    # "Maybe we try half an hour and see?": a suggestion with a question mark
+    r"|^(?:maybe|perhaps) (?:i|we) (?:just )?(?:try|do|go with|call it|make it|keep it|say)\b"
     # "Would ten percent get this done?", "Could you live with five?": offers put as questions;
     # "Do you want...", "Would you need..." explore the demand instead.
     r"|^how (?:does|would|do) (?:a |an )?" + _N + r" (?:percent|dollars|minutes|months)"
@@ -136,13 +138,16 @@ CONDITION = re.compile(
     r"|\bin exchange\b|\bin return\b|\bon (?:the )?condition\b|\bonly if\b|\bassuming you\b"
     r"|(?<!see )(?<!check )\bif (?:we|i) (?:can|could) (?:lock|sign|get (?:a |an |your |you to )?"
     r"(?:commitment|signature|signed|sign|commit|\d+|annual|multi))\b"
+    r"|\bif (?:we|i) (?:get|have|receive) (?:the|a|your) (?:po|purchase order|order|signature"
+    r"|signed|contract|commitment)\b"
     r"|\bwould you (?:sign|commit|agree|buy|move forward|go ahead|switch|renew|stay|extend)\b"
     r"|\byou (?:sign|commit|agree|prepay|pay|renew|give (?:us|me)|introduce|bring)\b[^.]*\band"
     r" (?:i|we) (?:will|can)\b"
     r"|^(?:tell you what,? |look,? |okay,? |ok,? )?(?:sign|commit|give me|tell me|put pen to paper"
-    r"|promise"
+    r"|promise|send (?:me|us) (?:the|your) (?:signed|signature|order|contract|paperwork)"
     r"|get me|agree|introduce me|bring|book|prepay|pay|renew|lock in|take the)\b[^.?!]*\band\b"
-    r"|\bfor (?:a|an) (?:\d+ months|multi-year|annual|longer|two-year|three-year) (?:term|deal"
+    r"|\b(?:for|on|talking) (?:a|an) (?:\d+ months|multi-year|annual|longer|two-year"
+    r"|three-year) (?:term|deal"
     r"|contract|commitment|agreement)\b|\bin return for\b|\bin exchange for\b"
 )
 _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|tomorrow|next week|this week)"
@@ -171,6 +176,13 @@ NEXT_STEP = re.compile(
     r"|\bover lunch\b|\bnext step\b|\bat (?:noon|lunch)\b|\b\d+(?::\d+)? o'clock\b"
     r"|\b(?:minutes|call|meeting) on " + _DAYS + r"\b"
     r"|\b" + _DAYS + r"(?: \w+)? (?:works|is good|is fine|is great|suits)\b"
+    # "get our support lead on a call with you", "put me in for a call on the 14th",
+    # "how does your lunchtime on Thursday look?"
+    r"|\bget\b[^.?!]{0,40}\bon a (?:call|video call|zoom|teams call)\b"
+    r"|\bwhy do not we (?:pick|find|book|set|grab|put|meet|get)\b"
+    r"|\bdoes \d+(?::\d+)? (?:work|suit)\b"
+    r"|\b(?:call|meeting|session|demo) on the \d+(?:st|nd|rd|th)\b"
+    r"|\bhow (?:does|do|is|would) [^.?!]*\b" + _DAYS + r"\b[^.?!]*\b(?:look|looking|work|suit)\b"
 )
 
 # --- judgement --------------------------------------------------------------------------------
@@ -258,9 +270,10 @@ def _amount(kind: ConcessionKind, span: str, topic_unit: str | None) -> tuple[fl
     # a figure with its unit beats a bare one ("monday at 1 for 45 minutes")
     m = next((m for m in hits if m.group(2)), hits[0] if hits else None)
     if m is None:
-        first = re.search(r"\bfirst (month|year)\b", span)
+        # "the first month free", "the next quarter on us", "support for the year"
+        first = re.search(r"\b(?:first|next|the|a|one) (month|quarter|year)\b(?!')", span)
         if kind is ConcessionKind.SCOPE and first:
-            return (1.0 if first.group(1) == "month" else 12.0), "months"
+            return {"month": 1.0, "quarter": 3.0, "year": 12.0}[first.group(1)], "months"
         return None, None
     value, unit = float(m.group(1)), m.group(2)
     if unit is None:
@@ -282,7 +295,7 @@ def concession_amount(kind: ConcessionKind, canon: str) -> tuple[float | None, s
 _CORRECTION = re.compile(
     r"\b(?P<a>\d+(?:\.\d+)?)(?P<u> (?:percent|minutes|months|days|dollars)(?: free| off)?)?"
     r"(?:,? (?:well|actually|or rather|make (?:that|it)|i mean|sorry|or|no|honestly|wait"
-    r"|i misspoke))+,? (?:let us |let me |we will"
+    r"|i misspoke|not \d+(?:\.\d+)?))+,? (?:let us |let me |we will"
     r" |i will |we can |i can |we could |i could )?(?:say |make it |call it |do |go (?:to )?)?"
     r"(?P<b>\d+(?:\.\d+)?)(?P<u2> (?:percent|minutes|months|days|dollars))?(?: even)?\b"
 )
@@ -321,7 +334,8 @@ _IF_VERB = re.compile(
 _IF_VERB_BEFORE = re.compile(r"\b(?:has to|have to|must|needs to|need to|is going to|are going to)"
                              r" (?:\w+ )?$|\b(?:is|are) (?:just |only |really )?$")
 _COULD_BUT = re.compile(
-    r"^(?:, \w+)?[^,.?!]{0,40},? but (?:honestly |frankly |really |then )?(?:i would be (?!happy"
+    r"^(?:, \w+)?[^,.?!]{0,40},? but (?:(?:honestly|frankly|really|then),? )?(?:(?:i|we) would"
+    r" (?:rather|prefer to|sooner)\b|i would be (?!happy"
     r"|glad|able|willing|open)\w+|(?:i do not think|i doubt)"
     r" (?:it|that|this|a \w+|the \w+|you)\b|(?:it|that|this|a \w+|the \w+|you)"
     r" (?:would|will|is going to|does not|is not|will not|would not|just|only)\b)"
@@ -347,7 +361,8 @@ _GIVES_ANYWAY = re.compile(
 _UNIT_KIND = {"percent": ConcessionKind.PRICE, "dollars": ConcessionKind.PRICE,
               "minutes": ConcessionKind.TIME, "months": ConcessionKind.SCOPE,
               "days": ConcessionKind.SCOPE}
-_UNIT_SAID = re.compile(r"\d (percent|dollars|minutes|months|days)\b")
+_UNIT_SAID = re.compile(r"\d (percent|dollars|minutes|months|days)\b(?! (?:term|contract|renewal"
+                        r"|deal|agreement|commitment))")
 # What a scope give-away gives: two named things in one sentence are two concessions
 # ("four months free and waive the onboarding fee").
 _SCOPE_OBJECT = re.compile(
@@ -391,6 +406,8 @@ def scan_cues(
         asked_figure = _BARE_FIGURE_ASKED.match(sents[n - 1].text) if n else None
         if asked_figure and re.match(_ACCEPT + r"\b", t):
             t = f"{asked_figure.group(1)} it is, {t}"  # "Twenty? Sure, I'll keep it tight."
+        if n and _fill_amount(cues, t):
+            continue  # "I'll meet you halfway. Five percent.": the figure of the give-away
         counter = _BARE_FIGURE_ASKED.match(t) if n else None
         if counter and _NEGATION.search(sents[n - 1].text) and re.search(r"\d", sents[n - 1].text):
             t = f"{counter.group(1)} it is"  # "Can't do three. Two?": a counter-offer
@@ -486,6 +503,9 @@ def scan_cues(
             own_amount = amount
             if amount is None and kind is not ConcessionKind.INFO and not no_figure:
                 amount, unit = _amount(kind, clause, topic_unit)
+            if amount is None and kind is not ConcessionKind.INFO and not no_figure:
+                # "meet you halfway, say five percent": the figure right after the cue's clause
+                amount, unit = _figure_after(kind, t[hi:], topic_unit)
             if amount is None and kind is ConcessionKind.TIME and not no_figure:
                 said = re.search(_N + r" minutes", t)  # "twenty minutes, I'll make it work"
                 amount, unit = (float(said.group(1)), "minutes") if said else (None, None)
@@ -498,7 +518,9 @@ def scan_cues(
                 or _AFTER_MEETING.search(t, m.end())
             ):
                 continue  # sending with a booked follow-up, or deferring to a probe or a talk
-            obj = _SCOPE_OBJECT.search(t, m.start(), min(len(t), m.end() + 40)) or (
+            # the thing given is named in the cue's clause, not in its condition ("the
+            # onboarding at no charge if you renew for two years" is one give-away)
+            obj = _SCOPE_OBJECT.search(t, m.start(), min(hi, m.end() + 40)) or (
                 # the thing said first: "plus the onboarding for the new team at no charge"
                 ([None] + list(_SCOPE_OBJECT.finditer(t, lo, m.start())))[-1])
             what = obj.group(1).rstrip("s") if kind is ConcessionKind.SCOPE and obj else ""
@@ -509,6 +531,38 @@ def scan_cues(
                 borrowed.add(id(cue))
         cues[first:] = _drop_borrowed(cues[first:], borrowed)
     return cues
+
+
+# A figure that only names what the give-away before it comes to: ", like five percent",
+# ", say twenty".
+_FIGURE_AFTER = re.compile(r"^\W*(?:like|say|so|call it|maybe|about|around|roughly|so about)?"
+                           r" ?" + _N + r"(?: (percent|minutes|dollars|months|days))?\W*(?:$|,)")
+
+
+def _figure_after(kind: ConcessionKind, rest: str, topic_unit: str | None
+                  ) -> tuple[float | None, str | None]:
+    """The amount said just after a give-away's clause, when nothing else follows it."""
+    m = _FIGURE_AFTER.match(rest)
+    if m is None or (m.group(2) is None and not re.match(r"^\W*(?:like|say|call it)", rest)):
+        return None, None
+    return _amount(kind, m.group(0), topic_unit)
+
+
+_FIGURE_ONLY = re.compile(r"^(?:so |say |call it |that is )?" + _N
+                          + r" (percent|minutes|dollars|months|days)\W*$")
+
+
+def _fill_amount(cues: list[ConcessionCue], t: str) -> bool:
+    """A sentence that is only a figure gives its amount to the give-away said just before
+    it with none of its own; True when it did."""
+    m = _FIGURE_ONLY.match(t)
+    if m is None or not cues:
+        return False
+    last = cues[-1]
+    if not last.is_concession or last.amount is not None or m.group(2) not in _UNITS_FOR[last.kind]:
+        return False
+    cues[-1] = dataclasses.replace(last, amount=float(m.group(1)), unit=m.group(2))
+    return True
 
 
 def _drop_borrowed(sentence_cues: list[ConcessionCue], borrowed: set[int]
@@ -533,12 +587,18 @@ _NEW_SUBJECT = re.compile(r"\b(?:it|that|this|they|he|she|i|we|you) (?:is|are|wa
 def _after_cue(before: str, rest: str) -> str:
     """The words after a cue that a negation there may govern: up to a new subject and verb,
     unless the cue opens its clause and its subject follows ("discount I can not give you")."""
+    # "knock 15% off to make up for not having on-prem": the negation is in the reason
+    reason = _REASON.search(rest)
+    if reason:
+        rest = rest[:reason.start()]
     new = _NEW_SUBJECT.search(rest)
     if new is None or (not rest[:new.start()].strip(" ,") and not _SUBJECT.search(before)):
         return rest
     return rest[:new.start()]
 
 
+# A reason after the give-away: a negation in it is not said of the give-away.
+_REASON = re.compile(r"\b(?:to make up for|make up for|because|since|given|for not)\b")
 # "I'd love to say yes, but I'd be setting you up to fail": a wish, then why not
 _WISH_BUT = re.compile(r"^\W*but\b(?![^.?!]*\b(?:need|if|as long as|provided|only)\b)")
 # A past-tense cut at the head of a cue or just before it is a result told ("our planner took

@@ -50,6 +50,9 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|meet you at|get you)"
        r"(?: \w+){0,2}? " + N + r" (?:percent|dollars)\b"),
     _p(_K.PRICE, N + r" (?:percent|dollars) off\b"),
+    _p(_K.PRICE, N + r" (?:percent|dollars) (?:is|are) (?:off the table|not (?:on the table"
+       r"|happening"
+       r"|an option))", needs_me=False),
     _p(_K.PRICE, r"\b(?:price[- ]match\w*|match\w*(?: \w+){0,2} (?:price|prices|quote|offer"
        r"|number|rate|deal|pricing)|match(?:ed|ing)? (?:it|that|them|this|what they)"
        r"|match (?:the |that |their )?" + N + r" (?:percent|dollars)|beat (?:their|that|the)"
@@ -63,11 +66,15 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|pricing|offer)\b|\bmeet (?:them|their price|you) (?:halfway|in the middle)\b"
        r"|\bcome in (?:under|below|at)\b|\bsharpen\b[^.]*\bpencil\b"),
     # "I'll hold you at last year's rate": no rise at renewal is a price given
-    _p(_K.PRICE, r"\b(?:hold|keep|lock|freeze)\w*(?: you| it| your \w+)?(?: at| on| to)?"
+    _p(_K.PRICE, r"\b(?:hold|held|keep|kept|lock|freeze|froze)\w*(?: you| it| your \w+)?"
+       r"(?: at| on| to)?"
        r" (?:last year's|this year's|your current|the current|your existing|the existing"
        r"|today's|the old|your old) (?:rate|price|pricing)\b"),
     # "there might be some wiggle room": a give-away whoever is named (refused when negated)
     _p(_K.PRICE, r"\bwiggle room\b", needs_me=False),
+    _p(_K.PRICE, r"\b(?:i|we) (?:\w+ ){0,4}?look at (?:the )?(?:price|pricing|number|rate)\b"
+       r"(?! (?:breakdown|list|sheet|together|side by side))", needs_me=False),
+    _p(_K.PRICE, r"\b(?:a|any|some) (?:price )?reduction\b"),
     _p(_K.PRICE, r"\b(?:see what (?:i|we) can do|flexib\w*|figure something out|work something out"
        r"|some room|sort something out) (?:on|with|about|around) (?:the )?(?:price|pricing|number"
        r"|cost|rate|figure|quote)\b", needs_me=False),
@@ -76,7 +83,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|does not) (?:be )?(?:a|an) (?:problem|issue|obstacle)\b", needs_me=False, neg=True),
     _p(_K.PRICE, r"\b(?:meet you in the middle|meet (?:you )?halfway|split the difference"
        r"|sharpen (?:the|my|our) pencil|call it \d+(?! minutes)|(?:better|special|lower|best|reduced|discounted)"
-       r" (?:price|rate|deal|number)|something on (?:the )?(?:renewal )?price"
+       r" (?:price|rate|deal|number|figure)|something on (?:the )?(?:renewal )?price"
        r"|flexible on (?:the )?(?:renewal )?price)\b"),
     _p(_K.PRICE, N + r" (?:percent|dollars)(?: off)?(?: \w+){0,2}? (?:is fine|is ok|is okay"
        r"|works|it is|then|sounds (?:fair|good|fine)|is doable|is no problem|is a deal|deal"
@@ -100,10 +107,12 @@ PATTERNS: tuple[CuePattern, ...] = (
     _p(_K.TIME, r"^" + ACCEPT + r"\b[,.!]? (?:that is |then )?" + N + r" minutes\b",
        needs_me=False),
     _p(_K.TIME, r"\b(?:take|do|make|fit|squeeze|get|grab|cover|manage|keep|cut|trim|work with"
+       r"|try|lock in"
        r"|make do with|settle for|go with|accept|condense|compress|shorten)\b(?: [\w']+){0,4}?"
        r" (?:in |into |to |within |with |down to |for )?(?:the |your |those |just )?(?<!at )" + _MIN
        + r"\b(?! (?:percent|dollars|months|days|am|pm))"),
-    _p(_K.TIME, r"\b(?:a|an) " + N + r" minutes? (?:call|meeting|chat|slot|intro|session|version"
+    _p(_K.TIME, r"\bcall it " + N + r" minutes\b|\b(?:a|an) " + N
+       + r" minutes? (?:call|meeting|chat|slot|intro|session|version"
        r"|overview|catch-up)\b|\b(?:a|an) (?:quick|short|brief) " + N + r" minutes\b"),
     _p(_K.TIME, r"\b(?:be quick|be brief|keep it (?:short|brief|quick|tight)|make it (?:quick"
        r"|fast|short)|rush through|speed through|go fast|talk fast|skip the (?:demo|details"
@@ -114,13 +123,18 @@ PATTERNS: tuple[CuePattern, ...] = (
          r" |little |bit of |\d+ )?(?:" + what + r")\b[^.?!,]{0,30}?\b(?:get in|stand"
          r"|come between|end"
          r"|derail|kill|stop|break|cost us|be (?:the|a) (?:problem|issue|deal-?breaker))"
+         # "I don't want a few quid to be the thing that loses us this"
+         r"|\b(?:do not|would not) want (?:a |an |the |one |that |this )?(?:few |couple of |little"
+         r" |bit of |\d+ )?(?:" + what + r") to (?:be (?:the thing|what)|cost us|lose us|stand"
+         r"|get in|come between)"
          r"|\b(?:\d+ )?(?:" + what + r") (?:should not|will not|does not need to|need not"
          r"|is not going to) (?:be (?:what|the thing that) )?(?:stand|come|get)s?"
          r" (?:between us|in (?:the|our)"
          r" way)|\bnot (?:going to )?lose you over (?:a |an |the )?(?:few |couple of )?(?:\d+ )?(?:"
          + what + r")\b", needs_me=False, neg=True)
       for kind, what in (
-          (_K.PRICE, r"points?|percent|price|money|dollars|pennies|number|difference|quote|rate"),
+          (_K.PRICE, r"points?|percent|price|money|dollars|pennies|number|difference|quote|rate"
+                     r"|quid|pounds|bucks"),
           (_K.TIME, r"minutes|time|length|meeting length|slot"),
           (_K.SCOPE, r"months?|free months?|onboarding|setup fee|fee|rough quarter|quarter"
                      r"|renewal terms|credit"),
@@ -129,7 +143,9 @@ PATTERNS: tuple[CuePattern, ...] = (
     _p(_K.TIME, r"\bmake (?:it|that|this|those|them) work\b|\bmake (?:an|one) exception\b"
        r"|\bsay yes to\b|\bstart with whatever you\b"
        # vague room to move, whoever is named: "there's some flexibility we haven't used"
-       r"|\b(?:some|a bit of|a little) flexibility\b|\bhow much room\b",
+       r"|\b(?:some|a bit of|a little) (?:flexibility|room|leeway)\b"
+       r"(?! (?:to grow|for improvement))"
+       r"|\bhow much room\b",
        needs_me=False, by_context=True),
     # "the onboarding free", "setup on us": the thing first
     _p(_K.SCOPE, r"\b(?:onboarding|setup|training|implementation|installation|migration|support"
@@ -138,10 +154,16 @@ PATTERNS: tuple[CuePattern, ...] = (
        needs_me=False),
     # a figure with no unit, said as an offer: "Fifteen I can do.", "Twelve it is."
     _p(_K.TIME, r"(?:^|, |\. )" + N + r"(?: (?:percent|minutes|months|days|dollars)(?: free)?)?"
-       r"(?: on " + DAY + r")?(?:,? (?:though|then|yes|sure),?)? (?:(?:i|we) (?:can|could)"
+       r"(?: on " + DAY + r")?(?:,? (?:though|then|yes|sure),?)?"
+       # "Two, and that's me stretching": a figure given with its limit
+       r"(?:,? and (?:that is (?:the|my|our|me|as far as|all)\b|not (?:a|one) (?:point|penny"
+       r"|cent|dollar|minute|day|percent) more)| (?:(?:i|we) (?:can|could)"
        r" (?:do|live with|manage|go to"
        r"|work with|stretch to|accept|offer)|it is|then|works|is (?:fine|good|great|plenty|okay"
-       r"|ok|doable|enough|no problem)|sounds (?:good|fine|fair|right)|should do|will do)\b",
+       r"|ok|doable|enough|no problem)|sounds (?:good|fine|fair|right)|should do|will do"
+       # "thirty-five's the least I can do": a limit given
+       r"|is (?:the|my|our) (?:least|most|best|lowest|highest|limit|ceiling|floor|max|maximum"
+       r"|minimum)))\b",
        needs_me=False,
        by_context=True),
     # info
@@ -173,7 +195,7 @@ PATTERNS: tuple[CuePattern, ...] = (
     # scope
     _p(_K.SCOPE, r"\bthr[eo]w\w* in\b|\bon the house\b|\bcomp\b(?= (?:the|your|you|that|it)\b)"
                  r"|(?<!that is )(?<!that was )(?<!this is )(?<!was )\bon us\b|\bfor free\b"
-                 r"|\bfree of charge\b"
+                 r"|\bfree of charge\b|\bfreebies?\b"
        r"|\bcomplimentary\b|\bwaiv\w+\b", needs_me=False),
     _p(_K.SCOPE, r"\b(?:at no|no|without any|without) (?:extra |additional )?(?:cost|charge"
        r"|setup fee|set-up fee|onboarding fee|implementation fee|fee)\b", needs_me=False,
@@ -188,7 +210,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|implementation|setup|set-up|support|upgrade|seats?|licen[cs]es?|users?|trial"
        r"|installation|consulting|hours|migration|add-on|module|premium|pilot|access|delivery"
        r"|shipping)\b"
-       r"|(?:" + N + r"|a few) (?:months|days)(?: \w+)? (?:free|on us)\b"
+       r"|(?:" + N + r"|a few) (?:months|days)(?: \w+)?,? (?:free|on us)\b"
        r"|\bfirst (?:month|year|\d+ months) (?:free|on us)\b", needs_me=False),
     _p(_K.SCOPE, r"\b(?:cover|take care of|handle|sort out|absorb|eat)\b[^.?!]*\b(?:onboarding"
        r"|setup|training|implementation|migration|the cost)\b|\b(?:onboarding|setup|training"
@@ -203,7 +225,8 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\b(?:extra|additional|bonus) (?:seats?|licen[cs]es?|users?|training|support|months?)\b"),
     # promises of what the product does not do (the bad-fit scenario, docs/moves.md): building
     # a custom feature or integration, or guaranteeing a date; "we can not build it" is a refusal
-    _p(_K.SCOPE, r"\b(?:(?:build|develop|code|create|add|write|deliver)\w*|do|doing|figure out"
+    _p(_K.SCOPE, r"\b(?:(?:build|develop|code|create|add|write|deliver)\w*|built|do|doing"
+       r"|figure out"
        r"|sort out|work out|set up)\b(?: [\w-]+){0,4}?"
        r" (?:integration|connector|custom (?:module|feature|report|reports|build|version"
        r"|workflow)|(?:a|the|that|your)(?: [\w-]+)? (?:link|module|feature|plug-?in)\b"
@@ -212,12 +235,17 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\bcustom[- ](?:build|development)\b|\bon-?prem(?:ise|ises)? (?:install\w*|version"
        r"|setup)\b"
        r"|\b(?:will|can|could|going to) (?:\w+ )?(?:integrate|hook into|connect to)\b"
-       r"|\b(?:guarantee|promise|commit to)\w*\b[^.?!,]*\b(?:live|go-live|launch|deadline"
+       r"|\b(?:guarante|promis|commit\w* to)\w*\b[^.?!,]*\b(?:live|go-live|launch|deadline"
        r"|integration|connector|module|custom|on-?premises?|install\w*|link|something|anything"
        r"|that)\b|\b(?:make|get) (?:it|that|this|them) (?:talk|connect|link|work) (?:to|with)\b",
        no_figure=True),
     # said object first, the speaker after it: "the costing module we can build"
-    _p(_K.SCOPE, r"\b(?:integration|connector|module|link|install|installation|reports?)"
-       r"(?: [\w-]+)? (?:i|we) (?:can|could|will) (?:\w+ )?(?:build|write|deliver|do|set up"
-       r"|sort out|make)\b", needs_me=False, no_figure=True),
+    _p(_K.SCOPE, r"\b(?:integration|connector|module|link|install|installation|reports?"
+       r"|on-?prem(?:ise|ises)?)(?: [\w-]+)?,? (?:i|we) (?:can|could|will|would) (?:\w+ ){0,2}?"
+       r"(?:build|write|deliver|do|set up|sort out|make|(?:figure|sort|work) (?:it|that|this)"
+       r" out)\b"
+       # "put the go-live in the diary, I'll guarantee it"
+       r"|\b(?:go-live|live date|launch date|deadline)\b[^.?!]*\b(?:i|we) (?:will|can|could)"
+       r" (?:\w+ )?(?:guarantee|promise|commit to) (?:it|that)\b",
+       needs_me=False, no_figure=True),
 )

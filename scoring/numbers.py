@@ -94,6 +94,11 @@ def _parse_words(toks: list[_Tok], i: int) -> tuple[float, int] | None:
             break
         w = toks[j].text
         nxt = toks[j + 1].text if j + 1 < len(toks) and not toks[j + 1].after_stop else ""
+        if w == "oh" and j == i:
+            break  # "oh yeah, I can send it": an exclamation; "oh" is zero only inside a number
+        prev = toks[j - 1].text if j > i else ""
+        if (w in _SMALL and prev in _SMALL) or (w in _TENS and (prev in _SMALL or prev in _TENS)):
+            break  # "seven, eight percent" is a figure corrected, never fifteen
         if w in _SMALL:
             current += _SMALL[w]
         elif w in _TENS:

@@ -61,7 +61,8 @@ _HOLD = re.compile(
     r"\d|hour)\b|\bdo(?:es)? (?:it|this|that|you) justice\b|\bshortchange\b|\bnot comfortable\b"
     r"|\bpush back\b|\bnot (?:going to |willing to )?(?:cut|shorten|trim|squeeze|rush|lower|drop"
     r"|discount|give away)\b|\b(?:can|could|will|would) not go there\b|\bnot (?:a chance|happening"
-    r"|going to happen|on the table)\b|\bno way\b|\brather (?:talk|walk|go through|meet|show|earn"
+    r"|going to happen|on the table)\b|\bno way\b|\brather (?:talk|walk(?! away| than)"
+    r"|go through|meet|show|earn"
     r"|you pay|find a time)\b|\bnot by giving\b|\bnot one of them\b"
     r"|\bwill not (?:really )?(?:answer|show|tell)\b|^(?:no|nope)(?:\W*$|,)"
     r"|\b(?:4[5-9]|[5-9]\d) minutes instead of\b|\bworks? better (?:when|if) we\b"
@@ -79,7 +80,16 @@ _HOLD = re.compile(
     r"|\bhold off on\b|\b(?:price|pricing|terms|rate|number)\b[^.?!]*\b(?:stay|stays|remain"
     r"|remains) (?:as|where) (?:it is|they are)\b|\bnot something (?:we|i) (?:do|offer|provide"
     r"|can offer|can do)\b|\b(?:we|i) do not do (?:that|this|it|custom)\b|\bor we wait\b"
-    r"|\bcan not do (?:it|that|this)\b|\bnot this time\b"
+    r"|\bcan not do (?:it|that|this)\b|\bnot this time\b|^(?:no,? )?not today\W*$"
+    # "I can't go under 45", "the renewal stays as quoted", "the number is the number",
+    # "... and I'm comfortable with that"
+    r"|\b(?:can|will|would) not go (?:under|below|lower than|less than)\b"
+    r"|\b(?:price|pricing|terms|rate|number|renewal|quote|contract)\b[^.?!]*\b(?:stay|stays"
+    r"|remain|remains) (?:as quoted|as agreed|unchanged|the same)\b"
+    r"|\b(?:stays?|remains?) on the (?:invoice|bill|quote)\b"
+    r"|\b(?:price|number|rate|quote|figure)\b[^.?!]{0,30}\bis the (?:price|number|rate|quote"
+    r"|figure)\b|\b(?:i am|we are) comfortable with (?:that|it|the (?:price|number"
+    r"|quote))\W*$"
 )
 _VALUE = re.compile(
     r"\bcost (?:to|of) (?:get|use|own|run|ownership|switching|downtime)\b|\btotal cost\b"
@@ -105,19 +115,23 @@ _NOT_VALUE = re.compile(
     r"\bcatch(?:es)?\b(?! (?:errors?|mistakes?|problems?|issues?|them|it|the|every))")
 _WALK = re.compile(
     r"\bwalk away\b(?! (?:thinking|feeling|with))"
-    r"|\bwalk from\b|\bnot (?:be )?(?:a|the right) fit\b|\bisn't a fit\b"
-    r"|\bnot a fit\b|\b(?:happy|fine|okay|ok|prepared|willing|ready) to (?:walk|step back|part ways"
+    r"|\bwalk from\b|\bnot (?:be )?(?:a|the|the right|a good|a great) fit\b|\bisn't a fit\b"
+    r"|\brather walk (?:away|than)\b"
+    r"|\bnot a fit\b|\b(?:happy|fine|okay|ok|prepared|willing|ready) to"
+    r" (?:walk(?! you| them| through)|step back|part ways"
     r"|pass)\b|\bpart ways\b|\bstay with (?:your|the) (?:current|other|existing)\b"
     r"|\b(?:should|might|could) (?:go|stick|stay) with (?:them|the competitor|the cheaper)\b"
     r"|\bno hard feelings\b|\bi will pass\b|\bwe will pass\b|\bokay to say no\b"
     r"|\brather lose the (?:deal|business)\b|\bbest of luck with\b"
-    r"|\b(?:better|best) (?:we|if we) (?:do not|not)\b|\bnot (?:be )?the right (?:time|partner|call"
+    r"|\b(?:better|best) (?:we|if we) (?:do not|not)\b(?! rush)"
+    r"|\bnot (?:be )?the right (?:time|partner|call"
     r"|fit)\b|\b(?:the )?right call for you\b|\bgo with them\b|\bcan live without\b"
     r"|\brather (?:not meet|lose|we both move on)\b|\bmove on\b(?! (?:the|that|this|price|pricing"
     r"|it)\b)|\bwill not chase\b"
     r"|\bnot right for\b|\bgo to market\b|\bhandover\b|\bnot renewing\b|\bgive (?:me|us) a call"
     r" when\b|\bcall (?:me|us) when\b|\bwhen there is\b[^.?!]*\b(?:free|time)\b|\bi am here\b"
     r"|\bif (?:now|this) is not (?:the moment|a priority|the right time)\b|\bfair conclusion\b"
+    r"|\b(?:it|this) is (?:probably |just )?not a priority (?:right now|for you)\b"
     r"|\bbest bet\b|\bbetter (?:option|choice|bet)\b|\blet us not (?:book|meet"
     r"|schedule)\b|\blet (?:this|it)(?: one| 1)? go\b|\bstep back\b|\blook elsewhere\b"
     r"|\bnot (?:be )?worth pursuing\b|\bonly go with us if\b|\bfine either way\b"
@@ -127,7 +141,7 @@ _WALK = re.compile(
     r"|\brather (?:you )?tell me (?:now|today)\b"
     r"|\b(?:serve|suit) you better\b|\bbetter served by\b|\blet you go\b"
     r"|\b(?:look at|test) the market\b|\bshop around\b"
-    r"|\bnot think (?:we are|were|this is|it is)\b[^.?!]{0,20}"
+    r"|\bnot (?:really )?think (?:we are|were|we would be|this is|it is|it would be)\b[^.?!]{0,20}"
     r"\b(?:fit|match)\b"
 )
 _APOLOGY = re.compile(
@@ -155,7 +169,8 @@ _QUESTION_START = re.compile(
 _BARE_ACCEPT = re.compile(
     r"^(?:(?:ok|okay|sure|fine|alright|all right|deal|yes|yeah|yep|of course|no problem|absolutely"
     r"|great|perfect|done)[,.! ]*)+(?:\d+(?: percent| minutes| months| days| dollars)?"
-    r"(?: then| it is)?[.!]?)?$|\b(?:that|this|it|which) works\b|\bworks (?:for me|great|well)\b|\b(?:that works|sounds good|works for me|happy with that"
+    r"(?: then| it is)?[.!]?)?$|(?<!how )\b(?:that|this|it|which) works\b(?! with)"
+    r"|\bworks (?:for me|great|well)\b|\b(?:that works|sounds good|works for me|happy with that"
     r"|let us do (?:it|that)|you have got (?:a deal|it)|you got it|we have a deal|it is a deal"
     r"|consider it (?:done|handled|sorted))\b"
 )
@@ -178,7 +193,9 @@ def _is_question(raw: str, canon: str) -> bool:
         _QUESTION_START.match(canon) and not _WH_STATEMENT.match(canon))
 
 
-_WH_STATEMENT = re.compile(r"^(?:what|how|why|when|where|who) (?:you|we|i|they|people|it|he|she)\b")
+_WH_STATEMENT = re.compile(r"^(?:what|how|why|when|where|who) (?:you|we|i|they|people|it|he|she)\b"
+                           # "what is on the proposal is what it costs": a cleft, not a question
+                           r"|^what (?:is|was) [^.?!,]+ is\b")
 
 
 @dataclass(frozen=True)
@@ -247,10 +264,20 @@ def _only_not_value(rx: re.Pattern[str], canon: str) -> bool:
 def _unique(moves: list[Move]) -> list[Move]:
     unique: list[Move] = []
     for m in moves:
-        # two give-aways said in one sentence ("free onboarding and waive the fee") are two
-        if m not in unique or m.concession is not None:
+        # two give-aways said in one sentence ("free onboarding and waive the fee") are two;
+        # the same figure said again ("thirty, thirty's doable") is one
+        if (not _same_figure(m, unique) if m.concession is not None else m not in unique):
             unique.append(m)
     return sorted(unique, key=lambda m: _ORDER.index(m.kind))
+
+
+def _same_figure(move: Move, kept: list[Move]) -> bool:
+    """`move` gives the same figure of the same kind as a give-away already kept."""
+    c = move.concession
+    return c is not None and c.amount is not None and any(
+        k.concession is not None and (k.concession.kind, k.concession.conditional,
+                                      k.concession.amount, k.concession.unit)
+        == (c.kind, c.conditional, c.amount, c.unit) for k in kept)
 
 
 def classify(

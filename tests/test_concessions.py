@@ -301,3 +301,50 @@ def test_two_things_given_in_one_breath_are_both_in_the_scorecard() -> None:
 def test_fifth_pass_rules(text: str, asked: ConcessionKind, want: list) -> None:
     got = sorted(map(_key, detect_concessions(text, asked=asked)), key=repr)
     assert got == sorted(want, key=repr)
+
+
+@pytest.mark.parametrize(("text", "asked", "want"), [
+    # "oh" opening a turn is no zero (a zero figure refuses)
+    ("oh sure, I can email you the overview", ConcessionKind.INFO, [("info", False, None, None)]),
+    # promises said object first, a past-tense build offered as a question
+    ("The on-prem piece, we'd probably sort that out for you.", ConcessionKind.SCOPE,
+     [("scope", False, None, None)]),
+    ("What if we built the reporting module for you?", ConcessionKind.SCOPE,
+     [("scope", False, None, None)]),
+    ("Shall we call it twenty minutes?", ConcessionKind.TIME, [("time", False, 20.0, "minutes")]),
+    ("Perhaps we try fifteen minutes and see?", ConcessionKind.TIME,
+     [("time", False, 15.0, "minutes")]),
+    ("Could we keep you at your current rate?", ConcessionKind.PRICE,
+     [("price", False, None, None)]),
+    # a limit given with the figure; a figure named and refused
+    ("Forty is too long for you, I know. Twenty-five is the most I can cut it to.",
+     ConcessionKind.TIME, [("time", False, 25.0, "minutes")]),
+    ("Four? No. One, and that's my limit.", ConcessionKind.SCOPE,
+     [("scope", False, 1.0, "months")]),
+    ("Fifteen percent is off the table.", ConcessionKind.PRICE, []),
+    # hedges and doubts
+    ("We could look at the pricing a bit, no promises.", ConcessionKind.PRICE,
+     [("price", False, None, None)]),
+    ("I doubt I could get you any reduction this quarter.", ConcessionKind.PRICE, []),
+    ("I could send a summary, but frankly, I'd rather hear what you need first.",
+     ConcessionKind.INFO, []),
+    # a reason after the give-away is not a refusal of it
+    ("I'll take ten percent off since we can't do the custom report.", ConcessionKind.PRICE,
+     [("price", False, 10.0, "percent")]),
+    # the figure after the clause, or in the next sentence
+    ("I can meet you halfway, say six percent.", ConcessionKind.PRICE,
+     [("price", False, 6.0, "percent")]),
+    ("Okay, I'll sharpen my pencil. Four percent.", ConcessionKind.PRICE,
+     [("price", False, 4.0, "percent")]),
+    ("Two months, on us.", ConcessionKind.SCOPE, [("scope", False, 2.0, "months")]),
+    ("The next quarter is on us.", ConcessionKind.SCOPE, [("scope", False, 3.0, "months")]),
+    ("eight, sorry, not eight, six percent off if we get the order this week",
+     ConcessionKind.PRICE, [("price", True, 6.0, "percent")]),
+    ("I could give you to months free", ConcessionKind.SCOPE, [("scope", False, 2.0, "months")]),
+    # one give-away, not a second one from the condition's term
+    ("We could do the training at no charge if you sign for two years?", ConcessionKind.SCOPE,
+     [("scope", True, None, None)]),
+])
+def test_eighth_pass_rules(text: str, asked: ConcessionKind, want: list) -> None:
+    got = sorted(map(_key, detect_concessions(text, asked=asked)), key=repr)
+    assert got == sorted(want, key=repr)

@@ -255,3 +255,35 @@ def test_a_figure_corrected_in_the_same_breath_and_a_condition_said_after() -> N
             "month for that, though.")
     [move] = [m for m in classify(text, asked=ConcessionKind.SCOPE) if m.concession is not None]
     assert move.concession is not None and move.concession.conditional
+
+
+def test_eighth_pass_moves() -> None:
+    cases = [
+        ("I can't go below forty, it won't do the demo justice.", ConcessionKind.TIME,
+         MoveKind.HOLD_FIRM),
+        ("The fee stays as quoted, and I'm comfortable with that.", ConcessionKind.PRICE,
+         MoveKind.HOLD_FIRM),
+        ("What's in the quote is what the work costs, and we're comfortable with that.",
+         ConcessionKind.PRICE, MoveKind.HOLD_FIRM),
+        ("Honestly, I don't think we'd be a great fit for that.", ConcessionKind.SCOPE,
+         MoveKind.WALK_AWAY),
+        ("I'd rather walk than promise you something we can't build.", ConcessionKind.SCOPE,
+         MoveKind.WALK_AWAY),
+        ("A discount? Not today.", ConcessionKind.PRICE, MoveKind.HOLD_FIRM),
+        ("Can we get your finance lead on a call next week?", ConcessionKind.PRICE,
+         MoveKind.PROPOSE_NEXT_STEP),
+        ("How does Friday morning look for the full hour?", ConcessionKind.TIME,
+         MoveKind.PROPOSE_NEXT_STEP),
+        ("Could you tell me how it works with your current system?", ConcessionKind.INFO,
+         MoveKind.ASK_QUESTION),
+    ]
+    for text, asked, main in cases:
+        moves = classify(text, asked=asked)
+        assert not [m for m in moves if m.concession is not None], (text, moves)
+        assert main in {m.kind for m in moves}, (text, moves)
+    # walking someone through the numbers is no walk-away
+    moves = classify("I'm happy to walk you through the numbers.", asked=ConcessionKind.PRICE)
+    assert MoveKind.WALK_AWAY not in {m.kind for m in moves}, moves
+    # the same figure said twice in a turn is one give-away
+    moves = classify("Fine, twenty, twenty's fine.", asked=ConcessionKind.TIME)
+    assert [m.concession.amount for m in moves if m.concession is not None] == [20.0]

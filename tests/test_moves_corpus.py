@@ -37,8 +37,8 @@ FLOORS = {
     # three things (a story about other customers, a give-away only imagined, the condition of a
     # walk-away); the model is not trained on it (docs/moves.md)
     "tune_multi.yaml": {
-        "concession found, right kind": 0.95, "conditional right": 0.96, "amount right": 0.89,
-        "refusals/questions flagged": 0.02, "false concession rate": 0.03, "move accuracy": 0.86,
+        "concession found, right kind": 0.96, "conditional right": 0.96, "amount right": 0.90,
+        "refusals/questions flagged": 0.02, "false concession rate": 0.03, "move accuracy": 0.88,
     },
     # long and multi-move turns by a blind writer (seventh pass), tuned on: found 0.910 -> 1.000,
     # refusals/questions flagged 0.061 -> 0.000, move accuracy 0.813 -> 0.960
@@ -46,15 +46,23 @@ FLOORS = {
         "concession found, right kind": 0.97, "conditional right": 0.97, "amount right": 0.95,
         "refusals/questions flagged": 0.02, "false concession rate": 0.03, "move accuracy": 0.94,
     },
+    # filler_inside, implicit, question, next_step, hedged and numbers turns by a blind writer
+    # (eighth pass), tuned on: found 0.838 -> 0.991, refusals/questions flagged 0.069 -> 0.000,
+    # move accuracy 0.810 -> 0.980
+    "tune_styles3.yaml": {
+        "concession found, right kind": 0.97, "conditional right": 0.97, "amount right": 0.96,
+        "refusals/questions flagged": 0.02, "false concession rate": 0.02, "move accuracy": 0.96,
+    },
     # never-seen, second round: measured before any change of issue 14's fourth pass, then once
     # with the final code (docs/moves.md); found 0.719, move accuracy 0.787 after the seventh
     "fresh_2026-11-29b.yaml": {
         "concession found, right kind": 0.70, "conditional right": 0.95, "amount right": 0.85,
         "refusals/questions flagged": 0.05, "false concession rate": 0.07, "move accuracy": 0.77,
     },
+    # never-seen, first round; move accuracy 0.775 -> 0.800 in the eighth pass
     "fresh_2026-11-29.yaml": {
         "concession found, right kind": 0.85, "conditional right": 0.95,
-        "refusals/questions flagged": 0.09, "false concession rate": 0.1, "move accuracy": 0.76,
+        "refusals/questions flagged": 0.09, "false concession rate": 0.1, "move accuracy": 0.78,
     },
     "frozen_test.yaml": {
         "concession found, right kind": 0.90, "conditional right": 0.97, "amount right": 0.98,
@@ -68,7 +76,7 @@ FLOORS = {
     },
     "tune_more.yaml": {
         "concession found, right kind": 0.95, "conditional right": 0.98,
-        "refusals/questions flagged": 0.02, "false concession rate": 0.015, "move accuracy": 0.95,
+        "refusals/questions flagged": 0.02, "false concession rate": 0.015, "move accuracy": 0.96,
     },
 }
 _AT_MOST = ("refusals/questions flagged", "false concession rate")
