@@ -78,6 +78,10 @@ class Settings(BaseSettings):
         default=2, ge=0, description="the scorecard's second pass runs only while at most this "
         "many calls are live"
     )
+    prepare_max_calls: int = Field(
+        default=2, ge=0, description="the answer's audio is made at the rep's pause only while "
+        "at most this many calls are live"
+    )
     second_pass_wait_s: float = Field(
         default=0.8, ge=0, description="wait at hang-up for the scorecard's accurate transcripts; 0: off"
     )
@@ -170,6 +174,7 @@ class Settings(BaseSettings):
             scorecard_timeout_s=self.scorecard_timeout_s,
             second_pass_wait_s=self.second_pass_wait_s,
             second_pass_max_calls=self.second_pass_max_calls,
+            prepare_max_calls=self.prepare_max_calls,
         )
 
     def upload_limits(self) -> AudioLimits:

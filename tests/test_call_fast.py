@@ -138,6 +138,16 @@ async def test_the_answer_is_made_while_the_rep_pauses() -> None:
     assert call.tts.prepared.count(answer.text) == 1
 
 
+async def test_a_busy_server_makes_no_answer_ahead() -> None:
+    async with ScriptedCall(live_calls=3) as call:  # the default prepares with at most 2 live
+        await call.pause(OPENING_S + 0.3)
+        await call.say("I can offer fifteen percent if you sign this week.", 2.0)
+        await call.pause(1.5)
+        await call.hang_up()
+    assert call.tts.prepared == []
+    assert len(call.sink.of(ProspectEvent)) == 2  # it still answered
+
+
 async def test_an_answer_made_at_a_pause_changes_nothing_when_the_rep_goes_on() -> None:
     scenario = builtin_catalog().get("price-pressure")
     whole = "We could look at the price. But only on a two year term."

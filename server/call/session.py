@@ -259,9 +259,11 @@ class CallSession:
     def on_early_transcript(self, result: Transcription) -> None:
         """The rep paused and may be done: make the answer's audio now, so it plays as soon as
         the turn ends (unused if the rep goes on). The prospect is asked what it would say,
-        not changed. A deterministic call makes nothing ahead: its timeline is the audio's."""
+        not changed. A deterministic call makes nothing ahead (its timeline is the audio's), nor
+        a busy server (the lines made for pauses the rep talks through cost the others)."""
         if (self._deterministic or self._busy or not self._jobs.empty()
-                or not result.text or not result.words):
+                or not result.text or not result.words
+                or self._live_calls() > self.settings.prepare_max_calls):
             return
         start, end = result.words[0].start, result.words[-1].end
         line = self.prospect.preview(result.text, end,

@@ -71,3 +71,7 @@ class CallSettings:
     second_pass_max_calls: int = 2
     """Re-transcribe a turn for the scorecard only while at most this many calls are live: on
     2 cores the second pass beside eight calls slowed every answer (bench/README.md)."""
+    prepare_max_calls: int = 2
+    """Make the answer's audio at the rep's pause only while at most this many calls are live:
+    on a busy server a line made for a pause the rep then talks through takes the CPU the
+    other calls' transcripts wait for (docs/turns.md)."""
