@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -165,7 +166,15 @@ async def test_an_unfinished_call_is_playable_and_kept_as_interrupted(
         recorder.rep_audio(piece)
         recorder.event({"type": "partial", "text": "..."})
         await asyncio.sleep(0)  # the loop runs the flushes, as in a live call
-    await asyncio.sleep(0.2)
+    # The writes run in a worker thread: on a loaded CI machine 0.2 s was not always enough for
+    # the database's (0 events stored, PostgreSQL). Wait until they are there, 10 s at most.
+    # The WAV's last flush may land then too: wait until its length stops changing.
+    live_wav = tmp_path / "recording" / f"{call_id}.wav"
+    deadline, frames = time.monotonic() + 10, -1
+    while time.monotonic() < deadline and (
+            len(store.calls.events(call_id)) < 100 or sf.info(str(live_wav)).frames != frames):
+        frames = sf.info(str(live_wav)).frames
+        await asyncio.sleep(0.2)
     # the process "dies" here: nothing is finished or closed
     assert not wav_path(tmp_path, call_id).exists()  # the store gets it at the end
     data, _ = sf.read(str(tmp_path / "recording" / f"{call_id}.wav"), dtype="float32")
