@@ -88,6 +88,11 @@ async def test_live_and_replay_scorecards_agree_and_a_moment_can_be_practised(
         practice = page.locator("#replay-scorecard button.practice").first
         await practice.click()
         await page.wait_for_url("**/?scenario=price-pressure&practice_line=*")
+        # the page says which moment once it has loaded the scenarios (a fetch): wait for it,
+        # on a loaded CI machine the notice was still empty right after the navigation
+        await page.wait_for_function(
+            "(line) => document.querySelector('#notice').innerText.includes(line)",
+            arg=moment["line"], timeout=15_000)
         assert moment["line"] in await page.inner_text("#notice")
         await page.click("#call")
         await page.wait_for_selector(".transcript li.prospect", timeout=30_000)

@@ -44,6 +44,13 @@ async def site(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> As
         yield Site(base, call["call_id"], rep.id)
 
 
+async def _notice_says(page: Page, text: str) -> None:
+    """Wait (15 s at most) for the page's notice, written once the scenarios are loaded."""
+    await page.wait_for_function(
+        "(text) => document.querySelector('#notice').innerText.includes(text)",
+        arg=text, timeout=15_000)
+
+
 async def _sign_in(page: Page, base: str, next_path: str) -> None:
     await page.goto(f"{base}/login?next={next_path}")
     await page.fill("#name", "riley")
@@ -75,6 +82,7 @@ async def test_practice_page_has_sign_out_and_my_scores_and_names_an_unknown_sce
         page = await browser.new_page()
         await _sign_in(page, site.base, "/%3Fscenario%3Dno-such-prospect")
         await page.wait_for_selector("#logout:not([hidden])")
+        await _notice_says(page, "There is no scenario called")
         notice = await page.inner_text("#notice")
         assert "There is no scenario called “no-such-prospect”" in notice
         picked = await page.inner_text(".scenarios li[aria-selected=true] h3")
@@ -142,6 +150,7 @@ async def test_a_moment_the_scenario_cannot_play_is_refused_on_the_page(
         await _sign_in(page, site.base, "/%3Fscenario%3Dprice-pressure%26practice_state%3D"
                        "haggling%26practice_line%3DMake%2520it%2520twenty.%26practice_turn%3D2")
         await page.wait_for_selector("#logout:not([hidden])")
+        await _notice_says(page, "Make it twenty.")
         assert "Make it twenty." in await page.inner_text("#notice")
         await page.click("#call")
         notice = page.locator("#notice", has_text="The call did not start")
