@@ -311,14 +311,15 @@ class CallSession:
         turn = await self._transcribe(job)
         if turn is None or self.prospect.finished:
             return None
-        return self.prospect.respond(turn.text, turn.end, audio=self._sounded(turn.start, turn.end, turn.words),
+        return self.prospect.respond(turn.text, turn.end,
+                                     audio=self._sounded(turn.start, turn.end, turn.words),
                                      cut_in=job.cut_in)
 
     def _sounded(self, start: float, end: float, words: Sequence[Word]) -> AudioQuality:
         """How the rep sounded from `start` to `end`: the prospect says it could not hear only
         when it was poor."""
         spoken = self.listener.track.slice(int(start * SAMPLE_RATE), int(end * SAMPLE_RATE))
-        return AudioQuality.from_words(end - start, level_dbfs(spoken),
+        return AudioQuality.from_words(max(0.0, end - start), level_dbfs(spoken),
                                        [w.probability for w in words])
 
     async def _transcribe(self, job: RepSpeech) -> Turn | None:

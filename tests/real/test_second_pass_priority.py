@@ -17,17 +17,8 @@ from voices.stt.whisper import LIVE_OPTIONS
 from tests.support.engines import scripted_engines
 
 
-def _worker_nice(before: set[int]) -> int:
-    """The nice value of the accurate-pass worker thread started since `before`."""
-    workers = [t for t in threading.enumerate()
-               if t.name.startswith("accurate-stt") and t.native_id not in before]
-    assert len(workers) == 1, [t.name for t in workers]
-    native_id = workers[0].native_id
-    assert native_id is not None
-    return os.getpriority(os.PRIO_PROCESS, native_id)
-
-
 def _accurate_threads() -> set[int]:
+    """The native ids of the accurate passes' worker threads now."""
     return {t.native_id for t in threading.enumerate()
             if t.name.startswith("accurate-stt") and t.native_id is not None}
 
@@ -40,7 +31,8 @@ async def test_the_scripted_pass_runs_at_the_process_priority_and_the_live_one_b
         before = _accurate_threads()
         accurate = AccurateTranscriber([LIVE_OPTIONS], background=background)
         await accurate.retranscribe(silence)  # loads the model on its worker and decodes there
-        niceness[background] = _worker_nice(before)
+        [worker] = _accurate_threads() - before  # the one this transcriber started
+        niceness[background] = os.getpriority(os.PRIO_PROCESS, worker)
     assert niceness[False] == own
     assert niceness[True] == min(19, own + 10)
 

@@ -104,7 +104,8 @@ class PiperTTS:
             return cached
         making = self._making.get(key)
         if making is None:
-            making = asyncio.ensure_future(asyncio.to_thread(self.synthesize_sync, sentence, style))
+            making = asyncio.ensure_future(
+                asyncio.to_thread(self.synthesize_sync, sentence, style))
             self._making[key] = making
             making.add_done_callback(lambda done: self._made(key, done))
         return await asyncio.shield(making)
