@@ -79,6 +79,9 @@ _HOMOPHONES = tuple(
          r"|renewal|contract|licen[cs]e)|it\b|that\b))", " off"),
         (r"\bon boarding\b", "onboarding"), (r"\bset[- ]up\b(?= (?:fee|cost|charge))", "setup"),
         (r"\be-mail", "email"), (r"\bper cent\b", "percent"),
+        # "if your interested": "you're" written "your" before an adjective
+        (r"\byour(?= (?:interested|keen|happy|free|able|around|busy|okay|ok|sure|comfortable"
+         r"|ready|open)\b)", "you are"),
         # "is find with me": "fine" heard as "find" only where it can only be "fine"
         (r"\b(is|sounds|works|that is) find(?= (?:with|by|for) (?:me|us)\b)", r"\1 fine"),
         (r"\bfree (?:of|off) charge\b", "free of charge"),

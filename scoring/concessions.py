@@ -133,9 +133,11 @@ _OFFER_QUESTION = re.compile(
 )
 CONDITION = re.compile(
     r"\bif (?:you|your \w+)\b(?! (?:want|like|would like|insist|need|prefer|wish|ask|are asking"
-    r"|are interested"
+    r"|are interested|are (?:free|around|available|happy|keen|okay|ok|comfortable|ready|open)\b"
     r"|have any|have questions|think))|\bas long as\b|\bso long as\b|\bprovided\b|\bproviding\b"
     r"|\bin exchange\b|\bin return\b|\bon (?:the )?condition\b|\bonly if\b|\bassuming you\b"
+    # "if Ray can join, I'm happy to keep it to the half hour"
+    r"|\bif (?:[a-z]+|your \w+) (?:can|could|will) (?:join|attend|make it|be there|come|sit in)\b"
     r"|(?<!see )(?<!check )\bif (?:we|i) (?:can|could) (?:lock|sign|get (?:a |an |your |you to )?"
     r"(?:commitment|signature|signed|sign|commit|\d+|annual|multi))\b"
     r"|\bif (?:we|i) (?:get|have|receive) (?:the|a|your) (?:po|purchase order|order|signature"
@@ -143,7 +145,8 @@ CONDITION = re.compile(
     r"|\bwould you (?:sign|commit|agree|buy|move forward|go ahead|switch|renew|stay|extend)\b"
     r"|\byou (?:sign|commit|agree|prepay|pay|renew|give (?:us|me)|introduce|bring)\b[^.]*\band"
     r" (?:i|we) (?:will|can)\b"
-    r"|^(?:tell you what,? |look,? |okay,? |ok,? )?(?:sign|commit|give me|tell me|put pen to paper"
+    r"|^(?:tell you what,? |look,? |okay,? |ok,? )?(?:sign|commit|give me(?! \d+ minutes)|tell me"
+    r"|put pen to paper"
     r"|promise|send (?:me|us) (?:the|your) (?:signed|signature|order|contract|paperwork)"
     r"|get me|agree|introduce me|bring|book|prepay|pay|renew|lock in|take the)\b[^.?!]*\band\b"
     r"|\b(?:for|on|talking) (?:a|an) (?:\d+ months|multi-year|annual|longer|two-year"
@@ -237,10 +240,20 @@ _STATEMENT_START = re.compile(
 )
 
 
+# "So, instead of the fifteen minutes, we could do five?": a phrase set before the rep's own
+# offer leaves it a statement
+_LED_STATEMENT = re.compile(
+    r"^(?:(?:so|and|okay|ok|well),? )?(?:instead of|rather than|for|on|in|after|before|as for"
+    r"|with|given)\b[^,?]*, " + _STATEMENT_START.pattern[1:])
+
+
 # "What I would rather do is ..." opens like a question but is a statement when no "?" ends it;
 # "twenty minutes is better than nothing, right?" is a statement with a tag asking agreement.
 _WH_STATEMENT = re.compile(r"^(?:what|how|why|when|where|who) (?:you|we|i|they|people|it)\b")
 _TAG_QUESTION = re.compile(r",? (?:right|yes|yeah|okay|ok|agreed|fair|no)\?\W*$")
+# "We don't play the discount game, you know?": a refusal with a tag is still a refusal (an
+# offer with this tag stays a question: "we could do ten, you know?")
+_KNOW_TAG = re.compile(r",? you know\?\W*$")
 
 
 def _is_question(sent: _Sentence) -> bool:
@@ -248,7 +261,7 @@ def _is_question(sent: _Sentence) -> bool:
     if _QUESTION_START.match(sent.text):
         return raw.endswith("?") or not _WH_STATEMENT.match(sent.text)
     return (raw.endswith("?") and not _STATEMENT_START.match(sent.text)
-            and not _TAG_QUESTION.search(raw))
+            and not _LED_STATEMENT.match(sent.text) and not _TAG_QUESTION.search(raw))
 
 
 _UNITS_FOR: dict[ConcessionKind, tuple[str | None, ...]] = {
@@ -266,12 +279,15 @@ def _amount(kind: ConcessionKind, span: str, topic_unit: str | None) -> tuple[fl
                                    r"|contract|renewal|deal|agreement|commitment|licen|relationship"
                                    r"|partnership|customer|client|history|old|with us|ago"
                                    r"|back))", span)
-            if m.group(2) in wanted]
+            if m.group(2) in wanted and not (
+                kind is ConcessionKind.TIME and m.group(2) is None and _is_clock(span, m))]
     # a figure with its unit beats a bare one ("monday at 1 for 45 minutes")
     m = next((m for m in hits if m.group(2)), hits[0] if hits else None)
     if m is None:
-        # "the first month free", "the next quarter on us", "support for the year"
-        first = re.search(r"\b(?:first|next|the|a|one) (month|quarter|year)\b(?!')", span)
+        # "the first month free", "the next quarter on us", "support for the year"; "by the end
+        # of the month" is a deadline
+        first = re.search(r"(?<!end of )\b(?:first|next|the|a|one) (month|quarter|year)\b(?!')",
+                          span)
         if kind is ConcessionKind.SCOPE and first:
             return {"month": 1.0, "quarter": 3.0, "year": 12.0}[first.group(1)], "months"
         return None, None
@@ -283,6 +299,17 @@ def _amount(kind: ConcessionKind, span: str, topic_unit: str | None) -> tuple[fl
             # A bare "knock ten off" means percent in practice; "knock 500 off" means money.
             unit = topic_unit or ("percent" if value <= 50 else "dollars")
     return value, unit
+
+
+# A bare figure said as a time of day is no amount: "Tuesday at nine", "before your two
+# o'clock".
+_CLOCK_BEFORE = re.compile(r"\b(?:at|by|before|after|until|till) (?:your |my |our |the )?$")
+_CLOCK_AFTER = re.compile(r"^(?::\d+|(?::\d+)? (?:o'clock|am|pm)\b)")
+
+
+def _is_clock(span: str, m: re.Match[str]) -> bool:
+    """The figure `m` in `span` is a time of day, not an amount."""
+    return bool(_CLOCK_BEFORE.search(span[:m.start()]) or _CLOCK_AFTER.match(span[m.end():]))
 
 
 def concession_amount(kind: ConcessionKind, canon: str) -> tuple[float | None, str | None]:
@@ -318,7 +345,8 @@ _NEXT_CONDITION = re.compile(
 # A sentence that only takes back what the sentence before it offered: "Three months free is
 # a quarter of your fee. I'm not going there."
 _TAKE_BACK = re.compile(
-    r"^(?:(?:but|and|so|no|look|sorry|honestly|frankly),? )*(?:(?:i am|we are|i|we) (?:not going"
+    r"^(?:(?:but|and|so|no|look|sorry|honestly|frankly),? )*(?:(?:i|we) (?:can|could|will) not"
+    r"(?=\W*(?:,|$))|(?:i am|we are|i|we) (?:not going"
     r" (?:there|to (?:do|go) (?:that|there))|will not (?:do|go) (?:that|there)|can not (?:do"
     r"|go) (?:that|there)|not doing that)|(?:that|it|this) is not something (?:i|we) (?:can"
     r"|could|will|would|am going to|are going to)\b"
@@ -401,8 +429,13 @@ def scan_cues(
     any_probe = any(_is_question(s) and not _OFFER_QUESTION.search(s.text) for s in sents)
     topic_unit = "dollars" if " dollars" in whole and " percent" not in whole else None
     cues: list[ConcessionCue] = []
+    theirs_said: set[tuple[ConcessionKind, float]] = set()
+    pending: tuple[float, str] | None = None  # a figure said alone, for the next give-away
     for n, sent in enumerate(sents):
         t = _self_correct(sent.text)
+        alone = _FIGURE_ONLY.match(t)
+        prior, pending = pending, None
+        said_alone = (float(alone.group(1)), alone.group(2)) if alone else None
         asked_figure = _BARE_FIGURE_ASKED.match(sents[n - 1].text) if n else None
         if asked_figure and re.match(_ACCEPT + r"\b", t):
             t = f"{asked_figure.group(1)} it is, {t}"  # "Twenty? Sure, I'll keep it tight."
@@ -426,11 +459,15 @@ def scan_cues(
                       key=lambda h: h[0].start())
         for m, pat in hits:
             kind = pat.kind
-            lo, hi = _clause_bounds(t, m.start(), m.end())
-            before = t[lo:m.start()]
+            # a cue that takes the comma before it ("..., 20 is more than enough") starts at
+            # its first word, so its clause is its own
+            start = m.start() + len(m.group(0)) - len(m.group(0).lstrip(",. "))
+            lo, hi = _clause_bounds(t, start, m.end())
+            before = t[lo:start]
             prev = t[:lo]
             theirs = bool(
-                re.search(_OTHER, before) and not re.search(r"\b(?:i|we) (?:will|can)\b", before)
+                re.search(_OTHER, _OBJECT_THEM.sub(r"\1", before))
+                and not re.search(r"\b(?:i|we) (?:will|can)\b", before)
                 # "they offer 15% off, and free setup": the second offer is theirs too
                 or _SHARES_SUBJECT.match(before) and _last_subject_is_other(prev))
             clause = t[lo:hi]
@@ -448,7 +485,7 @@ def scan_cues(
                 # "I'd love to say yes to all of it, but I'd be setting you up to fail"
                 or re.search(r"\b(?:i|we) would (?:love|like) to\b", before)
                 and _WISH_BUT.match(t[hi:]))
-            in_if = bool(_IF_CLAUSE.match(t[lo:m.start()]))
+            in_if = bool(_IF_CLAUSE.match(t[lo:start]))
             # "us" after a verb is the object: "if the only thing that keeps you with us is"
             no_speaker = not re.search(r"\b(?:i|we|let us)\b", before)
             mentioned = bool(
@@ -524,12 +561,25 @@ def scan_cues(
                 # the thing said first: "plus the onboarding for the new team at no charge"
                 ([None] + list(_SCOPE_OBJECT.finditer(t, lo, m.start())))[-1])
             what = obj.group(1).rstrip("s") if kind is ConcessionKind.SCOPE and obj else ""
-            cue = ConcessionCue(kind, negated, question or mentioned, conditional, amount, unit,
+            if (not theirs and amount is not None and (kind, amount) in theirs_said
+                    and not re.search(_ME, before)):
+                # "They offer six months free. Six months free is still a migration.": their
+                # offer named again, no speaker of ours
+                theirs = True
+            if theirs and amount is not None:
+                theirs_said.add((kind, amount))
+            if amount is None and prior and kind is not ConcessionKind.INFO and not no_figure \
+                    and prior[1] in _UNITS_FOR[kind]:
+                amount, unit = prior  # "Ten percent. We'll match it."
+            asks = question and not (negated and _KNOW_TAG.search(sent.raw))
+            cue = ConcessionCue(kind, negated, asks or mentioned, conditional, amount, unit,
                                 sent.raw, theirs)
             _keep(cues, seen, cue, what)
             if own_amount is None and amount is not None:
                 borrowed.add(id(cue))
         cues[first:] = _drop_borrowed(cues[first:], borrowed)
+        if said_alone and len(cues) == first:
+            pending = said_alone
     return cues
 
 
@@ -622,6 +672,9 @@ _OPENER = re.compile(r"\W*(?:(?:so|and|plus|then|okay|ok|look|alright|right|fine
 # off would put us below cost".
 _VERB = (r"\b(?:would|will|is|are|was|were|does|do|did|means|puts?|gets?|makes?|might|could|can"
          r"|should|sounds?|seems?)\b")
+# "them" after the rep's own subject is an object ("I don't want to paper over them with free
+# months"), not the third party giving something
+_OBJECT_THEM = re.compile(r"(\b(?:i|we)\b[^,]*?)\bthem\b")
 # A clause with no subject of its own ("..., and free setup") shares the one before it.
 _SHARES_SUBJECT = re.compile(r"^\W*(?:and|plus|or|also|as well as)\b(?!.*\b(?:i|we|you|let)\b)")
 _SUBJECT = re.compile(r"\b(?:i|we|you|they|he|she|competitors?)\b|" + _THIRD_PARTY)

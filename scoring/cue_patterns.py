@@ -64,12 +64,29 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|pricing|number)\b"),
     _p(_K.PRICE, r"\bhono(?:u)?r (?:their|the|that|your|the other) (?:price|rate|quote|number"
        r"|pricing|offer)\b|\bmeet (?:them|their price|you) (?:halfway|in the middle)\b"
-       r"|\bcome in (?:under|below|at)\b|\bsharpen\b[^.]*\bpencil\b"),
+       r"|\bcome in (?:under|below|at)\b|\bsharpen\b[^.]*\bpencil\b"
+       # "we'll land wherever they landed", "let's just use their number", "something that
+       # looks a lot like their quote": the other offer taken over, in other words
+       r"|\b(?:land|end up|settle|come in)\w* (?:wherever|where|at whatever) (?:they|the other"
+       r" \w+|the competitor|their (?:quote|price|number)) (?:landed|are|is|came in|ended up"
+       r"|quoted)\b"
+       r"|\b(?:use|take|go with|run with|work off|work from)\b (?:their|the other (?:vendor"
+       r"|supplier)'?s?|the competitor'?s?) (?:number|price|pricing|quote|rate|figure)\b"
+       r"|\b(?:looks?|look) (?:a lot |very much |much |pretty much )?like (?:their|the other"
+       r"|the competitor'?s?) (?:quote|price|number|pricing|offer|rate)\b|\b(?:close to"
+       r"|in line with|in the ballpark of) (?:their|the other (?:vendor|supplier)'?s?)"
+       r" (?:quote|price|number|pricing|rate)\b"),
     # "I'll hold you at last year's rate": no rise at renewal is a price given
     _p(_K.PRICE, r"\b(?:hold|held|keep|kept|lock|freeze|froze)\w*(?: you| it| your \w+)?"
        r"(?: at| on| to)?"
        r" (?:last year's|this year's|your current|the current|your existing|the existing"
-       r"|today's|the old|your old) (?:rate|price|pricing)\b"),
+       r"|today's|the old|your old) (?:rate|price|pricing)\b"
+       # "keep your unit price right where it was last year", "roll it over at last year's rate":
+       # no rise at renewal said by where the price was, not by the verb
+       r"|\b(?:keep|hold|leave|freeze)\w* (?:your|the) (?:\w+ )?(?:price|rate|pricing)s?"
+       r" (?:right |exactly )?(?:where (?:it was|they were)|as (?:it was|they were)"
+       r"|flat|unchanged)\b|\b(?:at|on) (?:last year's|this year's|the old|your old)"
+       r" (?:rate|price|pricing|terms)\b"),
     # "there might be some wiggle room": a give-away whoever is named (refused when negated)
     _p(_K.PRICE, r"\bwiggle room\b", needs_me=False),
     _p(_K.PRICE, r"\b(?:i|we) (?:\w+ ){0,4}?look at (?:the )?(?:price|pricing|number|rate)\b"
@@ -89,8 +106,17 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|works|it is|then|sounds (?:fair|good|fine)|is doable|is no problem|is a deal|deal"
        r"|get (?:this|it|us|you|the deal)|help|make (?:it|this|the)|is something i|close"
        r"|(?:should|would|will) not (?:be|stand)|consider it|sound|sounds)\b", needs_me=False),
-    _p(_K.PRICE, r"\bcall it (?:the same as|even with|level with)\b|\bnot (?:going to )?lose you"
-       r" over\b", needs_me=False, neg=True),
+    _p(_K.PRICE, r"\bcall it (?:the same as|even with|level with)\b|\bnot (?:going to )?lose"
+       r" (?:you|[a-z]+|the (?:deal|account|business)|your business) over\b", needs_me=False,
+       neg=True),
+    # "the price rise we talked about just doesn't happen for you", "we'll skip the uplift":
+    # no rise at renewal is a price given
+    _p(_K.PRICE, r"\b(?:(?:price|rate|pricing) (?:rise|increase|uplift|hike)|uplift|price"
+       r" hike)s?\b[^.?!,]{0,50}?"
+       r"\b(?:does not|will not|would not|is not going to|never|not) (?:\w+ )?(?:happen|apply"
+       r"|go ahead|kick in|come in|hit you|land)\b|\b(?:no|skip|drop|scrap|forget|shelve"
+       r"|freeze|hold off on) (?:the |that |this |any |your )?(?:price |rate )?(?:rise|increase"
+       r"|uplift|hike)\b", needs_me=False, neg=True),
     # time
     _p(_K.TIME, N + r" minutes(?: [\w']+){0,5}? (?:fine|ok|okay|good|great|perfect|plenty"
        r"|enough|all i need|no problem|doable|works|work|it is|then|will do|help|helps|easier"
@@ -106,6 +132,11 @@ PATTERNS: tuple[CuePattern, ...] = (
        , needs_me=False),
     _p(_K.TIME, r"^" + ACCEPT + r"\b[,.!]? (?:that is |then )?" + N + r" minutes\b",
        needs_me=False),
+    # "your calendar wins", "I'll be in and out", "I won't keep you long", "give me ten
+    # minutes": the prospect's time put first
+    _p(_K.TIME, r"\b(?:your|the) (?:calendar|schedule|diary|clock) wins\b|\bin and out\b"
+       r"|\bout of your hair\b|\b(?:will|would) not keep you (?:long|more than)\b"
+       r"|\bgive me (?:just |only )?(?:a |an )?" + N + r" minutes\b", needs_me=False, neg=True),
     _p(_K.TIME, r"\b(?:take|do|make|fit|squeeze|get|grab|cover|manage|keep|cut|trim|work with"
        r"|try|lock in"
        r"|make do with|settle for|go with|accept|condense|compress|shorten)\b(?: [\w']+){0,4}?"
@@ -159,7 +190,8 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"(?:,? and (?:that is (?:the|my|our|me|as far as|all)\b|not (?:a|one) (?:point|penny"
        r"|cent|dollar|minute|day|percent) more)| (?:(?:i|we) (?:can|could)"
        r" (?:do|live with|manage|go to"
-       r"|work with|stretch to|accept|offer)|it is|then|works|is (?:fine|good|great|plenty|okay"
+       r"|work with|stretch to|accept|offer)|it is|then|works|is more than enough"
+       r"|is (?:fine|good|great|plenty|okay"
        r"|ok|doable|enough|no problem)|sounds (?:good|fine|fair|right)|should do|will do"
        # "thirty-five's the least I can do": a limit given
        r"|is (?:the|my|our) (?:least|most|best|lowest|highest|limit|ceiling|floor|max|maximum"
@@ -184,7 +216,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|this|over|across|along|through|out|some|a|an|the|our|my|few|couple|of|to|just|whole"
        r"|full|entire))*"
        r" ?(?:all )?(?:\d+ )?(?:info|information|brochure|deck|details|materials?|overview|pdf"
-       r"|one[- ]pager"
+       r"|(?:one|1)[- ]pager"
        r"|case stud(?:y|ies)|pricing|price list|proposal|link|something|stuff|literature|summary"
        r"|an email|email|pack|package|everything|documents|docs|paperwork|references|it over|that over|it across|you (?:some|a|an|the|our|something|it|that)"
        r"|it|that|them)\b|\bsend\w*(?: you)? (?:the|a|our|my) \w+ (?:version|copy|write-up)\b"),
@@ -203,6 +235,19 @@ PATTERNS: tuple[CuePattern, ...] = (
     _p(_K.SCOPE, r"\b(?:will not|not going to|do not need to|would not|do not|not) (?:charge|bill"
        r"|invoice)\b|\byou (?:will not|do not (?:have|need) to) pay for\b"
        r"|\byou (?:will not|would not) be (?:paying|charged|billed) for\b", neg=True),
+    # "you won't see an invoice from us until April", "the retraining doesn't show up on any
+    # bill": nothing billed, said from the bill's side
+    _p(_K.SCOPE, r"\byou (?:will not|would not|do not|are not going to) (?:see|get|receive)"
+       r" (?:an? |any |the )?(?:invoice|bill|charge)s?\b|\b(?:does not|will not|would not|never"
+       r"|not) (?:show up|appear) on (?:any|an|the|your) (?:bill|invoice)s?\b", needs_me=False,
+       neg=True),
+    # "we'll start the clock in July", "push the first invoice back": billing deferred
+    _p(_K.SCOPE, r"\bstart the clock\b|\b(?:push|delay|defer|hold off)\w*(?: back)? (?:on )?"
+       r"(?:the )?(?:billing|invoic\w*|first invoice|payments?|start date|clock)\b"),
+    # "the new admin seats come with it"
+    _p(_K.SCOPE, r"\b(?:seats?|licen[cs]es?|users?|training|onboarding|setup|modules?"
+       r"|upgrades?|add-ons?)\b (?:come|comes|are thrown|get thrown|go) (?:in )?(?:with|along"
+       r" with) (?:it|that|this|the renewal|the deal)\b", needs_me=False),
     _p(_K.SCOPE, r"\b(?:will not|would not|does not|do not"
                  r"|is not going to) cost (?:you )?(?:anything"
        r"|a thing|a penny|a cent|extra|a dime)\b", needs_me=False, neg=True),
@@ -211,10 +256,11 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|installation|consulting|hours|migration|add-on|module|premium|pilot|access|delivery"
        r"|shipping)\b"
        r"|(?:" + N + r"|a few) (?:months|days)(?: \w+)?,? (?:free|on us)\b"
-       r"|\bfirst (?:month|year|\d+ months) (?:free|on us)\b", needs_me=False),
+       r"|\bfirst (?:month|year|\d+ months)(?: is| are)? (?:free|on us)\b", needs_me=False),
     _p(_K.SCOPE, r"\b(?:cover|take care of|handle|sort out|absorb|eat)\b[^.?!]*\b(?:onboarding"
        r"|setup|training|implementation|migration|the cost)\b|\b(?:onboarding|setup|training"
-       r"|implementation)(?: side)? (?:handled|covered|taken care of|sorted)\b|\bsweeten\w*\b"
+       r"|implementation)s?(?: is| are)?(?: side)? (?:handled|covered|taken care of|sorted)\b"
+       r"|\bsweeten\w*\b"
        r"|\b(?:look at|do|give you|offer|throw in|add) (?:a |an )?" + N + r" months free\b"
        r"|\b(?:onboarding|setup|training)\b[^.?!]*\b(?:cover|handle|take care of|absorb) (?:that"
        r"|it)\b|\bsee what (?:i|we) can do (?:on|with|about) (?:the )?renewal\b|\broom to make the"
@@ -245,7 +291,8 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"(?:build|write|deliver|do|set up|sort out|make|(?:figure|sort|work) (?:it|that|this)"
        r" out)\b"
        # "put the go-live in the diary, I'll guarantee it"
-       r"|\b(?:go-live|live date|launch date|deadline)\b[^.?!]*\b(?:i|we) (?:will|can|could)"
-       r" (?:\w+ )?(?:guarantee|promise|commit to) (?:it|that)\b",
+       r"|\b(?:go-live|live date|launch date|deadline)\b[^.?!]*\b(?:i|we) (?:will|can|could"
+       r"|would) (?:\w+ )?(?:guarantee|promise|commit to|put my name on|put our name on"
+       r"|stand behind|stake my \w+ on) (?:it|that)\b",
        needs_me=False, no_figure=True),
 )

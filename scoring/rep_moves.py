@@ -56,7 +56,8 @@ _HOLD = re.compile(
     r"|\b(?:price|pricing|number|rate) is what it is\b|\b(?:price|pricing|number|rate) (?:stays"
     r"|will"
     r" stay|remains|is not moving|does not move)\b|\brather not (?:touch|change|move|cut|lower|drop"
-    r"|discount|send|rush|do)\b|\b(?:need|want|require)\b[^.?!]*\b(?:full|whole|the) (?:4[5-9]"
+    r"|discount|send|rush|do)\b"
+    r"|(?<!not )\b(?:need|want|require)\b[^.?!]*\b(?:full|whole|the) (?:4[5-9]"
     r"|[5-9]"
     r"\d|hour)\b|\bdo(?:es)? (?:it|this|that|you) justice\b|\bshortchange\b|\bnot comfortable\b"
     r"|\bpush back\b|\bnot (?:going to |willing to )?(?:cut|shorten|trim|squeeze|rush|lower|drop"
@@ -69,7 +70,8 @@ _HOLD = re.compile(
     r"|\bwould only be cluttering\b|\bsame for every\b"
     r"|\bthat is what i am asking for\b|\bis what i need\b|\bnot (?:be )?enough\b"
     r"|,? so no\W*$"
-    r"|\bnot (?:going to |able to )?(?:move|budge) on (?:it|that|this|the number|price|pricing)\b"
+    r"|\bnot (?:going to |able to )?(?:move|budge) on (?:it|that|this|the number|price|pricing"
+    r"|the price|the pricing|the rate)\b"
     r"|\b(?:price|number|rate|pricing|quote|terms) (?:is|are|stays|stay|remains) (?:firm|fixed|set"
     r"|final)\b|\b(?:still|really|exactly|just) what (?:i|we) need\b|\bhold the (?:terms|price"
     r"|line|number)\b"
@@ -78,7 +80,13 @@ _HOLD = re.compile(
     r"|\b(?:i am|we are) not moving\b|\b(?:not able to|unable to) (?:take|give|offer|cut|drop"
     r"|knock|move|go|do)\b|\bnot going to do is\b|\b(?:going to|have to|will|must) pass on\b"
     r"|\bhold off on\b|\b(?:price|pricing|terms|rate|number)\b[^.?!]*\b(?:stay|stays|remain"
-    r"|remains) (?:as|where) (?:it is|they are)\b|\bnot something (?:we|i) (?:do|offer|provide"
+    r"|remains) (?:as|where) (?:it is|they are)\b"
+    # "the renewal stays as it is", "anything shorter and we're both guessing", "The
+    # estimating link, no."
+    r"|\b(?:renewal|quote|contract|offer)\b[^.?!]*\b(?:stay|stays|remain|remains) (?:as|where)"
+    r" (?:it is|they are)\b|\banything (?:shorter|less|lower|cheaper|under \d+|below \d+) and"
+    r" (?:we|you|it|i)\b|^(?:the |that |your |a |an )?[a-z -]{2,30}, no\W*$"
+    r"|\bnot something (?:we|i) (?:do|offer|provide"
     r"|can offer|can do)\b|\b(?:we|i) do not do (?:that|this|it|custom)\b|\bor we wait\b"
     r"|\bcan not do (?:it|that|this)\b|\bnot this time\b|^(?:no,? )?not today\W*$"
     # "I can't go under 45", "the renewal stays as quoted", "the number is the number",
@@ -141,6 +149,9 @@ _WALK = re.compile(
     r"|\brather (?:you )?tell me (?:now|today)\b"
     r"|\b(?:serve|suit) you better\b|\bbetter served by\b|\blet you go\b"
     r"|\b(?:look at|test) the market\b|\bshop around\b"
+    # "I'm fine closing the file"
+    r"|\b(?:happy|fine|okay|ok|prepared|willing|ready) (?:to close|closing) (?:the file|the loop"
+    r"|this out|it out|things out|the account)\b|\bclose the file\b"
     r"|\bnot (?:really )?think (?:we are|were|we would be|this is|it is|it would be)\b[^.?!]{0,20}"
     r"\b(?:fit|match)\b"
 )
@@ -174,6 +185,12 @@ _BARE_ACCEPT = re.compile(
     r"|let us do (?:it|that)|you have got (?:a deal|it)|you got it|we have a deal|it is a deal"
     r"|consider it (?:done|handled|sorted))\b"
 )
+# "Is it fair to say this isn't a priority right now?": checking what the prospect means is a
+# question, not the rep walking away
+_CHECKING = re.compile(
+    r"^(?:(?:so|and|okay|ok|well),? )?(?:is it fair to say|would it be fair to say|am i right"
+    r"|would i be right|does (?:that|this) mean|are you saying|is it that|is that because"
+    r"|do i take it)\b")
 _ORDER = list(MoveKind)
 
 
@@ -239,7 +256,8 @@ def read_rules(
         (MoveKind.APOLOGISE, _APOLOGY), (MoveKind.SMALL_TALK, _SMALL_TALK),
     ):
         if any(rx.search(c) and not (kind is MoveKind.STATE_VALUE and _only_not_value(rx, c))
-               for _, c in sents):
+               and not (kind is MoveKind.WALK_AWAY and _CHECKING.match(c) and r.endswith("?"))
+               for r, c in sents):
             moves.append(Move(kind))
     # "How was your weekend?" is small talk, not a discovery question.
     if any(_is_question(r, c) and not _SMALL_TALK.search(c) for r, c in sents):

@@ -287,3 +287,92 @@ def test_eighth_pass_moves() -> None:
     # the same figure said twice in a turn is one give-away
     moves = classify("Fine, twenty, twenty's fine.", asked=ConcessionKind.TIME)
     assert [m.concession.amount for m in moves if m.concession is not None] == [20.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "kind", "amount"),
+    [
+        # the other offer taken over in other words
+        ("We'll end up wherever the other vendor landed, don't worry.", ConcessionKind.PRICE,
+         ConcessionKind.PRICE, None),
+        ("Fine, let's go with their quote and move on.", ConcessionKind.PRICE,
+         ConcessionKind.PRICE, None),
+        ("I'll get you a number pretty close to their price by Friday.", ConcessionKind.PRICE,
+         ConcessionKind.PRICE, None),
+        ("I'm not going to lose Acme over a rounding error.", ConcessionKind.PRICE,
+         ConcessionKind.PRICE, None),
+        # no rise at renewal
+        ("The uplift we mentioned in March won't apply to you this year.", ConcessionKind.SCOPE,
+         ConcessionKind.PRICE, None),
+        ("We'll keep your licence price exactly where it was.", ConcessionKind.SCOPE,
+         ConcessionKind.PRICE, None),
+        # the prospect's time put first
+        ("The diary wins, I'll be in and out.", ConcessionKind.TIME, ConcessionKind.TIME, None),
+        ("Just give me fifteen minutes and I'll show you the one report that matters.",
+         ConcessionKind.TIME, ConcessionKind.TIME, 15.0),
+        ("No, we don't need the whole hour, sorry, fifteen is more than enough.",
+         ConcessionKind.TIME, ConcessionKind.TIME, 15.0),
+        # nothing billed, billing pushed back
+        ("You won't get a bill for the extra users until the summer.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None),
+        ("Let's push the first invoice back to October.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None),
+        ("So the first month is free, on us.", ConcessionKind.SCOPE, ConcessionKind.SCOPE, 1.0),
+        # a figure said alone, then the give-away
+        ("Eight. Eight percent. Okay, we'll match it.", ConcessionKind.PRICE,
+         ConcessionKind.PRICE, 8.0),
+    ],
+)
+def test_ninth_pass_implicit_give_aways(text: str, asked: ConcessionKind,
+                                        kind: ConcessionKind, amount: float | None) -> None:
+    given = [m.concession for m in classify(text, asked=asked) if m.concession is not None]
+    assert any(c.kind is kind and c.amount == amount for c in given), (text, given)
+
+
+def test_ninth_pass_judgement() -> None:
+    # a time of day is no meeting length
+    given = [m.concession for m in classify("Let's do the quick version on Monday at ten.",
+                                            asked=ConcessionKind.TIME) if m.concession]
+    assert given and all(c.amount is None for c in given), given
+    # "if your free" is "if you're free", no trade
+    given = [m.concession for m in classify("we can do fifteen and ill leave the rest if your free",
+                                            asked=ConcessionKind.TIME) if m.concession]
+    assert given and not any(c.conditional for c in given), given
+    # someone else joining is a condition
+    given = [m.concession for m in classify("If Sam can make it, I'm fine keeping it to twenty "
+                                            "minutes.", asked=ConcessionKind.TIME) if m.concession]
+    assert given and all(c.conditional for c in given), given
+    # an offer after a phrase set before it stays an offer despite its "?"
+    given = [m.concession for m in classify("Rather than the half hour, we could do ten?",
+                                            asked=ConcessionKind.TIME) if m.concession]
+    assert [c.amount for c in given] == [10.0], given
+    # a deadline is no amount
+    given = [m.concession for m in classify("Sign before the end of the month and the setup is "
+                                            "free.", asked=ConcessionKind.SCOPE) if m.concession]
+    assert given and all(c.amount is None for c in given), given
+    cases = [
+        ("We just don't do the discount dance, you know? We never have.", ConcessionKind.PRICE,
+         MoveKind.HOLD_FIRM),
+        ("No, I won't move on the price, but it's cheaper to run.", ConcessionKind.PRICE,
+         MoveKind.HOLD_FIRM),
+        ("Sorry about the delays. I won't bury them under free months, though.",
+         ConcessionKind.SCOPE, MoveKind.HOLD_FIRM),
+        ("I wish I could promise the connector. I can't, and you'd know by spring.",
+         ConcessionKind.SCOPE, MoveKind.HOLD_FIRM),
+        ("The offline mode, no.", ConcessionKind.SCOPE, MoveKind.HOLD_FIRM),
+        ("Thirty minutes won't show you the savings. Anything less and you're buying blind.",
+         ConcessionKind.TIME, MoveKind.HOLD_FIRM),
+        ("Our contract stays where it is, I'm afraid.", ConcessionKind.SCOPE, MoveKind.HOLD_FIRM),
+        ("If nobody's actually stuck, I'm happy to close the file for now.", ConcessionKind.INFO,
+         MoveKind.WALK_AWAY),
+        ("Would it be fair to say this isn't a priority right now?", ConcessionKind.INFO,
+         MoveKind.ASK_QUESTION),
+    ]
+    for text, asked, main in cases:
+        moves = classify(text, asked=asked)
+        assert not [m for m in moves if m.concession is not None], (text, moves)
+        assert main in {m.kind for m in moves}, (text, moves)
+    # their offer named again is still theirs
+    moves = classify("They're giving you two months free. Two months free won't fix the "
+                     "reporting.", asked=ConcessionKind.SCOPE)
+    assert not [m for m in moves if m.concession is not None], moves
