@@ -2,8 +2,10 @@
 
 The server runs as its own process (unless `--url`) so its CPU time and memory are read
 from /proc without the clients' share. Figures: voice-to-voice latency (the rep's last voiced
-frame sent -> the prospect's first audio frame received), server speech-to-text and
-text-to-speech time per turn, scorecard delay after hang-up, CPU and memory.
+frame sent -> the first audio frame of the prospect's answer; the murmur it may make into the
+pause first is reported apart, as first sound), the first call's answer apart from the later
+ones, server speech-to-text and text-to-speech time per turn, scorecard delay after hang-up, CPU
+and memory.
 """
 
 from __future__ import annotations
@@ -88,6 +90,10 @@ class BenchReport:
     completed_calls: int
     voice_to_voice_s: Percentiles  # to the prospect's first audio: a murmur, or the answer
     answer_s: Percentiles  # to the first audio of the answer line itself
+    # the call that started first (with --no-warmup: the first after the server started) and
+    # the others: "the first call is as fast as the hundredth"
+    first_call_answer_s: Percentiles
+    later_calls_answer_s: Percentiles
     murmurs: int  # "mm"s the prospect made into the rep's pauses
     stt_ms: Percentiles
     tts_first_audio_ms: Percentiles
@@ -180,14 +186,16 @@ class _ProcWatch:
                 pass
 
 
-async def _one_caller(url: str, plan: BenchPlan, delay: float, results: list[CallResult],
-                      errors: list[str], done: Callable[[], None]) -> None:
+async def _one_caller(url: str, plan: BenchPlan, delay: float,
+                      results: list[tuple[float, CallResult]], errors: list[str],
+                      done: Callable[[], None]) -> None:
     await asyncio.sleep(delay)
     extra = {"token": plan.token} if plan.token else {}
     for round_ in range(plan.rounds):
         options = ScriptOptions(plan.scenario, fast=plan.fast, seed=round_, extra_start=extra)
+        started = time.monotonic()
         try:
-            results.append(await run_scripted_call(url, plan.turns, options))
+            results.append((started, await run_scripted_call(url, plan.turns, options)))
         except (OSError, TimeoutError, CallClientError, websockets.WebSocketException) as err:
             errors.append(f"caller starting at +{delay:.1f}s, round {round_ + 1}: {err}")
         done()
@@ -201,13 +209,14 @@ async def run_bench(url: str, plan: BenchPlan, pid: int | None,
     cpu_before = watch.cpu_seconds() if watch else 0.0
     stop = asyncio.Event()
     watcher = asyncio.create_task(watch.watch(stop)) if watch else None
-    results: list[CallResult] = []
+    timed: list[tuple[float, CallResult]] = []
     errors: list[str] = []
     started = time.monotonic()
     step = plan.stagger_s / plan.calls if plan.calls > 1 else 0.0
     await asyncio.gather(*(
-        _one_caller(url, plan, i * step, results, errors, progress) for i in range(plan.calls)
+        _one_caller(url, plan, i * step, timed, errors, progress) for i in range(plan.calls)
     ))
+    results = [result for _, result in sorted(timed, key=lambda pair: pair[0])]
     wall = time.monotonic() - started
     stop.set()
     if watcher is not None:
@@ -227,6 +236,7 @@ async def run_bench(url: str, plan: BenchPlan, pid: int | None,
 
 def _report(plan: BenchPlan, results: list[CallResult], errors: list[str],
             process: ProcessSample | None) -> BenchReport:
+    """`results` in the order the calls started."""
     v2v = [x for r in results for x in r.timing.voice_to_voice()]
     stt = [e["stt_ms"] for r in results for e in r.of_type("transcript") if e.get("stt_ms")]
     tts = [e["tts_ms"] for r in results for e in r.of_type("prospect_audio_end")
@@ -240,6 +250,10 @@ def _report(plan: BenchPlan, results: list[CallResult], errors: list[str],
         completed_calls=sum(r.scorecard is not None for r in results),
         voice_to_voice_s=Percentiles.of(v2v),
         answer_s=Percentiles.of([x for r in results for x in r.timing.answer_latency()]),
+        first_call_answer_s=Percentiles.of(
+            [x for r in results[:1] for x in r.timing.answer_latency()]),
+        later_calls_answer_s=Percentiles.of(
+            [x for r in results[1:] for x in r.timing.answer_latency()]),
         murmurs=sum(len(r.timing.murmurs) for r in results),
         stt_ms=Percentiles.of(stt),
         tts_first_audio_ms=Percentiles.of(tts),
