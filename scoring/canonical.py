@@ -48,6 +48,10 @@ _NO_APOSTROPHE = (
      "i'll"),
     (r"\bthats\b", "that's"), (r"\blets\b", "let's"), (r"\bweve\b", "we've"),
     (r"\btheyre\b", "they're"), (r"\byoure\b", "you're"), (r"\bwhats\b", "what's"),
+    (r"\byouve\b", "you've"), (r"\btheyve\b", "they've"), (r"\byoud\b", "you'd"),
+    # "fine well guarantee the go live date": "we'll" before a verb of promising or giving
+    (r"\bwell\b(?= (?:guarantee|throw|knock|waive|wave|match|honour|honor|freeze|build|include"
+     r"|extend|comp|cover)\b)", "we'll"),
     (r"\bheres\b", "here's"), (r"\btheres\b", "there's"),
 )
 _CONTRACTIONS = (
@@ -76,7 +80,8 @@ _HOMOPHONES = tuple(
         (r"\b(do|give|offer|add|throw in)( you)? (?:to|too)\b(?= (?:free |extra )?"
          r"(?:months|weeks|days)\b)", r"\1\2 two"),
         (r"(?<=percent) of\b(?=\s*(?:[,.?!]|$|the (?:price|total|list|quote|bill|invoice"
-         r"|renewal|contract|licen[cs]e)|it\b|that\b))", " off"),
+         # "we do about eighty percent of it really well" is a share
+         r"|renewal|contract|licen[cs]e)|(?:it|that)\s*(?:[,.?!]|$)))", " off"),
         (r"\bon boarding\b", "onboarding"), (r"\bset[- ]up\b(?= (?:fee|cost|charge))", "setup"),
         (r"\be-mail", "email"), (r"\bper cent\b", "percent"),
         # "if your interested": "you're" written "your" before an adjective

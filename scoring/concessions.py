@@ -91,7 +91,9 @@ _LATER_REFUSAL = re.compile(
 # Phrases that contain a negation word but agree ("no problem, I'll match it").
 _FALSE_NEGATIONS = re.compile(
     r"\b(?:no problem|not a problem|no worries|why not|no doubt|do not worry|not only"
-    r"|no-brainer|no brainer|if not|no promises|not promising anything)\b"
+    r"|no-brainer|no brainer|if not|no promises|not promising anything"
+    # "why don't I just pop the brochure in the post?": a suggestion, not a refusal
+    r"|why (?:do not|not) (?:i|we))\b"
     # a give-away said with "no" in it: "two months at no charge and knock ten percent off"
     r"|\b(?:at|for|with) no (?:extra |additional )?(?:cost|charge)\b"
     # a double negative allows it; a limit after the figure still gives the figure
@@ -130,6 +132,13 @@ _OFFER_QUESTION = re.compile(
     r"|^(?:so |and |okay |ok |well |then )?(?:would|could|can|will|does|might)"
     r" (?!you (?:need|want|really|actually|expect|think|have|like|be|mind|say)\b)"
     r"|\bif (?:i|we) (?:\w+ )?(?:could|can|were to|did|went|came|threw|knocked|matched|gave)\b"
+    # "..., would that help?", "would a guaranteed March go-live do it?": the offer before it
+    # or inside it asked as whether it would do; "why don't I ...", "shall I ..." suggest it
+    r"|, (?:would|will|could|does|can|is) (?:that|it|this) (?:help|work|do it|do the trick|close"
+    r"|get|make|be enough|sort|swing|change|tip|move)\b"
+    r"|(?:^|, )(?:so )?would (?:a|an|the)\b[^?]*\b(?:do it|do the trick|help|work|get (?:this"
+    r"|it|us|you)|be enough|close|swing|tip|make the difference)\b"
+    r"|\bwhy (?:do not|not) (?:i|we)\b|\b(?:shall|should) (?:i|we)\b"
 )
 CONDITION = re.compile(
     r"\bif (?:you|your \w+)\b(?! (?:want|like|would like|insist|need|prefer|wish|ask|are asking"
@@ -186,6 +195,14 @@ NEXT_STEP = re.compile(
     r"|\bdoes \d+(?::\d+)? (?:work|suit)\b"
     r"|\b(?:call|meeting|session|demo) on the \d+(?:st|nd|rd|th)\b"
     r"|\bhow (?:does|do|is|would) [^.?!]*\b" + _DAYS + r"\b[^.?!]*\b(?:look|looking|work|suit)\b"
+    # "let's set up a site visit", "a call with one of our customers on Friday", "your lunch
+    # slot Thursday": a meeting named with its day
+    r"|\bset up (?:a|an|the|some) (?:[\w-]+ )?(?:call|meeting|visit|demo|session|time|walkthrough"
+    r"|chat|workshop)\b"
+    r"|\b(?:call|meeting|slot|session|demo|visit|walkthrough|chat|catch-up|kickoff|kick-off"
+    # "the meeting that's eating your Tuesday" is no step proposed
+    r"|workshop)\b(?![^.?!]{0,50}?\b(?:that|which|who|was|were|had|last)\b)[^.?!]{0,50}?\b(?:"
+    + _DAYS + r"|the \d+(?:st|nd|rd|th))\b"
 )
 
 # --- judgement --------------------------------------------------------------------------------
@@ -286,8 +303,8 @@ def _amount(kind: ConcessionKind, span: str, topic_unit: str | None) -> tuple[fl
     if m is None:
         # "the first month free", "the next quarter on us", "support for the year"; "by the end
         # of the month" is a deadline
-        first = re.search(r"(?<!end of )\b(?:first|next|the|a|one) (month|quarter|year)\b(?!')",
-                          span)
+        first = re.search(r"(?<!end of )\b(?:first|next|the|a|one)(?: (?:free|extra|bonus|pilot"
+                          r"|trial|additional))* (month|quarter|year)\b(?!')", span)
         if kind is ConcessionKind.SCOPE and first:
             return {"month": 1.0, "quarter": 3.0, "year": 12.0}[first.group(1)], "months"
         return None, None
@@ -437,7 +454,9 @@ def scan_cues(
         prior, pending = pending, None
         said_alone = (float(alone.group(1)), alone.group(2)) if alone else None
         asked_figure = _BARE_FIGURE_ASKED.match(sents[n - 1].text) if n else None
-        if asked_figure and re.match(_ACCEPT + r"\b", t):
+        # "Ten percent? Yeah, that's not going to happen." takes nothing back to accept
+        if asked_figure and re.match(_ACCEPT + r"\b", t) and not _NEGATION.search(
+                _FALSE_NEGATIONS.sub(" ", t)):
             t = f"{asked_figure.group(1)} it is, {t}"  # "Twenty? Sure, I'll keep it tight."
         if n and _fill_amount(cues, t):
             continue  # "I'll meet you halfway. Five percent.": the figure of the give-away
@@ -484,7 +503,8 @@ def scan_cues(
                 or re.search(r"\b(?:i|we) could\b", before) and _COULD_BUT.match(t[m.end():])
                 # "I'd love to say yes to all of it, but I'd be setting you up to fail"
                 or re.search(r"\b(?:i|we) would (?:love|like) to\b", before)
-                and _WISH_BUT.match(t[hi:]))
+                and _WISH_BUT.match(t[hi:])
+                or kind is ConcessionKind.INFO and UNREAD.search(t, m.end()))
             in_if = bool(_IF_CLAUSE.match(t[lo:start]))
             # "us" after a verb is the object: "if the only thing that keeps you with us is"
             no_speaker = not re.search(r"\b(?:i|we|let us)\b", before)
@@ -537,6 +557,9 @@ def scan_cues(
             if kind is ConcessionKind.PRICE and re.search(r"\d (?:months|days)\b", m.group(0)):
                 kind = ConcessionKind.SCOPE  # "knock a month off": time off the bill
                 amount, unit = _amount(kind, m.group(0), None)
+            elif kind is ConcessionKind.PRICE and m.group(0).endswith("off") and _FEE_OFF.search(
+                    t[m.start():m.end() + 30]):
+                kind, amount, unit = ConcessionKind.SCOPE, None, None  # "knock off the setup fee"
             own_amount = amount
             if amount is None and kind is not ConcessionKind.INFO and not no_figure:
                 amount, unit = _amount(kind, clause, topic_unit)
@@ -545,11 +568,17 @@ def scan_cues(
                 amount, unit = _figure_after(kind, t[hi:], topic_unit)
             if amount is None and kind is ConcessionKind.TIME and not no_figure:
                 said = re.search(_N + r" minutes", t)  # "twenty minutes, I'll make it work"
-                amount, unit = (float(said.group(1)), "minutes") if said else (None, None)
+                amount, unit = (float(said.group(1)), "minutes") if said else (
+                    _bare_minutes(t) if asked is ConcessionKind.TIME else (None, None))
             if amount == 0:
                 negated = True  # "zero free months"
             if kind is ConcessionKind.TIME and amount is not None and amount >= needed_minutes:
                 continue  # accepting the time the rep needs is no concession
+            if (kind is ConcessionKind.TIME and NEXT_STEP.search(t)
+                    and asked in (ConcessionKind.PRICE, ConcessionKind.SCOPE)):
+                # where the prospect pushes on price or scope, "thirty minutes with Martin on
+                # Thursday" is the length of the meeting proposed, not time given up
+                continue
             if kind is ConcessionKind.INFO and not negated and (
                 has_next_step or (any_probe and re.search(r"\b(?:but|before)\b", t[m.end():]))
                 or _AFTER_MEETING.search(t, m.end())
@@ -581,6 +610,27 @@ def scan_cues(
         if said_alone and len(cues) == first:
             pending = said_alone
     return cues
+
+
+def _bare_minutes(t: str) -> tuple[float | None, str | None]:
+    """A figure with no unit in a time call's give-away: "if twenty's all you've got, should I
+    just cover the highlights?" gives twenty minutes; a time of day or a count of something
+    else ("three things") is none."""
+    for m in re.finditer(r"(?<![\d:])" + _N + r"(?! (?:percent|dollars|months|days|am|pm)\b"
+                         r"| [a-z]{3,}s\b|:)", t):
+        if 5 <= float(m.group(1)) <= 120 and not _is_clock(t, m):
+            return float(m.group(1)), "minutes"
+    return None, None
+
+
+# "If I send the pack it'll sit in your inbox": information said to go unread is refused
+UNREAD = re.compile(r"\b(?:sit|sits|sitting|end up|ends up|get lost|gets lost|be buried"
+                    r"|get buried) in (?:your|an|the) (?:inbox|email|pile|drawer)\b")
+
+
+# A fee taken off the bill is scope, not price: "what if we knocked off the setup fee"
+_FEE_OFF = re.compile(r"\b(?:setup|set-up|onboarding|implementation|installation|training"
+                      r"|migration|activation) (?:fee|cost|charge)s?\b")
 
 
 # A figure that only names what the give-away before it comes to: ", like five percent",

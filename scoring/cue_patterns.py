@@ -48,7 +48,8 @@ PATTERNS: tuple[CuePattern, ...] = (
     _p(_K.PRICE, r"\b(?:knock|take|shave|chop|trim|drop)\w*\b(?: [\w.'-]+){0,5}? off\b"),
     _p(_K.PRICE, r"\b(?:do|did|does|doing|give you|offer|offer you|go to|go|went to|come down"
        r"|meet you at|get you)"
-       r"(?: \w+){0,2}? " + N + r" (?:percent|dollars)\b"),
+       # "we do about eighty percent of it really well" is a share, not a price
+       r"(?: \w+){0,2}? " + N + r" (?:percent|dollars)\b(?! of\b)"),
     _p(_K.PRICE, N + r" (?:percent|dollars) off\b"),
     _p(_K.PRICE, N + r" (?:percent|dollars) (?:is|are) (?:off the table|not (?:on the table"
        r"|happening"
@@ -79,19 +80,30 @@ PATTERNS: tuple[CuePattern, ...] = (
     # "I'll hold you at last year's rate": no rise at renewal is a price given
     _p(_K.PRICE, r"\b(?:hold|held|keep|kept|lock|freeze|froze)\w*(?: you| it| your \w+)?"
        r"(?: at| on| to)?"
-       r" (?:last year's|this year's|your current|the current|your existing|the existing"
+       r" (?:last years?'?s?|this years?'?s?|your current|the current|your existing|the existing"
        r"|today's|the old|your old) (?:rate|price|pricing)\b"
        # "keep your unit price right where it was last year", "roll it over at last year's rate":
        # no rise at renewal said by where the price was, not by the verb
        r"|\b(?:keep|hold|leave|freeze)\w* (?:your|the) (?:\w+ )?(?:price|rate|pricing)s?"
        r" (?:right |exactly )?(?:where (?:it was|they were)|as (?:it was|they were)"
        r"|flat|unchanged)\b|\b(?:at|on) (?:last year's|this year's|the old|your old)"
-       r" (?:rate|price|pricing|terms)\b"),
+       r" (?:rate|price|pricing|terms)\b"
+       # "freeze your rate for another year", "hold this price for you through next year",
+       # "a rate freeze": no rise at renewal, said by how long the price stays
+       r"|\bfreez\w* (?:your|the|this|our|that|their|today's) (?:\w+ )?(?:price|rate|pricing)s?\b"
+       r"|\b(?:price|rate|pricing) freeze\b"
+       r"|\b(?:hold|held|keep|kept|lock|locked)\w* (?:this|the|your|that|today's|our)"
+       r" (?:current )?(?:price|rate|pricing)s? (?:for you )?(?:through|for|until|into|over"
+       r"|across) (?:next year|another|the next|the (?:whole |full )?(?:renewal|term|year)"
+       r"|renewal|\d+ (?:months|years)|a (?:full )?year)\b"),
     # "there might be some wiggle room": a give-away whoever is named (refused when negated)
     _p(_K.PRICE, r"\bwiggle room\b", needs_me=False),
     _p(_K.PRICE, r"\b(?:i|we) (?:\w+ ){0,4}?look at (?:the )?(?:price|pricing|number|rate)\b"
        r"(?! (?:breakdown|list|sheet|together|side by side))", needs_me=False),
-    _p(_K.PRICE, r"\b(?:a|any|some) (?:price )?reduction\b"),
+    _p(_K.PRICE, r"\b(?:a|any|some) (?:price )?reduction\b"
+       # "a 5% credit for the outages", "a goodwill credit"
+       r"|" + N + r" (?:percent|dollars) (?:service |goodwill |account )?(?:credit|rebate"
+       r"|refund)\b|\b(?:service|goodwill) credit\b"),
     _p(_K.PRICE, r"\b(?:see what (?:i|we) can do|flexib\w*|figure something out|work something out"
        r"|some room|sort something out) (?:on|with|about|around) (?:the )?(?:price|pricing|number"
        r"|cost|rate|figure|quote)\b", needs_me=False),
@@ -127,9 +139,17 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|works|fine|okay|ok|do|fit|fits|make sense|manage)\b|\b(?:whatever|any) (?:time|window"
        r"|slot)\b|\bas short as you\b|\btake what you\b|\bhit the highlights\b"
        r"|\bwork something out on the timing\b|\bflexib\w* on (?:how long|the"
-       r" time|timing|the length)\b|\b(?:a|the) (?:quick|short|shorter) version\b"
+       r" time|timing|the length)\b"
+       # "that's the short version" sums up; "we'll do the short version" cuts the meeting
+       r"|(?<!that is )(?<!here is )(?<!this is )\b(?:a|the) (?:quick|short|shorter) version\b"
        r"|\bkeep it (?:short|brief|tight|quick)\b|\bmake it (?:quick|fast|short)\b"
        , needs_me=False),
+    # "the quarter past slot, fifteen minutes, Friday": a meeting length given with its slot
+    _p(_K.TIME, r"\b(?:slot|call|meeting|chat|session|demo), (?:just |only )?" + N
+       + r" minutes\b|\b" + N + r" minutes,? (?:on )?" + DAY + r"\b", needs_me=False),
+    # "should I just cover the highlights in that?": the talk cut to fit
+    _p(_K.TIME, r"\b(?:cover|hit|run through|go through|stick to|do) (?:just |only )?the"
+       r" (?:highlights|headlines|essentials|basics|key points|short version)\b"),
     _p(_K.TIME, r"^" + ACCEPT + r"\b[,.!]? (?:that is |then )?" + N + r" minutes\b",
        needs_me=False),
     # "your calendar wins", "I'll be in and out", "I won't keep you long", "give me ten
@@ -139,9 +159,19 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\bgive me (?:just |only )?(?:a |an )?" + N + r" minutes\b", needs_me=False, neg=True),
     _p(_K.TIME, r"\b(?:take|do|make|fit|squeeze|get|grab|cover|manage|keep|cut|trim|work with"
        r"|try|lock in"
+       # "I come in for ten minutes", "squeezing it into twenty"
+       r"|squeezing|condensing|come in|come by|pop in|pop by|swing by|drop in|drop by|stop by"
+       r"|jump on|hop on"
+       # "what if I squeezed the whole thing into twenty-five", "kept to twenty": a past tense
+       # told with the rep as its subject is a story ("last time I squeezed a meeting into
+       # twenty"), unless it is supposed ("if I squeezed")
+       r"|(?:(?<=if i )|(?<=if we )|(?<!\bi )(?<!\bwe ))(?:squeezed|condensed|compressed"
+       r"|shortened|trimmed|kept|did|made|took)"
        r"|make do with|settle for|go with|accept|condense|compress|shorten)\b(?: [\w']+){0,4}?"
-       r" (?:in |into |to |within |with |down to |for )?(?:the |your |those |just )?(?<!at )" + _MIN
-       + r"\b(?! (?:percent|dollars|months|days|am|pm))"),
+       r" (?:in |into |to |within |with |down to |for )?(?:the |your |those |just )?(?<!at )"
+       # a bare figure before another plural noun counts something else ("through two recalls")
+       r"(?:" + N + r" minutes|" + N + r"(?! [a-z]{3,}s\b))"
+       + r"\b(?! (?:percent|dollars|months|days|am|pm)\b)"),
     _p(_K.TIME, r"\bcall it " + N + r" minutes\b|\b(?:a|an) " + N
        + r" minutes? (?:call|meeting|chat|slot|intro|session|version"
        r"|overview|catch-up)\b|\b(?:a|an) (?:quick|short|brief) " + N + r" minutes\b"),
@@ -200,7 +230,9 @@ PATTERNS: tuple[CuePattern, ...] = (
        by_context=True),
     # info
     _p(_K.INFO, r"\bget (?:it|that|this|something|them|some \w+|(?:that|the|this|a|an|our) \w+)"
-       r" (?:over|across|sent)\b|\bget you (?:some stuff|something|some (?:info|information"
+       # "get this renewal over the line" sends nothing
+       r" (?:over(?! the line)|across|sent)\b"
+       r"|\bget you (?:some stuff|something|some (?:info|information"
        r"|materials|details|numbers)|a few things)\b(?! (?:free|extra|off))|\bpull (?:something"
        r"|a few things"
        r"|some \w+) together\b|\bput together (?:a|an|some|something)\b"
@@ -226,7 +258,9 @@ PATTERNS: tuple[CuePattern, ...] = (
        r" send)", needs_me=False),
     # scope
     _p(_K.SCOPE, r"\bthr[eo]w\w* in\b|\bon the house\b|\bcomp\b(?= (?:the|your|you|that|it)\b)"
-                 r"|(?<!that is )(?<!that was )(?<!this is )(?<!was )\bon us\b|\bfor free\b"
+                 # "two of those outages were on us" is blame
+                 r"|(?<!that is )(?<!that was )(?<!this is )(?<!was )(?<!were )\bon us\b"
+                 r"|\bfor free\b"
                  r"|\bfree of charge\b|\bfreebies?\b"
        r"|\bcomplimentary\b|\bwaiv\w+\b", needs_me=False),
     _p(_K.SCOPE, r"\b(?:at no|no|without any|without) (?:extra |additional )?(?:cost|charge"
@@ -271,19 +305,37 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\b(?:extra|additional|bonus) (?:seats?|licen[cs]es?|users?|training|support|months?)\b"),
     # promises of what the product does not do (the bad-fit scenario, docs/moves.md): building
     # a custom feature or integration, or guaranteeing a date; "we can not build it" is a refusal
-    _p(_K.SCOPE, r"\b(?:(?:build|develop|code|create|add|write|deliver)\w*|built|do|doing"
+    _p(_K.SCOPE, r"\b(?:(?:build|develop|code|create|add|write|deliver|scope)\w*|built|do|doing"
        r"|figure out"
        r"|sort out|work out|set up)\b(?: [\w-]+){0,4}?"
-       r" (?:integration|connector|custom (?:module|feature|report|reports|build|version"
-       r"|workflow)|(?:a|the|that|your)(?: [\w-]+)? (?:link|module|feature|plug-?in)\b"
+       # "a custom costing module": one word may name what the custom thing does
+       r" (?:integration|connector|custom(?: [\w-]+)? (?:module|feature|report|reports|build"
+       r"|version|workflow|link|integration|connector)"
+       r"|(?:a|the|that|your)(?: [\w-]+)? (?:link|module|feature|plug-?in)\b"
        r"|(?:an |the )?on-?prem(?:ise|ises)?\b)"
        r"|\bbuild (?:it|that|this|one|them) for you\b"
+       # "a private hosted setup with a custom link": further from its verb
+       r"|\b(?:do|offer|give you|set up|build|add)\b(?: [\w-]+){0,7}? (?:a|an) custom(?: [\w-]+)?"
+       r" (?:link|connector|integration|module)\b"
+       # "we'd have the costing piece built by launch": the thing first, then built
+       r"|\b(?:module|piece|link|integration|connector|feature|report)s? (?:built|done|ready"
+       r"|delivered|working|in place) (?:by|in|before|for)\b"
+       # "what if we installed it on your own servers": an on-premise install, said plainly
+       r"|\b(?:install|host|deploy)\w*(?: it| this| that| everything| the \w+)? on (?:your"
+       r"|their) (?:own )?(?:servers?|premises|hardware|machines|infrastructure|boxes)\b"
+       # "I won't put 90 days in writing": a date or a build promised in the contract
+       r"|\bput (?:the |a |that |it |your )?(?:\d+ (?:days|weeks|months)|go-live|go live|date"
+       r"|deadline|launch|timeline|guarantee|integration|connector|module)\b[^.?!]{0,20}\bin"
+       r" (?:writing|the contract)\b"
        r"|\bcustom[- ](?:build|development)\b|\bon-?prem(?:ise|ises)? (?:install\w*|version"
        r"|setup)\b"
        r"|\b(?:will|can|could|going to) (?:\w+ )?(?:integrate|hook into|connect to)\b"
        r"|\b(?:guarante|promis|commit\w* to)\w*\b[^.?!,]*\b(?:live|go-live|launch|deadline"
-       r"|integration|connector|module|custom|on-?premises?|install\w*|link|something|anything"
-       r"|that)\b|\b(?:make|get) (?:it|that|this|them) (?:talk|connect|link|work) (?:to|with)\b",
+       r"|integration|connector|module|custom|on-?prem(?:ise|ises)?|install\w*|link|something"
+       r"|anything"
+       r"|that)\b|\b(?:make|get) (?:it|that|this|them) (?:talk|connect|link|work) (?:to|with)\b"
+       # "a go-live guarantee"
+       r"|\b(?:go-live|go live|launch|delivery|live|deadline) (?:date )?guarantee\w*\b",
        no_figure=True),
     # said object first, the speaker after it: "the costing module we can build"
     _p(_K.SCOPE, r"\b(?:integration|connector|module|link|install|installation|reports?"

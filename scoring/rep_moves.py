@@ -13,8 +13,8 @@ from functools import lru_cache
 from enum import StrEnum
 
 from scoring.concessions import (
-    CONDITION as _CONDITION, NEXT_STEP, Concession, ConcessionKind, canonical, concession_amount,
-    scan_cues, unit_kind,
+    CONDITION as _CONDITION, NEXT_STEP, UNREAD as _UNREAD, Concession, ConcessionKind, canonical,
+    concession_amount, scan_cues, unit_kind,
 )
 from scoring.move_model import KINDS, MoveModel, Prediction, default_model, feature_slots
 
@@ -51,7 +51,8 @@ _HOLD = re.compile(
     r"|\b(?:when|once) you (?:have|can (?:give|spare|find|clear)) (?:4[5-9]|[5-9]\d) minutes\b"
     r"|\bnot (?:going to )?(?:just )?send (?:a|the|you a)? ?(?:brochure|deck|pdf|information|info)\b"
     r"|\bwe do not (?:negotiate|do free)\b|\bnot (?:going to )?(?:go|come) (?:any )?(?:lower|below)\b"
-    r"|\b(?:rather than|instead of) (?:cut|lower|drop|discount|match|knock|send)\w*\b"
+    r"|\b(?:rather than|instead of) (?:just )?(?:cut|lower|drop|discount|match|knock|send|fir"
+    r"|email|mail|shoot|forward|post|pop|throw|waiv|promis|guarante|build|giv|offer|hand)\w*\b"
     r"|\bnot how we (?:work|do business)\b|\b(?:time|a time) when you have (?:4[5-9]|[5-9]\d) minutes\b"
     r"|\b(?:price|pricing|number|rate) is what it is\b|\b(?:price|pricing|number|rate) (?:stays"
     r"|will"
@@ -86,8 +87,10 @@ _HOLD = re.compile(
     r"|\b(?:renewal|quote|contract|offer)\b[^.?!]*\b(?:stay|stays|remain|remains) (?:as|where)"
     r" (?:it is|they are)\b|\banything (?:shorter|less|lower|cheaper|under \d+|below \d+) and"
     r" (?:we|you|it|i)\b|^(?:the |that |your |a |an )?[a-z -]{2,30}, no\W*$"
-    r"|\bnot something (?:we|i) (?:do|offer|provide"
-    r"|can offer|can do)\b|\b(?:we|i) do not do (?:that|this|it|custom)\b|\bor we wait\b"
+    r"|\bnot something (?:we|i) (?:will |would |can |could |are going to |am going to )?(?:do"
+    r"|offer|provide"
+    r"|can offer|can do|build|make|support|sell|write|promise|guarantee)\b"
+    r"|\b(?:we|i) do not do (?:that|this|it|custom)\b|\bor we wait\b"
     r"|\bcan not do (?:it|that|this)\b|\bnot this time\b|^(?:no,? )?not today\W*$"
     # "I can't go under 45", "the renewal stays as quoted", "the number is the number",
     # "... and I'm comfortable with that"
@@ -95,6 +98,17 @@ _HOLD = re.compile(
     r"|\b(?:price|pricing|terms|rate|number|renewal|quote|contract)\b[^.?!]*\b(?:stay|stays"
     r"|remain|remains) (?:as quoted|as agreed|unchanged|the same)\b"
     r"|\b(?:stays?|remains?) on the (?:invoice|bill|quote)\b"
+    # "twenty minutes is to short", "twenty won't work", "at least forty-five minutes", "can
+    # we find forty-five minutes on Monday instead?"
+    # ("the plan is to brief your team" is no refusal)
+    r"|\b(?:is|are|be|far|way|much|just|feels|seems|sounds) (?:too (?:short|tight|rushed|brief)"
+    r"|to (?:short|tight|rushed))\b|\b\d+(?: minutes)? (?:will|would|does|is going to) not (?:work|do|cut it"
+    r"|be enough)\b|\bat least (?:4[5-9]|[5-9]\d) minutes\b|\b(?:4[5-9]|[5-9]\d) minutes"
+    r" (?:at (?:the )?least|minimum|or more)\b|\b(?:4[5-9]|[5-9]\d) minutes\b[^.?!]{0,30}"
+    r"\binstead\W*$"
+    # "No pricing sheet on its own", "if I send the pack it'll sit in your inbox"
+    r"|^no (?:[\w-]+ )?(?:sheet|list|deck|brochure|pdf|pack|one-pager|1-pager|overview)\b|"
+    + _UNREAD.pattern +
     r"|\b(?:price|number|rate|quote|figure)\b[^.?!]{0,30}\bis the (?:price|number|rate|quote"
     r"|figure)\b|\b(?:i am|we are) comfortable with (?:that|it|the (?:price|number"
     r"|quote))\W*$"
@@ -137,7 +151,13 @@ _WALK = re.compile(
     r"|\brather (?:not meet|lose|we both move on)\b|\bmove on\b(?! (?:the|that|this|price|pricing"
     r"|it)\b)|\bwill not chase\b"
     r"|\bnot right for\b|\bgo to market\b|\bhandover\b|\bnot renewing\b|\bgive (?:me|us) a call"
-    r" when\b|\bcall (?:me|us) when\b|\bwhen there is\b[^.?!]*\b(?:free|time)\b|\bi am here\b"
+    # "call me when you've got the forty-five" holds out for the meeting instead
+    r" when\b(?! you (?:have )?(?:got )?(?:the )?(?:full |whole )?(?:4[5-9]|[5-9]\d|hour))"
+    r"|\bcall (?:me|us) when\b(?! you (?:have )?(?:got )?(?:the )?(?:full |whole )?(?:4[5-9]"
+    r"|[5-9]\d|hour))"
+    # "if that means you move, I understand"
+    r"|\bif (?:that|it|this) means (?:you|we) (?:\w+ )?(?:move|moving|go|going|leave|leaving|walk"
+    r"|switch|switching|part|lose|losing)\b|\bwhen there is\b[^.?!]*\b(?:free|time)\b|\bi am here\b"
     r"|\bif (?:now|this) is not (?:the moment|a priority|the right time)\b|\bfair conclusion\b"
     r"|\b(?:it|this) is (?:probably |just )?not a priority (?:right now|for you)\b"
     r"|\bbest bet\b|\bbetter (?:option|choice|bet)\b|\blet us not (?:book|meet"

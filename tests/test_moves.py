@@ -376,3 +376,96 @@ def test_ninth_pass_judgement() -> None:
     moves = classify("They're giving you two months free. Two months free won't fix the "
                      "reporting.", asked=ConcessionKind.SCOPE)
     assert not [m for m in moves if m.concession is not None], moves
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "kind", "amount"),
+    [
+        # offers put as questions or suggestions
+        ("What if I knocked off the installation fee?", ConcessionKind.PRICE,
+         ConcessionKind.SCOPE, None),
+        ("How about we lock your current rate for another year?", ConcessionKind.SCOPE,
+         ConcessionKind.PRICE, None),
+        ("Shall we freeze the licence price through next year?", ConcessionKind.SCOPE,
+         ConcessionKind.PRICE, None),
+        ("What if we squeezed it into fifteen minutes?", ConcessionKind.TIME,
+         ConcessionKind.TIME, 15.0),
+        ("If ten's what you have, should I just hit the basics?", ConcessionKind.TIME,
+         ConcessionKind.TIME, 10.0),
+        ("How about I pop by for fifteen minutes on your way out?", ConcessionKind.TIME,
+         ConcessionKind.TIME, 15.0),
+        ("Why don't we just email you the one-pager tonight?", ConcessionKind.INFO,
+         ConcessionKind.INFO, None),
+        ("Would a 3% service credit smooth things over?", ConcessionKind.SCOPE,
+         ConcessionKind.PRICE, 3.0),
+        ("How about a free trial month to start with?", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, 1.0),
+        ("Would three free months be enough to get this over the line?", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, 3.0),
+        # bad-fit promises asked as offers
+        ("What if we hosted it on your own servers?", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None),
+        ("Could we just build you a custom billing module?", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None),
+        ("Shall I get product to commit to an on-prem install by June?", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None),
+        ("Let's book the kickoff on the 9th and we'll scope your custom connector there.",
+         ConcessionKind.SCOPE, ConcessionKind.SCOPE, None),
+        ("so fine well guarantee the launch date in the contract", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None),
+    ],
+)
+def test_tenth_pass_offers_as_questions(text: str, asked: ConcessionKind,
+                                        kind: ConcessionKind, amount: float | None) -> None:
+    given = [m.concession for m in classify(text, asked=asked) if m.concession is not None]
+    assert any(c.kind is kind and c.amount == amount for c in given), (text, given)
+    # the thing offered is the only kind given: "over the line" sends nothing
+    assert {c.kind for c in given} == {kind}, (text, given)
+
+
+def test_tenth_pass_refusals_next_steps_and_stories() -> None:
+    cases = [
+        # refusals that repeat the figure or the thing asked for
+        ("Fifteen percent? Yeah, that's not happening.", ConcessionKind.PRICE,
+         MoveKind.HOLD_FIRM),
+        ("A launch guarantee? I can't give you a launch guarantee.", ConcessionKind.SCOPE,
+         MoveKind.HOLD_FIRM),
+        ("Sixty days? I won't put sixty days in writing.", ConcessionKind.SCOPE,
+         MoveKind.HOLD_FIRM),
+        ("Custom reports aren't something we'll build, sorry.", ConcessionKind.SCOPE,
+         MoveKind.HOLD_FIRM),
+        ("Fifteen minutes is way too short for this, and fifteen won't work.",
+         ConcessionKind.TIME, MoveKind.HOLD_FIRM),
+        ("No price list on its own, I'm afraid.", ConcessionKind.INFO, MoveKind.HOLD_FIRM),
+        ("If I send the brochure it'll just sit in your inbox.", ConcessionKind.INFO,
+         MoveKind.HOLD_FIRM),
+        ("If that means you switch, I understand.", ConcessionKind.SCOPE, MoveKind.WALK_AWAY),
+        # a meeting length in a next step, where the prospect pushes on price or scope
+        ("Can we get twenty minutes with your CFO on Tuesday?", ConcessionKind.PRICE,
+         MoveKind.PROPOSE_NEXT_STEP),
+        ("How about a thirty-minute call with our support lead on Friday?",
+         ConcessionKind.SCOPE, MoveKind.PROPOSE_NEXT_STEP),
+        ("Let's set up a site visit so you can see the line running.", ConcessionKind.PRICE,
+         MoveKind.PROPOSE_NEXT_STEP),
+        # blame, a share and stories give nothing
+        ("Two of the delays were on us, and I'm sorry.", ConcessionKind.SCOPE,
+         MoveKind.APOLOGISE),
+        ("We do about seventy percent of that really well.", ConcessionKind.PRICE, None),
+        ("Last time I squeezed a demo into fifteen minutes it went badly.", ConcessionKind.TIME,
+         None),
+        ("We've kept their lines running through three winters.", ConcessionKind.PRICE, None),
+    ]
+    for text, asked, main in cases:
+        moves = classify(text, asked=asked)
+        assert not [m for m in moves if m.concession is not None], (text, moves)
+        assert main is None or main in {m.kind for m in moves}, (text, moves)
+        assert MoveKind.CONCEDE not in {m.kind for m in moves}, (text, moves)
+    # the same meeting asked for in a time call gives the time
+    given = [m.concession for m in classify("Can we get twenty minutes with your CFO on Tuesday?",
+                                            asked=ConcessionKind.TIME) if m.concession]
+    assert [c.amount for c in given] == [20.0], given
+    # "call me when you've got the full hour" holds out for the meeting, no walking away
+    moves = classify("I can't do it in twenty. Call me when you've got the full hour.",
+                     asked=ConcessionKind.TIME)
+    assert MoveKind.WALK_AWAY not in {m.kind for m in moves}, moves
+    assert MoveKind.HOLD_FIRM in {m.kind for m in moves}, moves
