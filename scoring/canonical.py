@@ -44,7 +44,8 @@ _NO_APOSTROPHE = (
     (r"\barent\b", "aren't"), (r"\bwouldnt\b", "wouldn't"), (r"\bcouldnt\b", "couldn't"),
     (r"\bshouldnt\b", "shouldn't"), (r"\bim\b", "i'm"), (r"\bive\b", "i've"),
     (r"\bill\b(?= (?:\w+ )?(?:do|give|send|throw|knock|take|match|get|have|email|waive|make"
-     r"|see|talk|check|put|add|book|go|be|need|let|call|offer|extend|drop|shoot|include))",
+     r"|see|talk|check|put|add|book|go|be|need|let|call|offer|extend|drop|shoot|include|sort"
+     r"|figure|cover|handle|look|bring|set))",
      "i'll"),
     (r"\bthats\b", "that's"), (r"\blets\b", "let's"), (r"\bweve\b", "we've"),
     (r"\btheyre\b", "they're"), (r"\byoure\b", "you're"), (r"\bwhats\b", "what's"),
@@ -53,6 +54,8 @@ _NO_APOSTROPHE = (
     (r"\bwell\b(?= (?:guarantee|throw|knock|waive|wave|match|honour|honor|freeze|build|include"
      r"|extend|comp|cover)\b)", "we'll"),
     (r"\bheres\b", "here's"), (r"\btheres\b", "there's"),
+    # "its not really a product thing": "it's" before a negation or an adverb of degree
+    (r"\bits\b(?= (?:not|really|fine|okay|ok|no|going|gonna|just)\b)", "it's"),
 )
 _CONTRACTIONS = (
     (r"\bcan't\b", "can not"), (r"\bcannot\b", "can not"), (r"\bwon't\b", "will not"),
@@ -67,7 +70,8 @@ _CONTRACTIONS = (
 _HOMOPHONES = tuple(
     (re.compile(p), r)
     for p, r in (
-        (r"\bwav(e|es|ed|ing)\b(?=(?: [\w-]+){0,3} (?:fee|fees|charge|charges|cost|costs)\b)",
+        (r"\bwav(e|es|ed|ing)\b(?! (?:goodbye|bye|hello|at|to)\b)(?=(?: [\w-]+){0,3} (?:fee|fees|charge|charges|cost|costs"
+         r"|onboarding|setup|installation|training|implementation)\b)",
          r"waiv\1"),
         (r"\b(?:there|they are|they're)\b(?= (?:price|prices|rate|rates|quote|number|offer"
          r"|pricing|deal|discount)\b)", "their"),

@@ -75,9 +75,13 @@ _OTHER = (
     # other customers in a rep's story: "a few customers have asked for free months"
     r"|\b(?:customers|clients|companies|accounts|others|the ones)\b(?: \w+){0,3}"
     r" (?:asked|ask|wanted|want|got|get|were given|received|pushed)\b"
+    # "whenever someone asks me to send information": a request reported
+    r"|\b(?:someone|somebody|anyone|people|everyone|everybody) (?:asks|asked|wants|wanted)"
+    r" (?:me|us) to\b"
 )
 _NEGATION = re.compile(
-    r"\b(?:not|no|never|nothing|none|nor|neither|without|unable|refuse|refusing|rather than"
+    r"\b(?:not|no|never|nothing|none|nobody|no one|nor|neither|without|unable|refuse|refusing"
+    r"|rather than"
     r"|instead of|no way|hardly|rather|sooner|push back|doubt)\b"
     r"|\b(?:is|are|stays|stay|remains|remain) off the table\b|\b0 +(?=[a-z])"
 )
@@ -86,7 +90,7 @@ _LATER_REFUSAL = re.compile(
     r"\b(?:i|we) (?:will|would|can|am|are) not(?: (?:going|willing|prepared|about) to)?"
     r"(?: do (?:that|it|this|so)(?: to you)?)?(?:\W*$|,)|\bnot (?:something|what) (?:i"
     r"|we) (?:will|would"
-    r"|can|are going to|am going to)\b|\bnot (?:a chance|happening|on the table)\b"
+    r"|can|are going to|am going to|do|offer)\b|\bnot (?:a chance|happening|on the table)\b"
 )
 # Phrases that contain a negation word but agree ("no problem, I'll match it").
 _FALSE_NEGATIONS = re.compile(
@@ -158,7 +162,10 @@ CONDITION = re.compile(
     r"|put pen to paper"
     r"|promise|send (?:me|us) (?:the|your) (?:signed|signature|order|contract|paperwork)"
     r"|get me|agree|introduce me|bring|book|prepay|pay|renew|lock in|take the)\b[^.?!]*\band\b"
-    r"|\b(?:for|on|talking) (?:a|an) (?:\d+ months|multi-year|annual|longer|two-year"
+    # "two if the paperwork's in by Friday"
+    r"|\bif the (?:paperwork|contract|order|po|signature|purchase order)(?:'s| is| are)? (?:in"
+    r"|signed|back|done|through)\b"
+    r"|\b(?:for|on|talking|if it is) (?:a|an) (?:\d+ months|multi-year|annual|longer|two-year"
     r"|three-year) (?:term|deal"
     r"|contract|commitment|agreement)\b|\bin return for\b|\bin exchange for\b"
 )
@@ -169,7 +176,7 @@ NEXT_STEP = re.compile(
     # verbs of putting a time in, not the nouns ("the scheduling piece", "my calendar is packed")
     r"\b(?:book(?:ed|ing)?|schedul(?:e|ed|ing)|pencil(?:led)?|lock(?:ed)? in) (?:a|an|the|some"
     r"|time|it|that|us|you|me|in|another|something|them|this|your|our|one|\d+)\b"
-    r"|\bcalendar invite|\b(?:in|on|into) (?:the|your|my|our) (?:calendar|diary)\b"
+    r"|(?<!no )\bcalendar invite|\b(?:in|on|into) (?:the|your|my|our) (?:calendar|diary)\b"
     r"|\b(?:send|sent|sending|an?|the) (?:calendar )?invite\b|\binvite (?:you|them|your)\b"
     r"|\b(?:get|have) (?:it|that|something|a time) (?:booked|scheduled|locked in)\b"
     r"|\b(?:call|meeting|time|slot|demo|session|walkthrough) (?:booked|scheduled|set up"
@@ -194,6 +201,9 @@ NEXT_STEP = re.compile(
     r"|\bwhy do not we (?:pick|find|book|set|grab|put|meet|get)\b"
     r"|\bdoes \d+(?::\d+)? (?:work|suit)\b"
     r"|\b(?:call|meeting|session|demo) on the \d+(?:st|nd|rd|th)\b"
+    # "Tuesday the ninth, ten to ten forty-five"
+    r"|\b(?:monday|tuesday|wednesday|thursday|friday) the (?:\d+(?:st|nd|rd|th)?|\w+(?:st|nd"
+    r"|rd|th))\b"
     r"|\bhow (?:does|do|is|would) [^.?!]*\b" + _DAYS + r"\b[^.?!]*\b(?:look|looking|work|suit)\b"
     # "let's set up a site visit", "a call with one of our customers on Friday", "your lunch
     # slot Thursday": a meeting named with its day
@@ -267,7 +277,9 @@ _LED_STATEMENT = re.compile(
 # "What I would rather do is ..." opens like a question but is a statement when no "?" ends it;
 # "twenty minutes is better than nothing, right?" is a statement with a tag asking agreement.
 _WH_STATEMENT = re.compile(r"^(?:what|how|why|when|where|who) (?:you|we|i|they|people|it)\b")
-_TAG_QUESTION = re.compile(r",? (?:right|yes|yeah|okay|ok|agreed|fair|no)\?\W*$")
+_TAG_QUESTION = re.compile(r",? (?:right|yes|yeah|okay|ok|agreed|fair|no|maybe|perhaps"
+                           # "..., and we call it square?"
+                           r"|(?:and )?(?:we )?call it (?:square|even|done|a deal))\?\W*$")
 # "We don't play the discount game, you know?": a refusal with a tag is still a refusal (an
 # offer with this tag stays a question: "we could do ten, you know?")
 _KNOW_TAG = re.compile(r",? you know\?\W*$")
@@ -358,7 +370,7 @@ _INSTEAD = re.compile(r"\b(?:instead of|rather than)\b.*")
 # order by the end of the month for that, though."
 _NEXT_CONDITION = re.compile(
     r"^(?:(?:but|and|so|though),? )?(?:i|we) (?:would |will |just |do |really )?need\b[^.?!]*"
-    r"\b(?:for (?:that|this|it|those)|in return|in exchange)\b")
+    r"\b(?:for (?:that|this|it|those)|in return|in exchange|otherwise)\b")
 # A sentence that only takes back what the sentence before it offered: "Three months free is
 # a quarter of your fee. I'm not going there."
 _TAKE_BACK = re.compile(
@@ -448,6 +460,7 @@ def scan_cues(
     cues: list[ConcessionCue] = []
     theirs_said: set[tuple[ConcessionKind, float]] = set()
     pending: tuple[float, str] | None = None  # a figure said alone, for the next give-away
+    first_of_last = 0  # where the previous sentence's cues start
     for n, sent in enumerate(sents):
         t = _self_correct(sent.text)
         alone = _FIGURE_ONLY.match(t)
@@ -458,6 +471,8 @@ def scan_cues(
         if asked_figure and re.match(_ACCEPT + r"\b", t) and not _NEGATION.search(
                 _FALSE_NEGATIONS.sub(" ", t)):
             t = f"{asked_figure.group(1)} it is, {t}"  # "Twenty? Sure, I'll keep it tight."
+        if alone and n and _ACCEPT_ONLY.fullmatch(sents[n - 1].text):
+            t = f"{alone.group(1)} {alone.group(2)} it is"  # "Fine. Ten percent."
         if n and _fill_amount(cues, t):
             continue  # "I'll meet you halfway. Five percent.": the figure of the give-away
         counter = _BARE_FIGURE_ASKED.match(t) if n else None
@@ -468,11 +483,15 @@ def scan_cues(
             sent.raw.rstrip().endswith("?") and _DOUBT.search(t))
         question = _is_question(sent) and not offer_q
         conditional = bool(CONDITION.search(t)) or (
-            n + 1 < len(sents) and bool(_NEXT_CONDITION.match(sents[n + 1].text)))
+            n + 1 < len(sents) and bool(_NEXT_CONDITION.match(sents[n + 1].text))) or (
+            # "If you sign by Friday I'll take eight percent off. And I'll throw in the
+            # audits too.": a sentence that only adds to a trade shares its condition
+            bool(_CONTINUES.match(t)) and t.startswith(("and ", "plus ", "also "))
+            and any(c.conditional and c.is_concession for c in cues[first_of_last:]))
         taken_back = n + 1 < len(sents) and bool(_TAKE_BACK.match(sents[n + 1].text))
         seen: dict[tuple[ConcessionKind, str], int] = {}
         borrowed: set[int] = set()
-        first = len(cues)
+        first = first_of_last = len(cues)
         # in the order said, so a give-away is known before the clause that continues it
         hits = sorted(((m, pat) for pat in PATTERNS for m in pat.regex.finditer(t)),
                       key=lambda h: h[0].start())
@@ -504,7 +523,13 @@ def scan_cues(
                 # "I'd love to say yes to all of it, but I'd be setting you up to fail"
                 or re.search(r"\b(?:i|we) would (?:love|like) to\b", before)
                 and _WISH_BUT.match(t[hi:])
-                or kind is ConcessionKind.INFO and UNREAD.search(t, m.end()))
+                or kind is ConcessionKind.INFO and UNREAD.search(t, m.end())
+                # "I could send you a PDF, sure. But it'll just sit in your inbox."
+                or kind is ConcessionKind.INFO and n + 1 < len(sents)
+                and bool(re.match(r"(?:but|though|and)\b", sents[n + 1].text))
+                and bool(UNREAD.search(sents[n + 1].text))
+                # "I'd be doing you a disservice if I promised you a custom module"
+                or bool(_BAD_IF_I.search(t[:start])))
             in_if = bool(_IF_CLAUSE.match(t[lo:start]))
             # "us" after a verb is the object: "if the only thing that keeps you with us is"
             no_speaker = not re.search(r"\b(?:i|we|let us)\b", before)
@@ -519,6 +544,10 @@ def scan_cues(
                 # "more than any free months would save you"
                 or re.search(r"\bthan (?:any|a few|some)(?: \w+)? ?$", before)
                 or bool(_IMAGINED.match(t)) and not question)
+            # "every time I've sent information ...", "the last time I took a twenty-minute
+            # slot ...", "whenever someone asks me to send information": a habit or story told
+            if _HABIT.search(t[:start]):
+                continue
             # "our planner took eleven percent off fuel spend": a result told, not an offer
             if (_TOLD.match(m.group(0)) or _TOLD.search(before[-30:])) and not re.search(
                     r"\b(?:i|we)\b", before):
@@ -570,6 +599,11 @@ def scan_cues(
                 said = re.search(_N + r" minutes", t)  # "twenty minutes, I'll make it work"
                 amount, unit = (float(said.group(1)), "minutes") if said else (
                     _bare_minutes(t) if asked is ConcessionKind.TIME else (None, None))
+            if amount is None and kind is ConcessionKind.TIME and not no_figure and (
+                    asked is ConcessionKind.TIME):
+                # "Okay, so, twenty, I can get through the main stuff. ... We'll make it work."
+                amount, unit = _earlier_minutes(" ".join(s.text for s in sents[:n]),
+                                                needed_minutes)
             if amount == 0:
                 negated = True  # "zero free months"
             if kind is ConcessionKind.TIME and amount is not None and amount >= needed_minutes:
@@ -581,6 +615,11 @@ def scan_cues(
                 continue
             if kind is ConcessionKind.INFO and not negated and (
                 has_next_step or (any_probe and re.search(r"\b(?:but|before)\b", t[m.end():]))
+                # "I can definitely send stuff. But can I ask, what would you be looking for?"
+                or n + 1 < len(sents) and _PROBE_NEXT.match(sents[n + 1].text)
+                and _is_question(sents[n + 1])
+                # "Sure, I can send something, but can I ask what's missing for you?"
+                or sent.raw.rstrip().endswith("?") and _PROBE_NEXT.search(t, m.end())
                 or _AFTER_MEETING.search(t, m.end())
             ):
                 continue  # sending with a booked follow-up, or deferring to a probe or a talk
@@ -610,6 +649,30 @@ def scan_cues(
         if said_alone and len(cues) == first:
             pending = said_alone
     return cues
+
+
+def _earlier_minutes(said: str, needed_minutes: float) -> tuple[float | None, str | None]:
+    """The last meeting length under the one needed said earlier in the turn as a clause of
+    its own ("okay, so, twenty, I can ..."), for a time give-away that names none; a figure
+    inside a story ("she gave me fifteen minutes the first time") is none."""
+    found = [float(m.group(1)) for m in re.finditer(
+        r"(?:^|[,.?!] )" + _N + r"(?: minutes)?(?=[,.?!]|$)", said)]
+    found = [f for f in found if 5 <= f < needed_minutes]
+    return (found[-1], "minutes") if found else (None, None)
+
+
+# "Fine." / "Okay. Fine." said alone before a figure said alone accepts it.
+_ACCEPT_ONLY = re.compile(r"(?:\W*(?:" + _ACCEPT + r"|look|so|i-|right)\W*)+")
+# A habit or a story the cue is part of: "every time I've sent information it's gone nowhere"
+_HABIT = re.compile(r"\b(?:every time|whenever|each time|the last time|last time) (?:i|we"
+                    r"|someone|somebody|people|customers|you)\b[^,]*$")
+# "I'd be doing you a disservice if I promised you a custom module": refused by its cost
+_BAD_IF_I = re.compile(r"\b(?:i|we) would be (?:doing you a disservice|lying|kidding you"
+                       r"|setting you up to fail|irresponsible)\b[^.?!]*\bif (?:i|we)\b[^,]*$")
+# A probe that opens the next sentence, or follows "but" in this one, defers the sending
+_PROBE_NEXT = re.compile(r"^(?:but|before|actually|first),? (?:can|could|may) i ask\b"
+                         r"|^(?:but|before|actually|first),? (?:what|why|how|which)\b"
+                         r"|\bbut,? (?:can|could|may) i ask\b")
 
 
 def _bare_minutes(t: str) -> tuple[float | None, str | None]:

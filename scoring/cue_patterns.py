@@ -56,6 +56,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|an option))", needs_me=False),
     _p(_K.PRICE, r"\b(?:price[- ]match\w*|match\w*(?: \w+){0,2} (?:price|prices|quote|offer"
        r"|number|rate|deal|pricing)|match(?:ed|ing)? (?:it|that|them|this|what they)"
+       r"|match\w* what (?:the other|the competitor|their)\b"
        r"|match (?:the |that |their )?" + N + r" (?:percent|dollars)|beat (?:their|that|the)"
        r" (?:price|quote|offer|number))\b"),
     _p(_K.PRICE, r"\b(?:come|go|bring (?:it|the price)) down\b|\b(?:knock|bring|take|get)"
@@ -77,6 +78,14 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|the competitor'?s?) (?:quote|price|number|pricing|offer|rate)\b|\b(?:close to"
        r"|in line with|in the ballpark of) (?:their|the other (?:vendor|supplier)'?s?)"
        r" (?:quote|price|number|pricing|rate)\b"),
+    # "I'll make the number work", "let's just do it at your number": the prospect's figure
+    # taken, said without one
+    _p(_K.PRICE, r"\bmake (?:the|your|that|this) (?:number|price|figure|budget|pricing) work\b"
+       r"|\b(?:do|go|sign|close|land|settle)\w*(?: it| this| that| the deal)? at your (?:number"
+       r"|price|figure|budget)\b"),
+    # "we can give you a credit for the downtime": a credit given is money back
+    _p(_K.PRICE, r"\b(?:give|offer|issue|put)\w*(?: you)? (?:a |an )?(?:\w+ )?credit\b"
+       r"(?! (?:check|card|rating|score))"),
     # "I'll hold you at last year's rate": no rise at renewal is a price given
     _p(_K.PRICE, r"\b(?:hold|held|keep|kept|lock|freeze|froze)\w*(?: you| it| your \w+)?"
        r"(?: at| on| to)?"
@@ -111,7 +120,7 @@ PATTERNS: tuple[CuePattern, ...] = (
                  r"|should not|is not"
        r"|does not) (?:be )?(?:a|an) (?:problem|issue|obstacle)\b", needs_me=False, neg=True),
     _p(_K.PRICE, r"\b(?:meet you in the middle|meet (?:you )?halfway|split the difference"
-       r"|sharpen (?:the|my|our) pencil|call it \d+(?! minutes)|(?:better|special|lower|best|reduced|discounted)"
+       r"|sharpen (?:the|my|our) pencil|(?:better|special|lower|best|reduced|discounted)"
        r" (?:price|rate|deal|number|figure)|something on (?:the )?(?:renewal )?price"
        r"|flexible on (?:the )?(?:renewal )?price)\b"),
     _p(_K.PRICE, N + r" (?:percent|dollars)(?: off)?(?: \w+){0,2}? (?:is fine|is ok|is okay"
@@ -137,7 +146,7 @@ PATTERNS: tuple[CuePattern, ...] = (
     _p(_K.TIME, r"\b(?:shorter|quick|short|brief|condensed|shortened|compressed|quicker|tighter)"
        r" (?:slot|call|meeting|version|session|chat|one|window|intro|overview)\b[^.?!]*\b(?:work"
        r"|works|fine|okay|ok|do|fit|fits|make sense|manage)\b|\b(?:whatever|any) (?:time|window"
-       r"|slot)\b|\bas short as you\b|\btake what you\b|\bhit the highlights\b"
+       r"|slot)\b(?! you (?:need|want|like) (?:with|to (?:read|look|review|think|digest)))|\bas short as you\b|\btake what you\b|\bhit the highlights\b"
        r"|\bwork something out on the timing\b|\bflexib\w* on (?:how long|the"
        r" time|timing|the length)\b"
        # "that's the short version" sums up; "we'll do the short version" cuts the meeting
@@ -161,7 +170,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|try|lock in"
        # "I come in for ten minutes", "squeezing it into twenty"
        r"|squeezing|condensing|come in|come by|pop in|pop by|swing by|drop in|drop by|stop by"
-       r"|jump on|hop on"
+       r"|jump on|hop on|start with|begin with|start off with"
        # "what if I squeezed the whole thing into twenty-five", "kept to twenty": a past tense
        # told with the rep as its subject is a story ("last time I squeezed a meeting into
        # twenty"), unless it is supposed ("if I squeezed")
@@ -170,7 +179,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|make do with|settle for|go with|accept|condense|compress|shorten)\b(?: [\w']+){0,4}?"
        r" (?:in |into |to |within |with |down to |for )?(?:the |your |those |just )?(?<!at )"
        # a bare figure before another plural noun counts something else ("through two recalls")
-       r"(?:" + N + r" minutes|" + N + r"(?! [a-z]{3,}s\b))"
+       r"(?:" + N + r" minutes|" + N + r"(?! [a-z]{3,}s\b| of\b))"
        + r"\b(?! (?:percent|dollars|months|days|am|pm)\b)"),
     _p(_K.TIME, r"\bcall it " + N + r" minutes\b|\b(?:a|an) " + N
        + r" minutes? (?:call|meeting|chat|slot|intro|session|version"
@@ -208,6 +217,13 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"(?! (?:to grow|for improvement))"
        r"|\bhow much room\b",
        needs_me=False, by_context=True),
+    # "the three months, let's call it one", "let's say one month": a figure put as the
+    # offer takes its kind and unit from the turn (months said: scope; a price call: percent)
+    _p(_K.TIME, r"\b(?:call it|let us say|let us make it) " + N
+       + r"(?: (?:percent|minutes|months|days|dollars))?\b(?! (?:of|o'clock|am|pm)\b)",
+       needs_me=False, by_context=True),
+    # "there's a first time for everything": the unusual ask granted, its kind from the turn
+    _p(_K.TIME, r"\bfirst time for everything\b", needs_me=False, by_context=True),
     # "the onboarding free", "setup on us": the thing first
     _p(_K.SCOPE, r"\b(?:onboarding|setup|training|implementation|installation|migration|support"
        r"|licen[cs]es?|seats?|users?|pilot|trial|delivery|shipping|access)"
@@ -250,8 +266,11 @@ PATTERNS: tuple[CuePattern, ...] = (
        r" ?(?:all )?(?:\d+ )?(?:info|information|brochure|deck|details|materials?|overview|pdf"
        r"|(?:one|1)[- ]pager"
        r"|case stud(?:y|ies)|pricing|price list|proposal|link|something|stuff|literature|summary"
+       r"|the lot"
        r"|an email|email|pack|package|everything|documents|docs|paperwork|references|it over|that over|it across|you (?:some|a|an|the|our|something|it|that)"
        r"|it|that|them)\b|\bsend\w*(?: you)? (?:the|a|our|my) \w+ (?:version|copy|write-up)\b"),
+    # "I'll put it all in writing. The security stuff, the SLAs, all of it."
+    _p(_K.INFO, r"\bput (?:it|it all|all of it|everything|all that|that) (?:all )?in writing\b"),
     # "I'll pop the info in an email"
     _p(_K.INFO, r"\b(?:pop|put|stick|drop)\w*\b(?: [\w-]+){0,3}? in (?:an|the) (?:email|post)\b"),
     _p(_K.INFO, r"\b(?:what is (?:your|the best) email|(?:where|what) (?:should|can|do) (?:i|we)"
@@ -290,10 +309,16 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|installation|consulting|hours|migration|add-on|module|premium|pilot|access|delivery"
        r"|shipping)\b"
        r"|(?:" + N + r"|a few) (?:months|days)(?: \w+)?,? (?:free|on us)\b"
+       r"|\b" + N + r" (?:months|days) (?:extra|additional|on top)\b"
        r"|\bfirst (?:month|year|\d+ months)(?: is| are)? (?:free|on us)\b", needs_me=False),
     _p(_K.SCOPE, r"\b(?:cover|take care of|handle|sort out|absorb|eat)\b[^.?!]*\b(?:onboarding"
        r"|setup|training|implementation|migration|the cost)\b|\b(?:onboarding|setup|training"
-       r"|implementation)s?(?: is| are)?(?: side)? (?:handled|covered|taken care of|sorted)\b"
+       r"|implementation)(?:'s|s)?(?: is| are)?(?: side)? (?:handled|covered|taken care of"
+       r"|sorted)\b"
+       # "the onboarding I'll sort out for you": the thing first, then the rep's verb
+       r"|\b(?:onboarding|setup|training|implementation|installation|migration)\b,? (?:i|we)"
+       r" (?:will|can|could|would) (?:\w+ )?(?:sort out|sort|cover|handle|take care of|absorb"
+       r"|waive)\b"
        r"|\bsweeten\w*\b"
        r"|\b(?:look at|do|give you|offer|throw in|add) (?:a |an )?" + N + r" months free\b"
        r"|\b(?:onboarding|setup|training)\b[^.?!]*\b(?:cover|handle|take care of|absorb) (?:that"
@@ -302,7 +327,14 @@ PATTERNS: tuple[CuePattern, ...] = (
     _p(_K.SCOPE, r"\bextend\w* (?:the |your |that )?(?:free )?(?:trial|pilot)\b|\b(?:give|gave|add"
        r"|include|offer)\w*(?: you)? (?:an? |the |those |that )?(?:extra |additional |bonus )?" + N
        + r" (?:extra |additional |bonus |free )?(?:months|days)\b|\b(?:upgrade|bump) you\b"
-       r"|\b(?:extra|additional|bonus) (?:seats?|licen[cs]es?|users?|training|support|months?)\b"),
+       r"|\b(?:extra|additional|bonus) (?:seats?|licen[cs]es?|users?|training|support|months?)\b"
+       # "we'll credit you a month", "set you up with a trial login for a month", "we extend
+       # the contract end date by a few weeks"
+       r"|\bcredit (?:you|your account)(?: with| for)? (?:" + N + r"|a|an) (?:months?|days?)\b"
+       r"|\bset (?:you|them|your \w+) up with (?:a |an )?(?:free )?(?:trial|pilot|sandbox)\b"
+       r"|\btrial (?:login|account|licen[cs]e)\b"
+       r"|\bextend\w* (?:the |your )?(?:contract(?: end date)?|end date|term) (?:by|for|until"
+       r"|into)\b"),
     # promises of what the product does not do (the bad-fit scenario, docs/moves.md): building
     # a custom feature or integration, or guaranteeing a date; "we can not build it" is a refusal
     _p(_K.SCOPE, r"\b(?:(?:build|develop|code|create|add|write|deliver|scope)\w*|built|do|doing"
@@ -321,10 +353,12 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\b(?:module|piece|link|integration|connector|feature|report)s? (?:built|done|ready"
        r"|delivered|working|in place) (?:by|in|before|for)\b"
        # "what if we installed it on your own servers": an on-premise install, said plainly
-       r"|\b(?:install|host|deploy)\w*(?: it| this| that| everything| the \w+)? on (?:your"
-       r"|their) (?:own )?(?:servers?|premises|hardware|machines|infrastructure|boxes)\b"
+       r"|\b(?:(?:install|host|deploy)\w*|set up|running)(?: it| this| that| everything"
+       r"| the \w+| something)? on (?:your|their|you are) (?:own )?(?:servers?|premises"
+       r"|hardware|machines|infrastructure|boxes)\b"
        # "I won't put 90 days in writing": a date or a build promised in the contract
-       r"|\bput (?:the |a |that |it |your )?(?:\d+ (?:days|weeks|months)|go-live|go live|date"
+       r"|\bput (?:the |a |that |it |your )?(?:target |firm |hard |launch |live )?(?:\d+"
+       r" (?:days|weeks|months)|go-live|go live|date"
        r"|deadline|launch|timeline|guarantee|integration|connector|module)\b[^.?!]{0,20}\bin"
        r" (?:writing|the contract)\b"
        r"|\bcustom[- ](?:build|development)\b|\bon-?prem(?:ise|ises)? (?:install\w*|version"
@@ -335,13 +369,23 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|anything"
        r"|that)\b|\b(?:make|get) (?:it|that|this|them) (?:talk|connect|link|work) (?:to|with)\b"
        # "a go-live guarantee"
-       r"|\b(?:go-live|go live|launch|delivery|live|deadline) (?:date )?guarantee\w*\b",
+       r"|\b(?:go-live|go live|launch|delivery|live|deadline) (?:date )?guarantee\w*\b"
+       # "I'll put a guy on it full time": a dedicated build resource promised
+       r"|\b(?:put|assign|dedicate)\w* (?:a|an|one|our|my)(?: \w+)? (?:engineers?|developers?"
+       r"|devs?|guy|person|team)\b[^.?!]{0,15}\b(?:full[- ]time|dedicated)\b",
        no_figure=True),
     # said object first, the speaker after it: "the costing module we can build"
     _p(_K.SCOPE, r"\b(?:integration|connector|module|link|install|installation|reports?"
        r"|on-?prem(?:ise|ises)?)(?: [\w-]+)?,? (?:i|we) (?:can|could|will|would) (?:\w+ ){0,2}?"
        r"(?:build|write|deliver|do|set up|sort out|make|(?:figure|sort|work) (?:it|that|this)"
-       r" out)\b"
+       r" out|(?:knock|put|throw|cobble|hack|rig) (?:something|it|that|one) together"
+       r"|whip (?:something|it|one) up)\b"
+       # "the integration, we might be able to": the thing first, a hedged yes
+       r"|\b(?:integration|connector|module|on-?prem(?:ise|ises)?)\b,? (?:i|we) (?:might|may"
+       r"|should|could) (?:be able to|manage)\b"
+       # "the go-live date, honestly, consider it guaranteed"
+       r"|\b(?:go-live|go live|live date|launch date|deadline)\b[^.?!]*\b(?:consider (?:it|that)"
+       r"|it is|that is) (?:guaranteed|promised)\b"
        # "put the go-live in the diary, I'll guarantee it"
        r"|\b(?:go-live|live date|launch date|deadline)\b[^.?!]*\b(?:i|we) (?:will|can|could"
        r"|would) (?:\w+ )?(?:guarantee|promise|commit to|put my name on|put our name on"

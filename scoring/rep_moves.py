@@ -62,7 +62,7 @@ _HOLD = re.compile(
     r"|[5-9]"
     r"\d|hour)\b|\bdo(?:es)? (?:it|this|that|you) justice\b|\bshortchange\b|\bnot comfortable\b"
     r"|\bpush back\b|\bnot (?:going to |willing to )?(?:cut|shorten|trim|squeeze|rush|lower|drop"
-    r"|discount|give away)\b|\b(?:can|could|will|would) not go there\b|\bnot (?:a chance|happening"
+    r"|discount|give away)\b|\b(?:can|could|will|would) not go there\b|(?<!were )\bnot (?:a chance|happening"
     r"|going to happen|on the table)\b|\bno way\b|\brather (?:talk|walk(?! away| than)"
     r"|go through|meet|show|earn"
     r"|you pay|find a time)\b|\bnot by giving\b|\bnot one of them\b"
@@ -109,6 +109,15 @@ _HOLD = re.compile(
     # "No pricing sheet on its own", "if I send the pack it'll sit in your inbox"
     r"|^no (?:[\w-]+ )?(?:sheet|list|deck|brochure|pdf|pack|one-pager|1-pager|overview)\b|"
     + _UNREAD.pattern +
+    # "I'd rather leave the price where it is", "I'm gonna say no to the twenty", "the honest
+    # answer is no on the three months", "I'd need forty-five", "happy to wait a week for the
+    # full forty-five", "I'd rather we fix the actual problem", "no promises until then"
+    r"|\brather (?:leave|keep) (?:the |our |my )?(?:price|number|pricing|rate|renewal|quote)s?"
+    r" (?:where|as) (?:it is|they are)\b|\bsay(?:ing)? no to\b|\b(?:answer is|that is|it is)"
+    r" (?:a )?no (?:on|to)\b|\b(?:i|we) would (?:still |really )?need (?:4[5-9]|[5-9]\d)\b"
+    r"(?! (?:percent|dollars))|\b(?:happy|willing|prepared|fine|okay) to wait\b[^.?!]*\bfor"
+    r" the (?:full |whole )?(?:4[5-9]|[5-9]\d|hour)\b|\brather (?:we )?fix\b|\brather spend (?:\d+ minutes"
+    r"|time|the time|half an hour) with you\b|\bno promises (?:from (?:me|us) )?(?:until|till|before)\b"
     r"|\b(?:price|number|rate|quote|figure)\b[^.?!]{0,30}\bis the (?:price|number|rate|quote"
     r"|figure)\b|\b(?:i am|we are) comfortable with (?:that|it|the (?:price|number"
     r"|quote))\W*$"
@@ -130,7 +139,7 @@ _VALUE = re.compile(
     r"|\bplugs into\b|\bcustomers? (?:your|of your) size\b|\b(?:group|fleet|team|plant)s? (?:your"
     r"|of your) size\b|\bmodelled\b|\bremove[sd]? the\b|\bcut (?:their|your|average|the)\b"
     r"|\bevery (?:single )?(?:week|month|day)\b|\blets us\b|\bcatch(?:es)?\b|\bwaste\b|\brework\b"
-    r"|\bmigration\b|\bretrain\b"
+    r"|\bmigration\b|\bretrain\b|\b(?:would|will|could)(?: have|'ve) caught\b"
 )
 # "catches" is value talk only with what it catches: "sorry to catch you" is not.
 _NOT_VALUE = re.compile(
@@ -164,7 +173,18 @@ _WALK = re.compile(
     r"|schedule)\b|\blet (?:this|it)(?: one| 1)? go\b|\bstep back\b|\blook elsewhere\b"
     r"|\bnot (?:be )?worth pursuing\b|\bonly go with us if\b|\bfine either way\b"
     r"|\bleave it and reconnect\b|\bcall it (?:here|a day)\b|\blet us hold off\b"
-    r"|\bnot (?:your|the right|the) (?:guy|supplier|vendor|partner|people|company|team)(?: for"
+    # "I might not be the right supplier for you", "the other supplier is probably the right
+    # call", "I don't think we're the right system for you", "if those are dealbreakers",
+    # "you probably don't need us", "if it's a no, that's okay", "that's a fine answer"
+    r"|\b(?:other|cheaper) (?:supplier|vendor|provider|option|quote)\b[^.?!]*\b(?:is|are|might be"
+    r"|may be) (?:probably |likely |honestly |really )?the (?:right|better|best) (?:call|choice"
+    r"|option|fit|move)\b|\bnot (?:really )?think (?:we are|i am|this is) (?:the )?(?:right|best"
+    r"|a good)\b|\bif (?:that|those|it|this) (?:is|are) (?:a )?deal-?breakers?\b"
+    r"|\byou (?:probably |might |may )?(?:do not|might not|may not) need us\b"
+    r"|\bif (?:it is|that is|the answer is) (?:a )?no\b[^.?!]*\b(?:okay|ok|fine|alright|all right)\b"
+    r"|\b(?:that is|that would be|is) (?:a )?(?:perfectly )?(?:fine|good|okay|valid) answer\b"
+    r"|\brather you come back\b"
+    r"|\bnot (?:be )?(?:your|the right|the) (?:guy|supplier|vendor|partner|people|company|team)(?: for"
     r" you)?\b|\bnot worth (?:either of our|your|our|both our) time\b|\bthen it is nothing\b"
     r"|\brather (?:you )?tell me (?:now|today)\b"
     r"|\b(?:serve|suit) you better\b|\bbetter served by\b|\blet you go\b"
@@ -300,6 +320,7 @@ def _only_not_value(rx: re.Pattern[str], canon: str) -> bool:
 
 
 def _unique(moves: list[Move]) -> list[Move]:
+    moves = _one_meeting(moves)
     unique: list[Move] = []
     for m in moves:
         # two give-aways said in one sentence ("free onboarding and waive the fee") are two;
@@ -307,6 +328,18 @@ def _unique(moves: list[Move]) -> list[Move]:
         if (not _same_figure(m, unique) if m.concession is not None else m not in unique):
             unique.append(m)
     return sorted(unique, key=lambda m: _ORDER.index(m.kind))
+
+
+def _one_meeting(moves: list[Move]) -> list[Move]:
+    """One time give-away per turn: the meeting is one thing, so "Fifteen works. I'll just hit
+    the highlights." gives fifteen minutes once; the last length said is the one given."""
+    times = [m for m in moves if m.concession is not None
+             and m.concession.kind is ConcessionKind.TIME]
+    if len(times) < 2:
+        return moves
+    keep = next((m for m in reversed(times) if m.concession and m.concession.amount is not None),
+                times[0])
+    return [m for m in moves if m not in times or m is keep]
 
 
 def _same_figure(move: Move, kept: list[Move]) -> bool:

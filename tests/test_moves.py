@@ -469,3 +469,125 @@ def test_tenth_pass_refusals_next_steps_and_stories() -> None:
                      asked=ConcessionKind.TIME)
     assert MoveKind.WALK_AWAY not in {m.kind for m in moves}, moves
     assert MoveKind.HOLD_FIRM in {m.kind for m in moves}, moves
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "kind", "amount", "conditional"),
+    [
+        # implicit give-aways said without a figure
+        ("Fine, I'll make the price work, just tell me where it has to land.",
+         ConcessionKind.PRICE, ConcessionKind.PRICE, None, False),
+        ("Okay, let's go at your number and get it signed.", ConcessionKind.PRICE,
+         ConcessionKind.PRICE, None, False),
+        ("So I'll match what the other supplier quoted you, if that keeps you with us.",
+         ConcessionKind.SCOPE, ConcessionKind.PRICE, None, False),
+        ("What we can do is give you a credit on the next bill.", ConcessionKind.SCOPE,
+         ConcessionKind.PRICE, None, False),
+        # a figure put as the offer takes its kind from the turn
+        ("Forget the four months. Let's call it two.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, 2.0, False),
+        ("Okay. Fine. Eight percent.", ConcessionKind.PRICE, ConcessionKind.PRICE, 8.0, False),
+        ("Maybe four weeks extra on the contract.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, 28.0, False),
+        ("And if the rollout slips, we'll credit you a month.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, 1.0, False),
+        ("I'll set you up with a trial login for a month.", ConcessionKind.INFO,
+         ConcessionKind.SCOPE, 1.0, False),
+        ("the setup ill sort out for you no problem", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+        ("we can wave the setup this time", ConcessionKind.SCOPE, ConcessionKind.SCOPE, None,
+         False),
+        # time: the length said earlier in the turn, once
+        ("Alright, so, fifteen, I can cover the basics. We'll make it work.",
+         ConcessionKind.TIME, ConcessionKind.TIME, 15.0, False),
+        ("Okay, let's start with the fifteen and see how we go.", ConcessionKind.TIME,
+         ConcessionKind.TIME, 15.0, False),
+        # info
+        ("Fine, I'll send the lot, decks, references, the security pack.", ConcessionKind.INFO,
+         ConcessionKind.INFO, None, False),
+        ("I'll put it all in writing for you, every clause.", ConcessionKind.INFO,
+         ConcessionKind.INFO, None, False),
+        # bad-fit promises
+        ("Look, we'll get it set up on your servers somehow.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+        ("The reporting module, we can knock something together for you.",
+         ConcessionKind.SCOPE, ConcessionKind.SCOPE, None, False),
+        ("I can put a firm date in writing for the go-live.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+        ("Never done it before, but there's a first time for everything.",
+         ConcessionKind.SCOPE, ConcessionKind.SCOPE, None, False),
+        # conditions said another way, or carried by "And ..."
+        ("Fine. Six percent. I need the order by Monday though, otherwise I can't keep it.",
+         ConcessionKind.PRICE, ConcessionKind.PRICE, 6.0, True),
+        ("We can do five percent if it's a two-year term.", ConcessionKind.PRICE,
+         ConcessionKind.PRICE, 5.0, True),
+        ("If you sign this week I'll take five percent off. And I'll throw in the training too.",
+         ConcessionKind.PRICE, ConcessionKind.SCOPE, None, True),
+        ("One month, if the contract's signed by Friday.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, 1.0, True),
+    ],
+)
+def test_eleventh_pass_rambling_give_aways(text: str, asked: ConcessionKind,
+                                           kind: ConcessionKind, amount: float | None,
+                                           conditional: bool) -> None:
+    given = [m.concession for m in classify(text, asked=asked) if m.concession is not None]
+    assert any(c.kind is kind and c.amount == amount and c.conditional is conditional
+               for c in given), (text, given)
+
+
+def test_eleventh_pass_one_time_give_away_per_turn() -> None:
+    # the meeting is one thing: the length is given once, the last one said
+    given = [m.concession for m in classify("Sure, ten works. I'll just hit the highlights.",
+                                            asked=ConcessionKind.TIME) if m.concession]
+    assert [(c.kind, c.amount) for c in given] == [(ConcessionKind.TIME, 10.0)], given
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "main"),
+    [
+        # soft refusals, said without a give-away
+        ("I'd honestly rather leave the price where it is and show you the savings.",
+         ConcessionKind.PRICE, MoveKind.HOLD_FIRM),
+        ("I'm going to say no to the fifteen, politely.", ConcessionKind.TIME,
+         MoveKind.HOLD_FIRM),
+        ("The short answer is no on the free months.", ConcessionKind.SCOPE,
+         MoveKind.HOLD_FIRM),
+        ("I'd still need fifty, even if we wait a fortnight.", ConcessionKind.TIME,
+         MoveKind.HOLD_FIRM),
+        ("Nobody can promise a go-live on a system they haven't seen.", ConcessionKind.SCOPE,
+         MoveKind.HOLD_FIRM),
+        ("I could email a PDF. But honestly it'd just sit in your inbox.", ConcessionKind.INFO,
+         MoveKind.HOLD_FIRM),
+        ("I'd be setting you up to fail if I promised you a custom connector.",
+         ConcessionKind.SCOPE, MoveKind.HOLD_FIRM),
+        ("Free months, that's not something we do, sorry.", ConcessionKind.SCOPE,
+         MoveKind.HOLD_FIRM),
+        # walking away, softly
+        ("I may not be the right vendor for you this year.", ConcessionKind.PRICE,
+         MoveKind.WALK_AWAY),
+        ("Honestly the cheaper supplier might be the better choice for you.",
+         ConcessionKind.PRICE, MoveKind.WALK_AWAY),
+        ("If those are deal-breakers, I get it completely.", ConcessionKind.SCOPE,
+         MoveKind.WALK_AWAY),
+        ("If the queue is under control, you probably don't need us.", ConcessionKind.INFO,
+         MoveKind.WALK_AWAY),
+        ("If it's a no, that's fine, just tell me.", ConcessionKind.INFO, MoveKind.WALK_AWAY),
+        # probes and stories give nothing
+        ("I can send something. But can I ask what you'd actually use it for?",
+         ConcessionKind.INFO, MoveKind.ASK_QUESTION),
+        ("Every time I've sent a deck cold it went nowhere. What would help you decide?",
+         ConcessionKind.INFO, MoveKind.ASK_QUESTION),
+        ("If discounts weren't on the table, what else would you weigh?", ConcessionKind.PRICE,
+         MoveKind.ASK_QUESTION),
+        ("I can bring one of our customers onto a call on Friday.", ConcessionKind.PRICE,
+         MoveKind.PROPOSE_NEXT_STEP),
+        ("Wednesday the twelfth, nine to nine forty-five, I'll bring the numbers.",
+         ConcessionKind.TIME, MoveKind.PROPOSE_NEXT_STEP),
+    ],
+)
+def test_eleventh_pass_soft_refusals_and_walk_aways(text: str, asked: ConcessionKind,
+                                                    main: MoveKind) -> None:
+    moves = classify(text, asked=asked)
+    assert not [m for m in moves if m.concession is not None], (text, moves)
+    assert MoveKind.CONCEDE not in {m.kind for m in moves}, (text, moves)
+    assert main in {m.kind for m in moves}, (text, moves)
