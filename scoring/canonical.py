@@ -90,7 +90,9 @@ _HOMOPHONES = tuple(
         (r"\be-mail", "email"), (r"\bper cent\b", "percent"),
         # "if your interested": "you're" written "your" before an adjective
         (r"\byour(?= (?:interested|keen|happy|free|able|around|busy|okay|ok|sure|comfortable"
-         r"|ready|open)\b)", "you are"),
+         # "before your busy season" stays a possessive
+         r"|ready|open)\b(?! (?:season|period|time|week|weeks|month|months|day|days|schedule"
+         r"|calendar|team|spell|patch|quarter|year)\b))", "you are"),
         # "is find with me": "fine" heard as "find" only where it can only be "fine"
         (r"\b(is|sounds|works|that is) find(?= (?:with|by|for) (?:me|us)\b)", r"\1 fine"),
         (r"\bfree (?:of|off) charge\b", "free of charge"),
@@ -150,10 +152,28 @@ def strip_fillers(text: str) -> str:
     return re.sub(r"^\s*,\s*|(?<=[.?!])\s*,\s*", " ", t)
 
 
+_DIGIT = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9}
+# "twenty twenty-eight" is the year 2028 (the stutter rule would fold it to "twenty-eight")
+_YEAR = re.compile(r"\btwenty (twenty|thirty)(?:[- ](one|two|three|four|five|six|seven|eight"
+                   r"|nine))?\b")
+
+
+def _year(m: re.Match[str]) -> str:
+    return str(2000 + (20 if m.group(1) == "twenty" else 30) + _DIGIT.get(m.group(2) or "", 0))
+
+
+# Spoken forms recognition writes as said: "gonna" is "going to"
+_SPOKEN = ((r"\bgonna\b", "going to"), (r"\bwanna\b", "want to"), (r"\bgotta\b", "got to"))
+
+
 def canonical(text: str) -> str:
     """Lower-case text with fillers dropped, slips repaired, contractions expanded and numbers
     as digits plus unit ("Okay, I can, um, do ten per cent" -> "okay, i can do 10 percent")."""
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    t = _YEAR.sub(_year, t)
+    for pat, rep in _SPOKEN:
+        t = re.sub(pat, rep, t)
     t = strip_fillers(t)
     for pat, rep in _NO_APOSTROPHE:
         t = re.sub(pat, rep, t)

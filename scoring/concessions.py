@@ -63,7 +63,12 @@ class ConcessionCue:
 
 # --- shared vocabulary ------------------------------------------------------------------------
 
-_ME = r"\b(?:i|we|us|let us|let me|me|our|my|happy to|glad to|consider it)\b"
+_ME = (r"\b(?:i|we|us|let us|let me|me|our|my|happy to|glad to|consider it)\b"
+       # our own side named in the third person: "marketing will put a pack together", "the
+       # roadmap team will slot it in"
+       r"|(?<!your )\b(?:marketing|finance|engineering|the (?:roadmap|product|dev|development"
+       r"|engineering|implementation|services|onboarding|support|marketing|finance|tech"
+       r"|technical|solutions) (?:team|folks|people|guys))\b")
 _THIRD_PARTY = (r"\b(?:other|cheaper|current|existing) (?:vendor|supplier|provider|company|firm"
                 r"|guys|quote)s?\b")
 # A third party or the prospect as the subject before the cue: "they discount", "you want 10%".
@@ -83,7 +88,7 @@ _NEGATION = re.compile(
     r"\b(?:not|no|never|nothing|none|nobody|no one|nor|neither|without|unable|refuse|refusing"
     r"|rather than"
     r"|instead of|no way|hardly|rather|sooner|push back|doubt)\b"
-    r"|\b(?:is|are|stays|stay|remains|remain) off the table\b|\b0 +(?=[a-z])"
+    r"|\b(?:is|are|stays|stay|remains|remain) off the table\b|\b0 +(?=[a-z])(?!out\b)"
 )
 # A refusal after the offer in the same sentence: "I could send a deck, but I won't".
 _LATER_REFUSAL = re.compile(
@@ -95,7 +100,7 @@ _LATER_REFUSAL = re.compile(
 # Phrases that contain a negation word but agree ("no problem, I'll match it").
 _FALSE_NEGATIONS = re.compile(
     r"\b(?:no problem|not a problem|no worries|why not|no doubt|do not worry|not only"
-    r"|no-brainer|no brainer|if not|no promises|not promising anything"
+    r"|no-brainer|no brainer|if not|no promises|not promising anything|no ifs(?:,? (?:ands )?or buts)?"
     # "why don't I just pop the brochure in the post?": a suggestion, not a refusal
     r"|why (?:do not|not) (?:i|we))\b"
     # a give-away said with "no" in it: "two months at no charge and knock ten percent off"
@@ -116,7 +121,7 @@ _QUESTION_START = re.compile(
 )
 # Questions that are offers: "how about 10%?", "what if I threw in onboarding?".
 _OFFER_QUESTION = re.compile(
-    r"\b(?:how about|what about|what if (?:i|we)|would (?:it|that) help if (?:i|we)"
+    r"\b(?:how about|what about|what if (?:i|we)|(?:would|does|will|could) (?:it|that) help if (?:i|we)"
     r"|(?:can|could|may) (?:i|we) offer|(?:where|what) (?:should|can|do) (?:i|we) send"
     r"|what is (?:your|the best) email|if (?:i|we) (?:can |could |were to )?(?:give|gave|take"
     r"|took|knock|knocked|throw|threw|match|matched|do|did|waive|waived|offer|offered|include"
@@ -143,11 +148,17 @@ _OFFER_QUESTION = re.compile(
     r"|(?:^|, )(?:so )?would (?:a|an|the)\b[^?]*\b(?:do it|do the trick|help|work|get (?:this"
     r"|it|us|you)|be enough|close|swing|tip|make the difference)\b"
     r"|\bwhy (?:do not|not) (?:i|we)\b|\b(?:shall|should) (?:i|we)\b"
+    # "Is five enough if you sign today?", "where should the materials go?"
+    r"|^(?:(?:so|and|then|okay|ok|well),? )?is (?:a |an |the |just )?" + _N
+    + r"(?: (?:percent|minutes|months|days|dollars))? enough\b"
+    r"|\bwhere (?:should|shall|do you want|would you like|can) (?:the|those|these|it|them)\b"
 )
 CONDITION = re.compile(
     r"\bif (?:you|your \w+)\b(?! (?:want|like|would like|insist|need|prefer|wish|ask|are asking"
     r"|are interested|are (?:free|around|available|happy|keen|okay|ok|comfortable|ready|open)\b"
-    r"|have any|have questions|think))|\bas long as\b|\bso long as\b|\bprovided\b|\bproviding\b"
+    r"|have any|have questions|think"
+    # "if your calendar's that packed": a state, not a trade
+    r"|(?:is|are|'s) (?:that|so|really|too|very|pretty|this|already|completely|totally) \w+))|\bas long as\b|\bso long as\b|\bprovided\b|\bproviding\b"
     r"|\bin exchange\b|\bin return\b|\bon (?:the )?condition\b|\bonly if\b|\bassuming you\b"
     # "if Ray can join, I'm happy to keep it to the half hour"
     r"|\bif (?:[a-z]+|your \w+) (?:can|could|will) (?:join|attend|make it|be there|come|sit in)\b"
@@ -179,7 +190,7 @@ NEXT_STEP = re.compile(
     r"|(?<!no )\bcalendar invite|\b(?:in|on|into) (?:the|your|my|our) (?:calendar|diary)\b"
     r"|\b(?:send|sent|sending|an?|the) (?:calendar )?invite\b|\binvite (?:you|them|your)\b"
     r"|\b(?:get|have) (?:it|that|something|a time) (?:booked|scheduled|locked in)\b"
-    r"|\b(?:call|meeting|time|slot|demo|session|walkthrough) (?:booked|scheduled|set up"
+    r"|\b(?:call|meeting|time|slot|demo|session|walkthrough|review) (?:booked|scheduled|set up"
     r"|locked in)\b"
     r"|\blet us start with\b"
     r"|\b(?:we|let us) (?:can |could |will |should )?(?:talk|meet|go through|walk through|review"
@@ -192,7 +203,7 @@ NEXT_STEP = re.compile(
     r"|\b(?:could|can|would) you (?:clear|give me|find|spare|do|make)\b[^.?!]*\b(?:\d+ minutes|"
     + _DAYS + r")"
     r"|\b" + _DAYS + r"\b[^.?!]*\bat \d+|\bat \d+(?::\d+)? (?:am|pm|o'clock)\b"
-    r"|\bover lunch\b|\bnext step\b|\bat (?:noon|lunch)\b|\b\d+(?::\d+)? o'clock\b"
+    r"|\bover lunch\b|\bnext step\b|\b(?:on|in) the books\b|\bat (?:noon|lunch)\b|\b\d+(?::\d+)? o'clock\b"
     r"|\b(?:minutes|call|meeting) on " + _DAYS + r"\b"
     r"|\b" + _DAYS + r"(?: \w+)? (?:works|is good|is fine|is great|suits)\b"
     # "get our support lead on a call with you", "put me in for a call on the 14th",
@@ -208,7 +219,7 @@ NEXT_STEP = re.compile(
     # "let's set up a site visit", "a call with one of our customers on Friday", "your lunch
     # slot Thursday": a meeting named with its day
     r"|\bset up (?:a|an|the|some) (?:[\w-]+ )?(?:call|meeting|visit|demo|session|time|walkthrough"
-    r"|chat|workshop)\b"
+    r"|chat|workshop|review|check-in)\b"
     r"|\b(?:call|meeting|slot|session|demo|visit|walkthrough|chat|catch-up|kickoff|kick-off"
     # "the meeting that's eating your Tuesday" is no step proposed
     r"|workshop)\b(?![^.?!]{0,50}?\b(?:that|which|who|was|were|had|last)\b)[^.?!]{0,50}?\b(?:"
@@ -301,9 +312,19 @@ _UNITS_FOR: dict[ConcessionKind, tuple[str | None, ...]] = {
 }
 
 
+# A year after a word of time ("hold the price right through 2028") and "this one" / "that
+# one" name no amount.
+_NOT_FIGURE = re.compile(r"\b(?:through|until|till|into|in|by|from|since|for|of|before|after)"
+                         r" (?:the end of )?(?:19|20)\d\d\b(?! (?:percent|dollars))|\b0 (?=out\b)"
+                         r"|\b(?:this|that|which|each|every|the other) 1\b(?! (?:percent|minutes"
+                         r"|dollars|months|days))")
+
+
 def _amount(kind: ConcessionKind, span: str, topic_unit: str | None) -> tuple[float | None, str | None]:
     wanted = _UNITS_FOR[kind]
     # "a 24 months renewal" names the term traded for, not what was given
+    # "right through 2028" is a year, "on this one" no figure
+    span = _NOT_FIGURE.sub(" ", span)
     hits = [m for m in re.finditer(_N + r"(?: (percent|minutes|dollars|months|days))?(?! (?:term"
                                    r"|contract|renewal|deal|agreement|commitment|licen|relationship"
                                    r"|partnership|customer|client|history|old|with us|ago"
@@ -317,6 +338,9 @@ def _amount(kind: ConcessionKind, span: str, topic_unit: str | None) -> tuple[fl
         # of the month" is a deadline
         first = re.search(r"(?<!end of )\b(?:first|next|the|a|one)(?: (?:free|extra|bonus|pilot"
                           r"|trial|additional))* (month|quarter|year)\b(?!')", span)
+        bills = re.search(r"\b(?:next|first) " + _N + r" (?:invoices|bills|billing cycles)\b", span)
+        if kind is ConcessionKind.SCOPE and bills:  # "your next two invoices ... at zero"
+            return float(bills.group(1)), "months"
         if kind is ConcessionKind.SCOPE and first:
             return {"month": 1.0, "quarter": 3.0, "year": 12.0}[first.group(1)], "months"
         return None, None
@@ -399,6 +423,9 @@ _COULD_BUT = re.compile(
     r"(?![^.?!]*\b(?:limit|best|most|as far as|floor|final)\b)")
 # The condition a rep names before walking away: "if staying depends on three free months"
 _IF_RESTS_ON = re.compile(r"\b(?:depends|depend|hinges|hinge|rests|rest) on\b[^,.;]*$"
+                          # "if the renewal only works with six free months"
+                          r"|\b(?:only )?(?:works|work|happens|happen|goes ahead|makes sense"
+                          r"|renews|closes) (?:with|on)\b[^,.;]*$"
                           r"|\bcomes? down to\b[^,.;]*$")
 # A give-away the rep only imagines, to say what would follow: "if I dropped the price just
 # because you asked, you'd wonder what else I had padded"; "say I gave you three months free"
@@ -424,7 +451,8 @@ _UNIT_SAID = re.compile(r"\d (percent|dollars|minutes|months|days)\b(?! (?:term|
 # ("four months free and waive the onboarding fee").
 _SCOPE_OBJECT = re.compile(
     r"\b(onboarding|setup|training|implementation|migration|support|seat|licen[cs]e|user"
-    r"|upgrade|module|integration|trial|pilot|delivery|surcharge|install|connector|months?"
+    r"|upgrade|module|integration|trial|pilot|delivery|surcharge|install|connector|servers?"
+    r"|prem|premises|go-live|bridge|months?"
     r"|days?)")
 
 
@@ -480,7 +508,10 @@ def scan_cues(
             t = f"{counter.group(1)} it is"  # "Can't do three. Two?": a counter-offer
             sent = _Sentence(sent.raw.rstrip("?"), t)
         offer_q = bool(_OFFER_QUESTION.search(t)) and not (
-            sent.raw.rstrip().endswith("?") and _DOUBT.search(t))
+            sent.raw.rstrip().endswith("?") and _DOUBT.search(t)) or (
+            # "Is a guaranteed launch date what gets this over the line? Because I can give
+            # you that.": what was asked about is offered
+            n + 1 < len(sents) and bool(_GIVES_THAT.match(sents[n + 1].text)))
         question = _is_question(sent) and not offer_q
         conditional = bool(CONDITION.search(t)) or (
             n + 1 < len(sents) and bool(_NEXT_CONDITION.match(sents[n + 1].text))) or (
@@ -505,6 +536,8 @@ def scan_cues(
             prev = t[:lo]
             theirs = bool(
                 re.search(_OTHER, _OBJECT_THEM.sub(r"\1", before))
+                # "I talked to my VP. She said fifteen minutes is fine": she is ours
+                and not _our_pronoun(before, whole_before(sents, n) + " " + prev)
                 and not re.search(r"\b(?:i|we) (?:will|can)\b", before)
                 # "they offer 15% off, and free setup": the second offer is theirs too
                 or _SHARES_SUBJECT.match(before) and _last_subject_is_other(prev))
@@ -547,6 +580,16 @@ def scan_cues(
             # "every time I've sent information ...", "the last time I took a twenty-minute
             # slot ...", "whenever someone asks me to send information": a habit or story told
             if _HABIT.search(t[:start]):
+                continue
+            # "I'm sorry, that quarter was rough and it's on us": blame, not a give-away
+            if m.group(0) == "on us" and re.search(r"\b(?:it|that|this|which)(?: 1)? (?:is|was)"
+                                                   r" $", t[:start]) and _BLAME.search(
+                                                       (sents[n - 1].text + " " if n else "") + t):
+                continue
+            # "I'll have finance reissue the quote at their level and you'll have it by
+            # tonight": the revised quote sent with a price give-away is that give-away
+            if kind is ConcessionKind.INFO and _QUOTE_WORD.search(t, 0, m.start()) and any(
+                    c.kind is ConcessionKind.PRICE and c.is_concession for c in cues[first:]):
                 continue
             # "our planner took eleven percent off fuel spend": a result told, not an offer
             if (_TOLD.match(m.group(0)) or _TOLD.search(before[-30:])) and not re.search(
@@ -621,6 +664,10 @@ def scan_cues(
                 # "Sure, I can send something, but can I ask what's missing for you?"
                 or sent.raw.rstrip().endswith("?") and _PROBE_NEXT.search(t, m.end())
                 or _AFTER_MEETING.search(t, m.end())
+                # "if I send the route data over ahead of time": preparation for the meeting
+                or _PREP.search(t, m.end())
+                # "... Can I ask two quick questions first?"
+                or any(_FIRST_PROBE.search(s.text) for s in sents[n + 1:])
             ):
                 continue  # sending with a booked follow-up, or deferring to a probe or a talk
             # the thing given is named in the cue's clause, not in its condition ("the
@@ -661,6 +708,20 @@ def _earlier_minutes(said: str, needed_minutes: float) -> tuple[float | None, st
     return (found[-1], "minutes") if found else (None, None)
 
 
+_PREP = re.compile(r"\b(?:ahead of (?:time|the (?:call|meeting|demo))|beforehand|before (?:we"
+                   r" (?:meet|talk|speak)|the (?:call|meeting|demo)|our (?:call|meeting|chat)))\b")
+_FIRST_PROBE = re.compile(r"\b(?:can|could|may) i (?:ask|check)\b[^.?!]*\bfirst\b"
+                          r"|\bbefore i send\b")
+_GIVES_THAT = re.compile(r"^(?:(?:because|and|well|so|yes|yeah),? )*(?:i|we) (?:can|could|will"
+                         r"|am happy to|would be happy to) (?:\w+ )?(?:give you|do|offer you"
+                         r"|promise you|guarantee|get you|make) (?:that|it|this|one)(?: for you)?"
+                         r"\W*$")
+# What an apology or a failure names: "it's on us" beside it is blame
+_BLAME = re.compile(r"\b(?:sorry|apolog\w*|fault|rough|outage|outages|mistake|mess|messed"
+                    r"|let you down|dropped the ball|downtime|failure|incident)\b")
+_QUOTE_WORD = re.compile(r"\b(?:quote|proposal|paperwork|contract|invoice)\b")
+
+
 # "Fine." / "Okay. Fine." said alone before a figure said alone accepts it.
 _ACCEPT_ONLY = re.compile(r"(?:\W*(?:" + _ACCEPT + r"|look|so|i-|right)\W*)+")
 # A habit or a story the cue is part of: "every time I've sent information it's gone nowhere"
@@ -699,7 +760,7 @@ _FEE_OFF = re.compile(r"\b(?:setup|set-up|onboarding|implementation|installation
 # A figure that only names what the give-away before it comes to: ", like five percent",
 # ", say twenty".
 _FIGURE_AFTER = re.compile(r"^\W*(?:like|say|so|call it|maybe|about|around|roughly|so about)?"
-                           r" ?" + _N + r"(?: (percent|minutes|dollars|months|days))?\W*(?:$|,)")
+                           r",? ?" + _N + r"(?: (percent|minutes|dollars|months|days))?\W*(?:$|,)")
 
 
 def _figure_after(kind: ConcessionKind, rest: str, topic_unit: str | None
@@ -761,7 +822,10 @@ def _after_cue(before: str, rest: str) -> str:
 
 
 # A reason after the give-away: a negation in it is not said of the give-away.
-_REASON = re.compile(r"\b(?:to make up for|make up for|because|since|given|for not)\b")
+_REASON = re.compile(r"\b(?:to make up for|make up for|because|since|given|for not)\b"
+                     # "bump you up to premium support without touching the price"
+                     r"|\bwithout (?:touching|changing|raising|moving|increasing|adding to"
+                     r"|affecting) (?:the|your) (?:price|cost|bill|rate|invoice|number)\b")
 # "I'd love to say yes, but I'd be setting you up to fail": a wish, then why not
 _WISH_BUT = re.compile(r"^\W*but\b(?![^.?!]*\b(?:need|if|as long as|provided|only)\b)")
 # A past-tense cut at the head of a cue or just before it is a result told ("our planner took
@@ -791,6 +855,33 @@ _OBJECT_THEM = re.compile(r"(\b(?:i|we)\b[^,]*?)\bthem\b")
 # A clause with no subject of its own ("..., and free setup") shares the one before it.
 _SHARES_SUBJECT = re.compile(r"^\W*(?:and|plus|or|also|as well as)\b(?!.*\b(?:i|we|you|let)\b)")
 _SUBJECT = re.compile(r"\b(?:i|we|you|they|he|she|competitors?)\b|" + _THIRD_PARTY)
+
+
+# Our own people, and someone else's, as a pronoun's referent
+_OUR_PERSON = re.compile(
+    r"\b(?:my|our) (?:manager|boss|vp|cto|ceo|cfo|coo|director|head of \w+|team|engineers?"
+    r"|developers?|guys|folks|people|finance(?: team)?|legal|[\w-]+ team|[\w-]+ lead"
+    r"|colleagues?)\b")
+_THEIR_PERSON = re.compile(_THIRD_PARTY + r"|\b(?:competitors?|the other (?:vendor|supplier"
+                           r"|guys)|your (?:\w+ )?(?:vendor|supplier|boss|cfo|ceo|manager"
+                           r"|team))\b")
+_PRONOUN_ONLY = re.compile(r"\b(?:he|she|they|them|their)\b")
+
+
+def whole_before(sents: list[_Sentence], n: int) -> str:
+    """The canonical text of the sentences before the `n`th."""
+    return " ".join(s.text for s in sents[:n])
+
+
+def _our_pronoun(before: str, earlier: str) -> bool:
+    """The third party before a cue is only a pronoun whose last named referent is one of
+    ours ("my VP ... she said")."""
+    others = [m.group(0) for m in re.finditer(_OTHER, before)]
+    if not others or not all(_PRONOUN_ONLY.fullmatch(o) for o in others):
+        return False
+    ours = [m.end() for m in _OUR_PERSON.finditer(earlier)]
+    theirs = [m.end() for m in _THEIR_PERSON.finditer(earlier)]
+    return bool(ours) and (not theirs or ours[-1] > theirs[-1])
 
 
 def _last_subject_is_other(prev: str) -> bool:

@@ -45,16 +45,48 @@ _MIN = N + r"(?: minutes)?"
 PATTERNS: tuple[CuePattern, ...] = (
     # price
     _p(_K.PRICE, r"\bdiscount\w*\b"),
-    _p(_K.PRICE, r"\b(?:knock|take|shave|chop|trim|drop)\w*\b(?: [\w.'-]+){0,5}? off\b"),
+    _p(_K.PRICE, r"\b(?:knock|take|shave|chop|trim|drop)\w*\b(?: [\w.'-]+){0,5}? off\b"
+       # "shave a little from the per-case rate": the cut said by what it comes from
+       r"|\b(?:knock|take|shave|chop|trim|shav)\w*\b(?: [\w.'-]+){0,3}? (?:from|out of) (?:the"
+       r" |your |our |that )?(?:[\w-]+ )?(?:price|rate|bill|invoice|quote|renewal|number|cost"
+       r"|total)\b"),
     _p(_K.PRICE, r"\b(?:do|did|does|doing|give you|offer|offer you|go to|go|went to|come down"
        r"|meet you at|get you)"
        # "we do about eighty percent of it really well" is a share, not a price
        r"(?: \w+){0,2}? " + N + r" (?:percent|dollars)\b(?! of\b)"),
     _p(_K.PRICE, N + r" (?:percent|dollars) off\b"),
+    # "I could probably find you three percent", "stretch to four percent": a figure found
+    _p(_K.PRICE, r"\b(?:(?:find|found|swing|spare|free up|scrape|squeeze|carve out) you"
+       r"|stretch(?: to)?|manage)(?: \w+)? " + N + r" (?:percent|dollars)\b(?! of\b)"),
+    # "your next invoice is gonna show about seven percent less", "the partner tier pricing,
+    # which is twelve percent lower": a lower figure to come ("we're already ten percent
+    # cheaper" is value talk, "their quote's ten percent under ours" theirs)
+    _p(_K.PRICE, r"\b(?:(?:will|would|is going to|are going to|is gonna|are gonna|should|can)"
+       r"(?: \w+)? (?:show|be|come (?:in|out|through)|land|read|drop|look|work out)"
+       r"|(?<!already )(?:which|that) (?:is|comes out|works out)(?: at| to)?)"
+       r"(?: (?:about|around|roughly|like|nearly|almost|just over|just under))? " + N
+       + r" (?:percent|dollars) (?:less|lower|cheaper|under|below|smaller)\b", needs_me=False),
+    # "I'm gonna bump you up to the partner tier pricing": a better price band is a price
+    _p(_K.PRICE, r"\b(?:bump|move|put|switch|upgrade|drop)\w* you (?:up |down |over )?(?:to|onto"
+       r"|on) (?:the |our |a )?(?:[\w-]+ ){0,3}?(?:pricing|price|rate|price band|rate card)\b"),
+    # "the unit price can be brought down by ten percent": the cut said in the passive
+    _p(_K.PRICE, r"\b(?:price|rate|pricing|number|quote|renewal|bill|invoice|cost)s?"
+       r" (?:can|could|will|would|is going to|are going to|should|might|may)(?: \w+)?"
+       r" (?:be |get )?(?:(?:brought|taken|knocked|shaved|trimmed|lowered|reduced|dropped|cut)"
+       r"(?: down| off)?|(?:come|go|coming|going) down)\b", needs_me=False),
+    # "I'll line up with their number", "reissue the quote at their level"
+    _p(_K.PRICE, r"\b(?:line up|level|align|get level|pull level|sit level)\w* with (?:their"
+       r"|the other (?:vendor|supplier)'?s?|the competitor'?s?) (?:number|price|pricing|quote"
+       r"|rate|figure|level|offer)\b|\bat (?:their|the other (?:vendor|supplier)'?s?|the"
+       r" competitor'?s?) (?:level|number|price|rate|figure|pricing)\b"),
+    # "you won't pay a cent more with us than you would with them": their price matched
+    _p(_K.PRICE, r"\byou (?:will not|would not|will never|would never|are not going to|do not|never) pay (?:a cent |a"
+       r" penny |a dollar |any |anything |one cent |a dime )?more (?:with us |for us |here )?than\b",
+       needs_me=False, neg=True),
     _p(_K.PRICE, N + r" (?:percent|dollars) (?:is|are) (?:off the table|not (?:on the table"
        r"|happening"
        r"|an option))", needs_me=False),
-    _p(_K.PRICE, r"\b(?:price[- ]match\w*|match\w*(?: \w+){0,2} (?:price|prices|quote|offer"
+    _p(_K.PRICE, r"\b(?:price[- ]match\w*|match\w*(?: [\w-]+){0,2} (?:price|prices|quote|offer"
        r"|number|rate|deal|pricing)|match(?:ed|ing)? (?:it|that|them|this|what they)"
        r"|match\w* what (?:the other|the competitor|their)\b"
        r"|match (?:the |that |their )?" + N + r" (?:percent|dollars)|beat (?:their|that|the)"
@@ -66,7 +98,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|pricing|number)\b"),
     _p(_K.PRICE, r"\bhono(?:u)?r (?:their|the|that|your|the other) (?:price|rate|quote|number"
        r"|pricing|offer)\b|\bmeet (?:them|their price|you) (?:halfway|in the middle)\b"
-       r"|\bcome in (?:under|below|at)\b|\bsharpen\b[^.]*\bpencil\b"
+       r"|\bcom(?:e|es|ing) in (?:under|below|at)\b|\bsharpen\w*\b[^.]*\bpencil\b"
        # "we'll land wherever they landed", "let's just use their number", "something that
        # looks a lot like their quote": the other offer taken over, in other words
        r"|\b(?:land|end up|settle|come in)\w* (?:wherever|where|at whatever) (?:they|the other"
@@ -120,7 +152,7 @@ PATTERNS: tuple[CuePattern, ...] = (
                  r"|should not|is not"
        r"|does not) (?:be )?(?:a|an) (?:problem|issue|obstacle)\b", needs_me=False, neg=True),
     _p(_K.PRICE, r"\b(?:meet you in the middle|meet (?:you )?halfway|split the difference"
-       r"|sharpen (?:the|my|our) pencil|(?:better|special|lower|best|reduced|discounted)"
+       r"|sharpen\w* (?:the|my|our) pencil|(?:better|special|lower|best|reduced|discounted)"
        r" (?:price|rate|deal|number|figure)|something on (?:the )?(?:renewal )?price"
        r"|flexible on (?:the )?(?:renewal )?price)\b"),
     _p(_K.PRICE, N + r" (?:percent|dollars)(?: off)?(?: \w+){0,2}? (?:is fine|is ok|is okay"
@@ -136,7 +168,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r" hike)s?\b[^.?!,]{0,50}?"
        r"\b(?:does not|will not|would not|is not going to|never|not) (?:\w+ )?(?:happen|apply"
        r"|go ahead|kick in|come in|hit you|land)\b|\b(?:no|skip|drop|scrap|forget|shelve"
-       r"|freeze|hold off on) (?:the |that |this |any |your )?(?:price |rate )?(?:rise|increase"
+       r"|freeze|hold off on|0 out|zero out|remove|kill|cancel|waive|take out|ditch|wipe out|lose) (?:the |that |this |any |your )?(?:price |rate )?(?:rise|increase"
        r"|uplift|hike)\b", needs_me=False, neg=True),
     # time
     _p(_K.TIME, N + r" minutes(?: [\w']+){0,5}? (?:fine|ok|okay|good|great|perfect|plenty"
@@ -150,7 +182,15 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\bwork something out on the timing\b|\bflexib\w* on (?:how long|the"
        r" time|timing|the length)\b"
        # "that's the short version" sums up; "we'll do the short version" cuts the meeting
-       r"|(?<!that is )(?<!here is )(?<!this is )\b(?:a|the) (?:quick|short|shorter) version\b"
+       r"|(?<!that is )(?<!here is )(?<!this is )\b(?:a|the) (?:quick|short|shorter|lightning"
+       r"|abridged|condensed|express|cut-down|potted|whistle-?stop|compressed|shortened|speed)"
+       r" (?:version|tour|run-?through|pitch|walkthrough)\b"
+       # "Okay, abridged it is, then."
+       r"|\b(?:abridged|condensed|compressed|shortened|lightning|express|whistle-?stop|cut-down"
+       r"|potted|quick|short|shorter|brief)(?: (?:version|one|run-?through|tour))? it is\b"
+       # "happy to just pop in between your other meetings"
+       r"|\b(?:pop|swing|drop|stop|squeeze|fit|slot|sneak|duck)(?: \w+)? (?:in|by) (?:between"
+       r"|around) (?:your|meetings|calls)\b"
        r"|\bkeep it (?:short|brief|tight|quick)\b|\bmake it (?:quick|fast|short)\b"
        , needs_me=False),
     # "the quarter past slot, fifteen minutes, Friday": a meeting length given with its slot
@@ -222,6 +262,12 @@ PATTERNS: tuple[CuePattern, ...] = (
     _p(_K.TIME, r"\b(?:call it|let us say|let us make it) " + N
        + r"(?: (?:percent|minutes|months|days|dollars))?\b(?! (?:of|o'clock|am|pm)\b)",
        needs_me=False, by_context=True),
+    # "Is five enough if you sign today?", "Would fifteen be easier on your calendar?": a
+    # figure put as a question is offered, its kind from the turn
+    _p(_K.TIME, r"^(?:(?:so|and|then|okay|ok|well),? )?(?:is|would|will|could|might)"
+       r" (?:a |an |the |just )?" + N + r"(?: (?:percent|minutes|months|days|dollars))?(?: free)?"
+       r" (?:be )?(?:enough|easier|better|okay|ok|fine|work|do it|do the trick|help|suit|cut it"
+       r"|get|make|sort|swing|close)\b", needs_me=False, by_context=True),
     # "there's a first time for everything": the unusual ask granted, its kind from the turn
     _p(_K.TIME, r"\bfirst time for everything\b", needs_me=False, by_context=True),
     # "the onboarding free", "setup on us": the thing first
@@ -252,6 +298,10 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|materials|details|numbers)|a few things)\b(?! (?:free|extra|off))|\bpull (?:something"
        r"|a few things"
        r"|some \w+) together\b|\bput together (?:a|an|some|something)\b"
+       # "marketing will put a pack together and get it to you"
+       r"|\b(?:put|pull|throw)\w* (?:a|an|some|the)(?: [\w-]+)? (?:pack|deck|pdf|brochure|summary"
+       r"|overview|one-pager|1-pager|document|doc|write-up|bundle|package|few things) together\b"
+       r"|\bget (?:it|that|them|this|those|something|the \w+) (?:to|over to|across to) you\b"
        r"|\bin touch with (?:some )?(?:materials|info|information|details)\b|\bpdf do the\b"),
     _p(_K.INFO, r"\b(?:check|keep an eye on|watch) your (?:inbox|email)\b"
                 r"|\byou will have (?:it|them|that|everything"
@@ -274,11 +324,22 @@ PATTERNS: tuple[CuePattern, ...] = (
     # "I'll pop the info in an email"
     _p(_K.INFO, r"\b(?:pop|put|stick|drop)\w*\b(?: [\w-]+){0,3}? in (?:an|the) (?:email|post)\b"),
     _p(_K.INFO, r"\b(?:what is (?:your|the best) email|(?:where|what) (?:should|can|do) (?:i|we)"
-       r" send)", needs_me=False),
+       r" send)"
+       # "where should the materials go, your work address?"
+       r"|\bwhere (?:should|shall|do you want|would you like|can) (?:the |those |these )?"
+       r"(?:[\w-]+ )?(?:materials?|info|information|pack|deck|brochure|pdf|details|stuff"
+       r"|documents|docs|them|it)(?: to)? (?:go|land|be sent|end up)\b"
+       # "how about it lands on your desk", "the literature's on its way"
+       r"|\b(?:it|that|this|something|everything|the [\w']+|a \w+)(?: will| is going to| should"
+       r"| can)? (?:lands?|arrives?) (?:on your desk|in your inbox|in your hands|with you)\b"
+       r"|\b(?:on its way|on their way|(?:heading|coming|winging) your way|on the way to you)\b",
+       needs_me=False),
     # scope
     _p(_K.SCOPE, r"\bthr[eo]w\w* in\b|\bon the house\b|\bcomp\b(?= (?:the|your|you|that|it)\b)"
                  # "two of those outages were on us" is blame
-                 r"|(?<!that is )(?<!that was )(?<!this is )(?<!was )(?<!were )\bon us\b"
+                 r"|(?<!that is )(?<!that was )(?<!this is )(?<!was )(?<!were )"
+                 # "my manager signed off on us coming in at their price"
+                 r"(?<!off )\bon us\b"
                  r"|\bfor free\b"
                  r"|\bfree of charge\b|\bfreebies?\b"
        r"|\bcomplimentary\b|\bwaiv\w+\b", needs_me=False),
@@ -294,9 +355,28 @@ PATTERNS: tuple[CuePattern, ...] = (
        r" (?:an? |any |the )?(?:invoice|bill|charge)s?\b|\b(?:does not|will not|would not|never"
        r"|not) (?:show up|appear) on (?:any|an|the|your) (?:bill|invoice)s?\b", needs_me=False,
        neg=True),
+    # "your billing won't kick in until April", "the implementation fee just won't show up on
+    # this one", "the setup charge comes off the table": nothing billed, said by the bill
+    _p(_K.SCOPE, r"\b(?:billing|invoic\w*|payments?|charges?|the clock|your (?:contract"
+       r"|subscription|term))\b (?:will not|does not|would not|is not going to|not) (?:\w+ )?"
+       r"(?:kick in|start|begin|run|apply|come in)\b(?: \w+){0,3}? until\b"
+       r"|\b(?:fee|charge|surcharge|line item)s?\b(?: \w+){0,2}? (?:will not|does not|would not"
+       r"|is not going to|never|not) (?:show up|appear|be (?:charged|billed|there|on (?:it|there"
+       r"|the \w+)))\b|\b(?:fee|charge|surcharge)s? (?:comes?|goes|is coming|will come|can come"
+       r"|drops?) off\b|\b(?:fee|charge|surcharge)s? (?:disappears?|goes away|vanish\w*)\b"
+       # "your next two invoices are going to come through at zero"
+       r"|\b(?:next|first) (?:\d+ )?(?:invoices?|bills?|billing cycles?)\b(?: \w+){0,5}? (?:at"
+       r"|to|for) (?:0|nothing|zero)\b", needs_me=False, neg=True),
+    # "a few weeks of grace": time to pay given
+    _p(_K.SCOPE, r"\b(?:\d+|a few|a couple of|some|an extra|extra|a)(?: \w+)? (?:weeks?|months?"
+       r"|days?) (?:of )?grace\b|\bgrace period\b|\bpayment holiday\b", needs_me=False),
     # "we'll start the clock in July", "push the first invoice back": billing deferred
     _p(_K.SCOPE, r"\bstart the clock\b|\b(?:push|delay|defer|hold off)\w*(?: back)? (?:on )?"
        r"(?:the )?(?:billing|invoic\w*|first invoice|payments?|start date|clock)\b"),
+    # "think of the integration as included": the thing counted as part of the deal
+    _p(_K.SCOPE, r"\b(?:think of|consider|count|treat)\b (?:the |that |your |this )?(?:[\w-]+ )"
+       r"{0,2}?as (?:included|free|done|sorted|covered|part of the (?:package|deal)|on us|a given"
+       r"|handled|thrown in)\b", needs_me=False),
     # "the new admin seats come with it"
     _p(_K.SCOPE, r"\b(?:seats?|licen[cs]es?|users?|training|onboarding|setup|modules?"
        r"|upgrades?|add-ons?)\b (?:come|comes|are thrown|get thrown|go) (?:in )?(?:with|along"
@@ -312,7 +392,9 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\b" + N + r" (?:months|days) (?:extra|additional|on top)\b"
        r"|\bfirst (?:month|year|\d+ months)(?: is| are)? (?:free|on us)\b", needs_me=False),
     _p(_K.SCOPE, r"\b(?:cover|take care of|handle|sort out|absorb|eat)\b[^.?!]*\b(?:onboarding"
-       r"|setup|training|implementation|migration|the cost)\b|\b(?:onboarding|setup|training"
+       # "we'll absorb the freight on every order"
+       r"|setup|training|implementation|migration|the cost|freight|shipping|delivery|postage"
+       r"|carriage)\b|\b(?:onboarding|setup|training"
        r"|implementation)(?:'s|s)?(?: is| are)?(?: side)? (?:handled|covered|taken care of"
        r"|sorted)\b"
        # "the onboarding I'll sort out for you": the thing first, then the rep's verb
@@ -326,7 +408,8 @@ PATTERNS: tuple[CuePattern, ...] = (
        r" renewal\b", needs_me=False),
     _p(_K.SCOPE, r"\bextend\w* (?:the |your |that )?(?:free )?(?:trial|pilot)\b|\b(?:give|gave|add"
        r"|include|offer)\w*(?: you)? (?:an? |the |those |that )?(?:extra |additional |bonus )?" + N
-       + r" (?:extra |additional |bonus |free )?(?:months|days)\b|\b(?:upgrade|bump) you\b"
+       + r" (?:extra |additional |bonus |free )?(?:months|days)\b|\b(?:upgrade|bump) you\b(?! (?:up |down |over )?(?:to|onto|on) (?:the |our |a )?"
+       r"(?:[\w-]+ ){0,3}?(?:pricing|price|rate)\b)"
        r"|\b(?:extra|additional|bonus) (?:seats?|licen[cs]es?|users?|training|support|months?)\b"
        # "we'll credit you a month", "set you up with a trial login for a month", "we extend
        # the contract end date by a few weeks"
@@ -337,13 +420,15 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|into)\b"),
     # promises of what the product does not do (the bad-fit scenario, docs/moves.md): building
     # a custom feature or integration, or guaranteeing a date; "we can not build it" is a refusal
-    _p(_K.SCOPE, r"\b(?:(?:build|develop|code|create|add|write|deliver|scope)\w*|built|do|doing"
+    _p(_K.SCOPE, r"\b(?:(?:build|develop|code|create|add|write|deliver|scope)\w*"
+       r"|(?<!that is )(?<!which is )(?<!that are )built|do|doing"
        r"|figure out"
        r"|sort out|work out|set up)\b(?: [\w-]+){0,4}?"
        # "a custom costing module": one word may name what the custom thing does
        r" (?:integration|connector|custom(?: [\w-]+)? (?:module|feature|report|reports|build"
        r"|version|workflow|link|integration|connector)"
-       r"|(?:a|the|that|your)(?: [\w-]+)? (?:link|module|feature|plug-?in)\b"
+       r"|(?:a|the|that|your)(?: [\w-]+)? (?:link|module|feature|plug-?in|bridge|connection"
+       r"|adapter|interface|sync|api)\b(?= to| into| for| with| between|\W*$|[,.])"
        r"|(?:an |the )?on-?prem(?:ise|ises)?\b)"
        r"|\bbuild (?:it|that|this|one|them) for you\b"
        # "a private hosted setup with a custom link": further from its verb
@@ -356,11 +441,26 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\b(?:(?:install|host|deploy)\w*|set up|running)(?: it| this| that| everything"
        r"| the \w+| something)? on (?:your|their|you are) (?:own )?(?:servers?|premises"
        r"|hardware|machines|infrastructure|boxes)\b"
+       # "us running it on a box in your server room"
+       r"|\b(?:(?:install|host|deploy|run)\w*|set up|put)\b[^.?!]{0,30}\bin your (?:own )?(?:server"
+       r" room|data ?cent(?:er|re)|racks?|comms room)\b"
+       # "the roadmap team will slot your costing logic into the next release"
+       r"|\b(?:slot|put|add|build|get|fit|squeeze|include|bake)\w*\b(?: [\w-]+){0,4}? (?:into|in)"
+       r" (?:the |our )?(?:next|upcoming|coming|following) (?:release|sprint|build|version"
+       r"|update)\b"
+       # "our services folks can tailor the whole thing to how you quote jobs"
+       r"|\b(?:tailor|customi[sz]e|adapt|bend|mould|mold|rework|rebuild)\w* (?:the whole thing"
+       r"|the (?:whole )?(?:system|product|software|platform|tool)|everything)(?: \w+)? (?:to"
+       r"|around) (?:how you|your|the way you)\b"
+       # "I'll make sure you're up and running before your busy season"
+       r"|\b(?:make sure|ensure)\b[^.?!]{0,25}\b(?:up and running|live|installed|integrated)\b"
+       r"[^.?!]{0,10}\b(?:by|before|in time for|within)\b"
        # "I won't put 90 days in writing": a date or a build promised in the contract
-       r"|\bput (?:the |a |that |it |your )?(?:target |firm |hard |launch |live )?(?:\d+"
+       r"|\b(?:put|write|wrote|written|writing|putting|include|bake|baking)\w*"
+       r" (?:the |a |that |it |your )?(?:target |firm |hard |launch |live )?(?:\d+"
        r" (?:days|weeks|months)|go-live|go live|date"
-       r"|deadline|launch|timeline|guarantee|integration|connector|module)\b[^.?!]{0,20}\bin"
-       r" (?:writing|the contract)\b"
+       r"|deadline|launch|timeline|guarantee|integration|connector|module)\b[^.?!]{0,20}"
+       r"\b(?:in|into) (?:writing|the contract)\b"
        r"|\bcustom[- ](?:build|development)\b|\bon-?prem(?:ise|ises)? (?:install\w*|version"
        r"|setup)\b"
        r"|\b(?:will|can|could|going to) (?:\w+ )?(?:integrate|hook into|connect to)\b"
@@ -378,8 +478,16 @@ PATTERNS: tuple[CuePattern, ...] = (
     _p(_K.SCOPE, r"\b(?:integration|connector|module|link|install|installation|reports?"
        r"|on-?prem(?:ise|ises)?)(?: [\w-]+)?,? (?:i|we) (?:can|could|will|would) (?:\w+ ){0,2}?"
        r"(?:build|write|deliver|do|set up|sort out|make|(?:figure|sort|work) (?:it|that|this)"
-       r" out|(?:knock|put|throw|cobble|hack|rig) (?:something|it|that|one) together"
+       r" out|(?:figure|sort|work) (?:something|a way) out"
+       r"|(?:knock|put|throw|cobble|hack|rig) (?:something|it|that|one) together"
        r"|whip (?:something|it|one) up)\b"
+       # "my CTO told me a custom module is doable", "putting a date in the contract isn't a
+       # problem": the thing said possible
+       r"|\b(?:integration|connector|custom(?: [\w-]+)? (?:module|build|feature|report|work"
+       r"|development|version)|on-?prem(?:ise|ises)?|on-site (?:deployment|install\w*)s?"
+       r"|go-live (?:date|guarantee)|date in the contract)\b[^.?!]{0,50}?\b(?:is|are|would be"
+       r"|will be|should be)(?: \w+)? (?:doable|possible|feasible|achievable|no problem|not a"
+       r" problem|an option|on the table|easy|straightforward)\b"
        # "the integration, we might be able to": the thing first, a hedged yes
        r"|\b(?:integration|connector|module|on-?prem(?:ise|ises)?)\b,? (?:i|we) (?:might|may"
        r"|should|could) (?:be able to|manage)\b"

@@ -118,6 +118,17 @@ _HOLD = re.compile(
     r"(?! (?:percent|dollars))|\b(?:happy|willing|prepared|fine|okay) to wait\b[^.?!]*\bfor"
     r" the (?:full |whole )?(?:4[5-9]|[5-9]\d|hour)\b|\brather (?:we )?fix\b|\brather spend (?:\d+ minutes"
     r"|time|the time|half an hour) with you\b|\bno promises (?:from (?:me|us) )?(?:until|till|before)\b"
+    # "don't shrink it", "if I rush it, you'll walk away with a brochure", "the renewal stays at the number on the proposal", "I'd be
+    # selling you something that doesn't exist", "If I gave you ten percent today you'd be
+    # back in a year": the cut refused by what it would cost
+    r"|\bdo not (?:shrink|shorten|squash|compress|condense|cut|trim|squeeze) (?:it|the"
+    r" (?:meeting|call|slot|time))\b|\bif (?:i|we) (?:rush|rushed) (?:it|this|through|things)\b"
+    r"|\b(?:renewal|price|number|quote|rate|pricing)s? (?:stays?|remains?|is staying) at (?:the|our"
+    r"|that|this) (?:number|price|figure|rate|quote)\b"
+    r"|\b(?:i|we) would be (?:selling you something|lying|kidding you|setting you up to fail"
+    r"|making (?:it|things) up|overpromising|selling you a dream)\b"
+    r"|\bif (?:i|we) (?:gave|said yes|told you|promised|dropped|cut|knocked|matched|caved|threw"
+    r" in|waived|agreed)\b[^.?!]*\b(?:you|it|i|we|they|that) would (?!you\b)"
     r"|\b(?:price|number|rate|quote|figure)\b[^.?!]{0,30}\bis the (?:price|number|rate|quote"
     r"|figure)\b|\b(?:i am|we are) comfortable with (?:that|it|the (?:price|number"
     r"|quote))\W*$"
@@ -140,6 +151,12 @@ _VALUE = re.compile(
     r"|of your) size\b|\bmodelled\b|\bremove[sd]? the\b|\bcut (?:their|your|average|the)\b"
     r"|\bevery (?:single )?(?:week|month|day)\b|\blets us\b|\bcatch(?:es)?\b|\bwaste\b|\brework\b"
     r"|\bmigration\b|\bretrain\b|\b(?:would|will|could)(?: have|'ve) caught\b"
+    # what was fixed and what the product did: "the root cause was a bad config push",
+    # "that's the fix", "it's what got your claims team live", "it doesn't count the spoilage"
+    r"|\broot cause\b|\bthat is the fix\b|\b(?:we|i) have (?:since |now |already )?(?:added|rebuilt"
+    r"|fixed|put in|introduced|upgraded|replaced|doubled)\b|\bwhat (?:got|gets|helped|helps)"
+    r" (?:your|you)\b|\bspoilage\b|\bbut (?:it|that|they|their \w+) (?:does not|do not|will not"
+    r"|would not) (?:count|include|cover|factor in|account for)\b"
 )
 # "catches" is value talk only with what it catches: "sorry to catch you" is not.
 _NOT_VALUE = re.compile(
@@ -188,6 +205,10 @@ _WALK = re.compile(
     r" you)?\b|\bnot worth (?:either of our|your|our|both our) time\b|\bthen it is nothing\b"
     r"|\brather (?:you )?tell me (?:now|today)\b"
     r"|\b(?:serve|suit) you better\b|\bbetter served by\b|\blet you go\b"
+    # "I'll point you to someone who does it", "you'd be happier with a system built for it"
+    r"|\b(?:point|refer|send|put) you (?:to|towards|in touch with) (?:someone|somebody|a (?:vendor"
+    r"|supplier|partner|company|provider)|another)\b|\byou (?:would|will|might) be (?:happier"
+    r"|better off|better served)\b"
     r"|\b(?:look at|test) the market\b|\bshop around\b"
     # "I'm fine closing the file"
     r"|\b(?:happy|fine|okay|ok|prepared|willing|ready) (?:to close|closing) (?:the file|the loop"
@@ -308,6 +329,12 @@ def read_rules(
                     MoveKind.WALK_AWAY, MoveKind.STATE_VALUE} and _BARE_ACCEPT.search(whole):
         moves.append(Move(MoveKind.CONCEDE, concession=_accepted(asked, whole, text)))
         tags.append("rule:bare_accept")
+    if asked is ConcessionKind.INFO and any(
+            m.concession is not None and m.concession.kind is ConcessionKind.INFO for m in moves):
+        # "the literature's on its way, and I'll stay out of your hair": in a send-info call
+        # the rep leaving after sending gives no meeting time (a length said still does)
+        moves = [m for m in moves if m.concession is None or m.concession.kind is not
+                 ConcessionKind.TIME or m.concession.amount is not None]
     tags += [f"rule:{m.kind}" for m in moves]
     if _CONDITION.search(whole):
         tags.append("cond:any")

@@ -591,3 +591,131 @@ def test_eleventh_pass_soft_refusals_and_walk_aways(text: str, asked: Concession
     assert not [m for m in moves if m.concession is not None], (text, moves)
     assert MoveKind.CONCEDE not in {m.kind for m in moves}, (text, moves)
     assert main in {m.kind for m in moves}, (text, moves)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "kind", "amount", "conditional"),
+    [
+        # price: third person, future tense, passive, a figure found, the other number met
+        ("My director has signed off on us coming in under their quote.", ConcessionKind.PRICE,
+         ConcessionKind.PRICE, None, False),
+        ("The March invoice will come in about eight percent lower than quoted.",
+         ConcessionKind.PRICE, ConcessionKind.PRICE, 8.0, False),
+        ("We'll move you onto the volume rate card, which works out nine percent cheaper.",
+         ConcessionKind.PRICE, ConcessionKind.PRICE, 9.0, False),
+        ("The monthly rate could be taken down by four percent on our end.",
+         ConcessionKind.PRICE, ConcessionKind.PRICE, 4.0, False),
+        ("Would it help if we trimmed a bit from the per-seat price?", ConcessionKind.PRICE,
+         ConcessionKind.PRICE, None, False),
+        ("I think I can squeeze you another two percent if you sign this week.",
+         ConcessionKind.PRICE, ConcessionKind.PRICE, 2.0, True),
+        ("Fine, we'll level with their pricing and move on.", ConcessionKind.PRICE,
+         ConcessionKind.PRICE, None, False),
+        ("Bottom line, you'll never pay more with us than with the other supplier.",
+         ConcessionKind.PRICE, ConcessionKind.PRICE, None, False),
+        ("How about we sharpening our pencil by, say, three percent?", ConcessionKind.PRICE,
+         ConcessionKind.PRICE, 3.0, False),
+        ("We'll freeze your current pricing until twenty twenty-nine.", ConcessionKind.SCOPE,
+         ConcessionKind.PRICE, None, False),
+        ("We can scrap the uplift on this one.", ConcessionKind.SCOPE, ConcessionKind.PRICE,
+         None, False),
+        # a bare figure put as a question is an offer
+        ("Would twenty-five do it for you?", ConcessionKind.TIME, ConcessionKind.TIME, 25.0,
+         False),
+        ("So is eight enough if you sign the order today?", ConcessionKind.PRICE,
+         ConcessionKind.PRICE, 8.0, True),
+        # time: a cut-down talk, named by its adjective
+        ("Express version it is then.", ConcessionKind.TIME, ConcessionKind.TIME, None, False),
+        ("I can swing by between your site visits, no trouble.", ConcessionKind.TIME,
+         ConcessionKind.TIME, None, False),
+        ("If your week is that crazy, I'll take the fifteen.", ConcessionKind.TIME,
+         ConcessionKind.TIME, 15.0, False),
+        ("I asked my manager this morning. He said ten minutes is fine to start.",
+         ConcessionKind.TIME, ConcessionKind.TIME, 10.0, False),
+        # info said by where it lands or who sends it
+        ("Finance will pull a summary together and get it over to you.", ConcessionKind.INFO,
+         ConcessionKind.INFO, None, False),
+        ("The case studies are heading your way now.", ConcessionKind.INFO,
+         ConcessionKind.INFO, None, False),
+        ("Where would you like the brochure to go?", ConcessionKind.INFO, ConcessionKind.INFO,
+         None, False),
+        # scope: billing and fees said by the bill, grace, freight
+        ("Your invoices won't start until June.", ConcessionKind.SCOPE, ConcessionKind.SCOPE,
+         None, False),
+        ("The activation charge goes away for you.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+        ("Your first three invoices will come through at zero.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, 3.0, False),
+        ("We could give you a month of grace on the payment.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, 1.0, False),
+        ("I'll upgrade you to the priority queue without changing the price.",
+         ConcessionKind.SCOPE, ConcessionKind.SCOPE, None, False),
+        ("We'll cover the shipping on the first six orders.", ConcessionKind.PRICE,
+         ConcessionKind.SCOPE, None, False),
+        # bad-fit promises said by others of ours, as possible, or as the next release
+        ("The product team will fit your pricing rules into the upcoming release.",
+         ConcessionKind.SCOPE, ConcessionKind.SCOPE, None, False),
+        ("Our head of engineering says an on-prem setup is possible for you.",
+         ConcessionKind.SCOPE, ConcessionKind.SCOPE, None, False),
+        ("Let's write the launch date into the contract.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+        ("Consider the connector as part of the package.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+        ("We'll build an adapter to your job-costing tool.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+        ("Would a guaranteed go-live date close this? Because we can do that.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+        ("We'll make sure you're live before the spring rush.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+    ],
+)
+def test_twelfth_pass_varied_give_aways(text: str, asked: ConcessionKind, kind: ConcessionKind,
+                                        amount: float | None, conditional: bool) -> None:
+    given = [m.concession for m in classify(text, asked=asked) if m.concession is not None]
+    assert any(c.kind is kind and c.amount == amount and c.conditional is conditional
+               for c in given), (text, given)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "main"),
+    [
+        ("If I knocked off ten percent now, you'd expect twelve next year.",
+         ConcessionKind.PRICE, MoveKind.HOLD_FIRM),
+        ("Thanks for the twenty. But if I rush it, we'll both miss the point.",
+         ConcessionKind.TIME, MoveKind.HOLD_FIRM),
+        ("Keep the slot at forty-five, and please don't shorten it.", ConcessionKind.TIME,
+         MoveKind.HOLD_FIRM),
+        ("The price stays at the number we quoted.", ConcessionKind.PRICE, MoveKind.HOLD_FIRM),
+        ("If I promised a custom connector, I'd be lying to you.", ConcessionKind.SCOPE,
+         MoveKind.HOLD_FIRM),
+        ("If hosting it yourselves is essential, I can refer you to a vendor who does that.",
+         ConcessionKind.SCOPE, MoveKind.WALK_AWAY),
+        ("Honestly you'd be better off with a package that's built for on-prem.",
+         ConcessionKind.SCOPE, MoveKind.WALK_AWAY),
+        ("If the deal only works with four free months, we may not be the right partner.",
+         ConcessionKind.SCOPE, MoveKind.WALK_AWAY),
+        ("I'm so sorry about the outage, it's on us. The root cause was a failed patch.",
+         ConcessionKind.SCOPE, MoveKind.STATE_VALUE),
+        ("Let's set up a quarterly review on the 3rd.", ConcessionKind.SCOPE,
+         MoveKind.PROPOSE_NEXT_STEP),
+        ("Can we get sixty minutes on the books for Friday?", ConcessionKind.TIME,
+         MoveKind.PROPOSE_NEXT_STEP),
+    ],
+)
+def test_twelfth_pass_refusals_walk_aways_and_blame(text: str, asked: ConcessionKind,
+                                                    main: MoveKind) -> None:
+    moves = classify(text, asked=asked)
+    assert not [m for m in moves if m.concession is not None], (text, moves)
+    assert main in {m.kind for m in moves}, (text, moves)
+
+
+def test_twelfth_pass_a_send_with_a_price_and_leaving_after_a_send() -> None:
+    # the revised quote sent with the price is the price; leaving after sending is no time
+    given = [m.concession for m in classify(
+        "I'll get the quote redone at their price and you'll have it by noon.",
+        asked=ConcessionKind.PRICE) if m.concession]
+    assert [c.kind for c in given] == [ConcessionKind.PRICE], given
+    given = [m.concession for m in classify(
+        "The brochure is on its way, and I'll get out of your hair.",
+        asked=ConcessionKind.INFO) if m.concession]
+    assert [c.kind for c in given] == [ConcessionKind.INFO], given
