@@ -82,6 +82,10 @@ class Settings(BaseSettings):
         default=2, ge=0, description="the answer's audio is made at the rep's pause only while "
         "at most this many calls are live"
     )
+    warm_lines_at_start: bool = Field(
+        default=True, description="make every scenario's fixed prospect lines at start-up, in "
+        "the background and only while no call is live (server/call/prefetch.py)"
+    )
     second_pass_wait_s: float = Field(
         default=0.8, ge=0, description="wait at hang-up for the scorecard's accurate transcripts; 0: off"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,6 +12,11 @@ import yaml
 
 from tests.support.helpers import FIXTURES
 from voices.engines import Engines, load_engines
+
+# Servers the tests start (in process or as `walkaway serve`) make no scenario lines ahead at
+# start-up: each would spend about a minute of CPU between the tests' calls.
+# tests/test_prefetch.py runs it on purpose.
+os.environ.setdefault("WALKAWAY_WARM_LINES_AT_START", "0")
 
 
 @pytest.fixture(scope="session")

@@ -170,7 +170,9 @@ def local_settings(data_dir: Path, scenario_dir: Path | None = None, *,
     """
     from server.settings import Settings
 
-    overrides: dict[str, Any] = {"auth_required": False, "data_dir": data_dir}
+    # a server for a few scripted calls: making every scenario's lines ahead would be wasted
+    overrides: dict[str, Any] = {"auth_required": False, "data_dir": data_dir,
+                                 "warm_lines_at_start": False}
     if not partials:
         overrides["partial_interval_s"] = 0.0
     if scenario_dir is not None:

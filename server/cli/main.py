@@ -100,8 +100,10 @@ def call(
         from server.http.app import create_app
         from server.http.inprocess import serve_in_process
 
-        # a local scripted call: nobody to sign in; the call is still stored under data_dir
-        async with serve_in_process(create_app(Settings(auth_required=False))) as base:
+        # a local scripted call: nobody to sign in; the call is still stored under data_dir;
+        # one call needs no other scenario's lines made ahead
+        settings = Settings(auth_required=False, warm_lines_at_start=False)
+        async with serve_in_process(create_app(settings)) as base:
             ws_url = base.replace("http://", "ws://") + "/ws/call"
             return (await run_scripted_call(ws_url, audio, options, show)).scorecard
 

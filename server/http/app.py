@@ -43,13 +43,16 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
             state.engines_ = await asyncio.to_thread(load_engines, options)
         else:
             state.engines_ = engines
-        state.prefetcher_ = LinePrefetcher(state.engines.tts)
+        # the voice warm-up waits while a call is live: made beside calls it slowed them
+        state.prefetcher_ = LinePrefetcher(state.engines.tts, busy=lambda: len(state.calls) > 0)
         # the scorecard's accurate decoders load before the first call (1-2 s): loading them
         # beside a call slowed its turns enough to drop the prospect's murmurs
         if state.engines.accurate is not None:
             await state.engines.accurate.warm()
         await state.store.start()
         await asyncio.to_thread(prepare_setup, state)
+        if settings.warm_lines_at_start:
+            state.prefetcher.request_all(state.catalog.scenarios.values())
         try:
             yield
         finally:
