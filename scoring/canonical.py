@@ -11,6 +11,10 @@ See docs/moves.md.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from scoring.numbers import canonical_quantities
 
@@ -53,7 +57,14 @@ _NO_APOSTROPHE = (
     # "fine well guarantee the go live date": "we'll" before a verb of promising or giving
     (r"\bwell\b(?= (?:guarantee|throw|knock|waive|wave|match|honour|honor|freeze|build|include"
      r"|extend|comp|cover)\b)", "we'll"),
-    (r"\bheres\b", "here's"), (r"\btheres\b", "there's"),
+    (r"\bheres\b", "here's"), (r"\btheres\b", "there's"), (r"\bwhos\b", "who's"),
+    # "hana well put the hole thing on premise": "we'll" before a verb of doing it for them
+    (r"\bwell\b(?= (?:put|write|set|install|host|run|sort|wire|hook|plug) (?:the|it|a|that|your"
+     r"|everything|you)\b)", "we'll"),
+    # "dev were happy to meat the other quote": "we're" before an offer
+    (r"(?<!\bthey )(?<!\byou )(?<!\bwho )(?<!\bpeople )(?<!\bcustomers )(?<!\bclients )"
+     r"(?<!\bwe )\bwere\b(?= (?:happy|glad|willing|prepared|able) to (?:meet|meat|match|do|give|throw"
+     r"|waive|knock|drop|cover|send|offer|extend|take|build|put)\b)", "we're"),
     # "its not really a product thing": "it's" before a negation or an adverb of degree
     (r"\bits\b(?= (?:not|really|fine|okay|ok|no|going|gonna|just)\b)", "it's"),
 )
@@ -81,12 +92,21 @@ _HOMOPHONES = tuple(
         (r"\bthrough in\b", "throw in"), (r"\bthrew in\b", "threw in"),
         (r"\b(?:to|too)\b(?= (?:percent|per cent|%))", "two"),
         # "we can do to months free": a give-away verb, then "to" where a figure belongs
-        (r"\b(do|give|offer|add|throw in)( you)? (?:to|too)\b(?= (?:free |extra )?"
-         r"(?:months|weeks|days)\b)", r"\1\2 two"),
+        (r"\b(do|give|offer|add|throw in)( you)?( the first| the next| an extra)? (?:to|too)\b(?= (?:free |extra )?"
+         r"(?:months|weeks|days)\b)", lambda m: f"{m.group(1)}{m.group(2) or ''}{m.group(3) or ''} two"),
         (r"(?<=percent) of\b(?=\s*(?:[,.?!]|$|the (?:price|total|list|quote|bill|invoice"
          # "we do about eighty percent of it really well" is a share
          r"|renewal|contract|licen[cs]e)|(?:it|that)\s*(?:[,.?!]|$)))", " off"),
-        (r"\bon boarding\b", "onboarding"), (r"\bset[- ]up\b(?= (?:fee|cost|charge))", "setup"),
+        (r"\bon boarding\b", "onboarding"),
+        # "meat the other quote", "just sign of on the contract", "the hole thing", "right the
+        # integration ourselves", "knock a month of"
+        (r"\bmeat(?= (?:the|their|that|your|you) (?:other |competitor'?s? )?(?:quote|price|offer"
+         r"|number|rate|halfway|in the middle)\b)", "meet"),
+        (r"\bsign of\b(?= on\b)", "sign off"), (r"\bhole thing\b", "whole thing"),
+        (r"\bright(?= (?:the|a|an|that|your|our) (?:integration|connector|module|code|custom"
+         r"|spec|plugin|plug-in|adapter)\b)", "write"),
+        (r"\b(months?|weeks?) of(?=\s*(?:[,.?!]|$))", r"\1 off"),
+        (r"\b(?:the|a) quarter[- ]hour\b", "15 minutes"), (r"\bset[- ]up\b(?= (?:fee|cost|charge))", "setup"),
         (r"\be-mail", "email"), (r"\bper cent\b", "percent"),
         # "if your interested": "you're" written "your" before an adjective
         (r"\byour(?= (?:interested|keen|happy|free|able|around|busy|okay|ok|sure|comfortable"
@@ -167,10 +187,76 @@ def _year(m: re.Match[str]) -> str:
 _SPOKEN = ((r"\bgonna\b", "going to"), (r"\bwanna\b", "want to"), (r"\bgotta\b", "got to"))
 
 
-def canonical(text: str) -> str:
+# Capitalised words that stand alone between a comma and a stop without naming the person
+# spoken to ("How about Tuesday, Wednesday?")
+_NOT_NAMES = frozenset("""
+i ok okay monday tuesday wednesday thursday friday saturday sunday january february march april
+may june july august september october november december
+""".split())
+
+
+@lru_cache(maxsize=1)
+def _persona_names() -> str:
+    """The first names of the shipped scenarios' personas as a regex alternation ("" if none):
+    the people a rep speaks to by name (dialog/scenarios/*.yaml)."""
+    names: set[str] = set()
+    for path in sorted(_SCENARIOS.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue  # a broken scenario file names nobody; the scenario loader reports it
+        for persona in data.get("personas") or []:
+            first = str((persona or {}).get("name") or "").split(" ")[0]
+            if re.fullmatch(r"[A-Za-z]{2,}", first):
+                names.add(first.lower())
+    return "|".join(sorted(names, key=len, reverse=True))
+
+
+_SCENARIOS = Path(__file__).resolve().parent.parent / "dialog" / "scenarios"
+
+
+@lru_cache(maxsize=1)
+def _vocative_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(at a sentence's start, inside it): the person spoken to, set off by a comma."""
+    names = _persona_names() or r"(?!x)x"
+    start = re.compile(
+        r"(?:^|(?<=[.!?:;])\s+)(?:(?P<lead>okay|ok|look|right|so|well|hey|yes|yeah|no|sure|fine"
+        r"|honestly|listen|alright|now)[, ]+)?(?:" + names + r")(?:,\s*|\s+(?!(?:team|work|ops"
+        r"|side|time|resources|folks|guys|environment|servers?)\b))", re.I)
+    # ", Sam." is a name wherever a capitalised word stands alone after a comma; "what Marta,"
+    inside = re.compile(r",\s*(?P<name>[A-Z][a-z]+|" + names + r")(?=\s*(?:[,.!?;:]|$))"
+                        r"|(?<=\bwhat) (?P<name2>[A-Z][a-z]+|" + names + r"),", re.I)
+    return start, inside
+
+
+def _drop_vocatives(text: str) -> str:
+    """`text` without the name of the person spoken to ("Dev, I'll ..." -> "I'll ...",
+    "Tell you what, Marta, ..." -> "Tell you what, ..."): a name set before a trade ("Marta,
+    sign this week and ...") hides the trade's frame."""
+    start, inside = _vocative_patterns()
+
+    def drop_start(m: re.Match[str]) -> str:
+        lead = m.group("lead")
+        pre = m.group(0)[: len(m.group(0)) - len(m.group(0).lstrip())]
+        return pre + (lead + ", " if lead else "")
+
+    def drop_inside(m: re.Match[str]) -> str:
+        name = m.group("name") or m.group("name2")
+        if name.lower() in _NOT_NAMES or not (name[0].isupper() or re.fullmatch(
+                _persona_names() or r"(?!x)x", name.lower())):
+            return m.group(0)
+        return "" if m.group("name") else ","
+
+    return inside.sub(drop_inside, start.sub(drop_start, text))
+
+
+def canonical(text: str, *, names: bool = False) -> str:
     """Lower-case text with fillers dropped, slips repaired, contractions expanded and numbers
-    as digits plus unit ("Okay, I can, um, do ten per cent" -> "okay, i can do 10 percent")."""
-    t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    as digits plus unit ("Okay, I can, um, do ten per cent" -> "okay, i can do 10 percent").
+    The name of the person spoken to is dropped unless `names` (the learned reader was trained
+    on text with the names in it)."""
+    t = text if names else _drop_vocatives(text)
+    t = t.lower().replace("\u2019", "'").replace("\u2018", "'")
     t = _YEAR.sub(_year, t)
     for pat, rep in _SPOKEN:
         t = re.sub(pat, rep, t)

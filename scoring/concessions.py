@@ -80,6 +80,9 @@ _OTHER = (
     # other customers in a rep's story: "a few customers have asked for free months"
     r"|\b(?:customers|clients|companies|accounts|others|the ones)\b(?: \w+){0,3}"
     r" (?:asked|ask|wanted|want|got|get|were given|received|pushed)\b"
+    # "I'd be wary of any supplier who knocks ten percent off": someone else, described
+    r"|\b(?:any|a|another|some) (?:supplier|vendor|provider|company|rep|salesperson|seller)s?"
+    r" (?:who|that)\b|\b(?:anyone|anybody|whoever) (?:who|that)\b"
     # "whenever someone asks me to send information": a request reported
     r"|\b(?:someone|somebody|anyone|people|everyone|everybody) (?:asks|asked|wants|wanted)"
     r" (?:me|us) to\b"
@@ -96,6 +99,8 @@ _LATER_REFUSAL = re.compile(
     r"(?: do (?:that|it|this|so)(?: to you)?)?(?:\W*$|,)|\bnot (?:something|what) (?:i"
     r"|we) (?:will|would"
     r"|can|are going to|am going to|do|offer)\b|\bnot (?:a chance|happening|on the table)\b"
+    # "I'm happy to send information, just not before I know what you'd do with it"
+    r"|^\W*(?:just |but |only )?not (?:before|until|till|unless|yet)\b"
 )
 # Phrases that contain a negation word but agree ("no problem, I'll match it").
 _FALSE_NEGATIONS = re.compile(
@@ -122,6 +127,9 @@ _QUESTION_START = re.compile(
 # Questions that are offers: "how about 10%?", "what if I threw in onboarding?".
 _OFFER_QUESTION = re.compile(
     r"\b(?:how about|what about|what if (?:i|we)|(?:would|does|will|could) (?:it|that) help if (?:i|we)"
+    # "would it be easier if I sent ...", "would it make your life easier if I locked ..."
+    r"|(?:would|does|will|could) (?:it|that) (?:be easier|be better|suit you|make (?:it|things"
+    r"|life|your life|your job) easier) if (?:i|we)"
     r"|(?:can|could|may) (?:i|we) offer|(?:where|what) (?:should|can|do) (?:i|we) send"
     r"|what is (?:your|the best) email|if (?:i|we) (?:can |could |were to )?(?:give|gave|take"
     r"|took|knock|knocked|throw|threw|match|matched|do|did|waive|waived|offer|offered|include"
@@ -138,7 +146,8 @@ _OFFER_QUESTION = re.compile(
     r"|^(?:do you )?want me to\b|\bhow would you feel about\b|\b(?:would|are) you (?:be )?open to\b"
     r"|\bwhat would you say to\b|^(?:so )?is (?:a |an )?[^?]*\b(?:enough to|something that would"
     r"|something you could|going to get)\b"
-    r"|^(?:so |and |okay |ok |well |then )?(?:would|could|can|will|does|might)"
+    r"|^(?:so |and |okay |ok |well |then |tell you what,? |look,? )?(?:would|could|can|will|does"
+    r"|might)"
     r" (?!you (?:need|want|really|actually|expect|think|have|like|be|mind|say)\b)"
     r"|\bif (?:i|we) (?:\w+ )?(?:could|can|were to|did|went|came|threw|knocked|matched|gave)\b"
     # "..., would that help?", "would a guaranteed March go-live do it?": the offer before it
@@ -156,6 +165,8 @@ _OFFER_QUESTION = re.compile(
 CONDITION = re.compile(
     r"\bif (?:you|your \w+)\b(?! (?:want|like|would like|insist|need|prefer|wish|ask|are asking"
     r"|are interested|are (?:free|around|available|happy|keen|okay|ok|comfortable|ready|open)\b"
+    # "if you can only do fifteen": what the prospect has, not a trade
+    r"|(?:can|could) only|only (?:have|got|can)|have only|have got only|are only|do not have"
     r"|have any|have questions|think"
     # "if your calendar's that packed": a state, not a trade
     r"|(?:is|are|'s) (?:that|so|really|too|very|pretty|this|already|completely|totally) \w+))|\bas long as\b|\bso long as\b|\bprovided\b|\bproviding\b"
@@ -172,7 +183,11 @@ CONDITION = re.compile(
     r"|^(?:tell you what,? |look,? |okay,? |ok,? )?(?:sign|commit|give me(?! \d+ minutes)|tell me"
     r"|put pen to paper"
     r"|promise|send (?:me|us) (?:the|your) (?:signed|signature|order|contract|paperwork)"
-    r"|get me|agree|introduce me|bring|book|prepay|pay|renew|lock in|take the)\b[^.?!]*\band\b"
+    r"|get me|agree|introduce me|bring|book|prepay|pay|renew|lock in|take the"
+    # "stay with us and the sandbox comes at no cost"
+    r"|stay(?: with us| on)?|stick with us)\b[^.?!]*\band\b"
+    # "we're happy to meet the other quote, just sign off on the fleet contract"
+    r"|\bjust (?:sign|commit|renew|put pen to paper)\b"
     # "two if the paperwork's in by Friday"
     r"|\bif the (?:paperwork|contract|order|po|signature|purchase order)(?:'s| is| are)? (?:in"
     r"|signed|back|done|through)\b"
@@ -181,6 +196,13 @@ CONDITION = re.compile(
     r"|contract|commitment|agreement)\b|\bin return for\b|\bin exchange for\b"
 )
 _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|tomorrow|next week|this week)"
+# A date said as an ordinal: "the 12th", "the twelfth", "the twenty-first"
+_ORDINAL = (r"(?:\d+(?:st|nd|rd|th)|(?:twenty-|thirty-)?(?:first|second|third|fourth|fifth|sixth"
+            r"|seventh|eighth|ninth)|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth"
+            r"|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
+            # "the first month", "in the first place" are no dates
+            r"(?=\W*$|\W*[,.;:?!]| (?:at|and|of|or|for|to|so|then|if|with|works|is|suits|where"
+            r"|when|instead|next|this)\b)")
 # A concrete next step on the calendar: sending information with one is not a concession,
 # and the move classifier reads it as the rep proposing a next step.
 NEXT_STEP = re.compile(
@@ -189,6 +211,14 @@ NEXT_STEP = re.compile(
     r"|time|it|that|us|you|me|in|another|something|them|this|your|our|one|\d+)\b"
     r"|(?<!no )\bcalendar invite|\b(?:in|on|into) (?:the|your|my|our) (?:calendar|diary)\b"
     r"|\b(?:send|sent|sending|an?|the) (?:calendar )?invite\b|\binvite (?:you|them|your)\b"
+    # "the full forty-five on Greg's calendar", "I'd like forty-five minutes with you and Lena on
+    # the twelfth", "set the renewal review for the eighteenth"
+    r"|\b(?:on|in|into) [a-z]+'?s (?:calendar|diary)\b"
+    r"|\b(?:like|want|get|have|book|grab)\b (?:the full |a full |just )?\d+ minutes with (?:you"
+    r"|your)\b[^.?!]*\b(?:" + _DAYS + r"|the " + _ORDINAL + r")\b"
+    r"|\b(?:set|put|fix|move|pencil)\b (?:the|a|our|your) (?:[\w-]+ )?(?:call|meeting|review|demo"
+    r"|session|visit|check-in)\b[^.?!]{0,20}\b(?:for|on) (?:the " + _ORDINAL + r"|" + _DAYS
+    + r")\b"
     r"|\b(?:get|have) (?:it|that|something|a time) (?:booked|scheduled|locked in)\b"
     r"|\b(?:call|meeting|time|slot|demo|session|walkthrough|review) (?:booked|scheduled|set up"
     r"|locked in)\b"
@@ -222,8 +252,8 @@ NEXT_STEP = re.compile(
     r"|chat|workshop|review|check-in)\b"
     r"|\b(?:call|meeting|slot|session|demo|visit|walkthrough|chat|catch-up|kickoff|kick-off"
     # "the meeting that's eating your Tuesday" is no step proposed
-    r"|workshop)\b(?![^.?!]{0,50}?\b(?:that|which|who|was|were|had|last)\b)[^.?!]{0,50}?\b(?:"
-    + _DAYS + r"|the \d+(?:st|nd|rd|th))\b"
+    r"|workshop|review|check-in|kickoff)\b(?![^.?!]{0,50}?\b(?:that|which|who|was|were|had|last)\b)"
+    r"[^.?!]{0,50}?\b(?:" + _DAYS + r"|the " + _ORDINAL + r")\b"
 )
 
 # --- judgement --------------------------------------------------------------------------------
@@ -330,7 +360,10 @@ def _amount(kind: ConcessionKind, span: str, topic_unit: str | None) -> tuple[fl
                                    r"|partnership|customer|client|history|old|with us|ago"
                                    r"|back))", span)
             if m.group(2) in wanted and not (
-                kind is ConcessionKind.TIME and m.group(2) is None and _is_clock(span, m))]
+                kind is ConcessionKind.TIME and m.group(2) is None and (
+                    _is_clock(span, m)
+                    # "the three slides that matter" counts something else
+                    or re.match(r" (?!minutes\b)[a-z]{3,}s\b", span[m.end():])))]
     # a figure with its unit beats a bare one ("monday at 1 for 45 minutes")
     m = next((m for m in hits if m.group(2)), hits[0] if hits else None)
     if m is None:
@@ -338,6 +371,9 @@ def _amount(kind: ConcessionKind, span: str, topic_unit: str | None) -> tuple[fl
         # of the month" is a deadline
         first = re.search(r"(?<!end of )\b(?:first|next|the|a|one)(?: (?:free|extra|bonus|pilot"
                           r"|trial|additional))* (month|quarter|year)\b(?!')", span)
+        if first and re.match(r"next (?:month|quarter|year)\b(?! (?:free|on us|at no))",
+                              first.group(0)) and not re.search(r"\bthe $", span[:first.start()]):
+            first = None  # "a free pilot next month": when, not how long
         bills = re.search(r"\b(?:next|first) " + _N + r" (?:invoices|bills|billing cycles)\b", span)
         if kind is ConcessionKind.SCOPE and bills:  # "your next two invoices ... at zero"
             return float(bills.group(1)), "months"
@@ -356,7 +392,8 @@ def _amount(kind: ConcessionKind, span: str, topic_unit: str | None) -> tuple[fl
 
 # A bare figure said as a time of day is no amount: "Tuesday at nine", "before your two
 # o'clock".
-_CLOCK_BEFORE = re.compile(r"\b(?:at|by|before|after|until|till) (?:your |my |our |the )?$")
+_CLOCK_BEFORE = re.compile(r"\b(?:at|by|before|after|until|till) (?:your |my |our |the )?$"
+                           r"|\b(?:half|quarter past|quarter to) $")
 _CLOCK_AFTER = re.compile(r"^(?::\d+|(?::\d+)? (?:o'clock|am|pm)\b)")
 
 
@@ -522,6 +559,7 @@ def scan_cues(
         taken_back = n + 1 < len(sents) and bool(_TAKE_BACK.match(sents[n + 1].text))
         seen: dict[tuple[ConcessionKind, str], int] = {}
         borrowed: set[int] = set()
+        at: dict[int, int] = {}  # where each cue of this sentence was said
         first = first_of_last = len(cues)
         # in the order said, so a give-away is known before the clause that continues it
         hits = sorted(((m, pat) for pat in PATTERNS for m in pat.regex.finditer(t)),
@@ -535,7 +573,7 @@ def scan_cues(
             before = t[lo:start]
             prev = t[:lo]
             theirs = bool(
-                re.search(_OTHER, _OBJECT_THEM.sub(r"\1", before))
+                re.search(_OTHER, _RELATIVE_YOU.sub(" ", _OBJECT_THEM.sub(r"\1", before)))
                 # "I talked to my VP. She said fifteen minutes is fine": she is ours
                 and not _our_pronoun(before, whole_before(sents, n) + " " + prev)
                 and not re.search(r"\b(?:i|we) (?:will|can)\b", before)
@@ -563,7 +601,9 @@ def scan_cues(
                 and bool(UNREAD.search(sents[n + 1].text))
                 # "I'd be doing you a disservice if I promised you a custom module"
                 or bool(_BAD_IF_I.search(t[:start])))
-            in_if = bool(_IF_CLAUSE.match(t[lo:start]))
+            # "if ten minutes is what you've got then ten minutes it is": past the "then"
+            in_if = bool(_IF_CLAUSE.match(t[lo:start])) and not re.search(r"\bthen\b",
+                                                                        t[lo:start])
             # "us" after a verb is the object: "if the only thing that keeps you with us is"
             no_speaker = not re.search(r"\b(?:i|we|let us)\b", before)
             mentioned = bool(
@@ -574,6 +614,9 @@ def scan_cues(
                      or _IF_RESTS_ON.search(before))
                 # "if we dropped the price, what would you cut?": asks what would follow
                 or in_if and (_WH_AFTER.match(t[hi:]) or _WOULD_FOLLOW.match(t[hi:]))
+                # "I hear you on the discount": the demand acknowledged
+                or re.search(r"\b(?:hear|heard|understand|get) you (?:on|about|re|regarding)"
+                             r"(?: the| your| that)? ?$", before)
                 # "more than any free months would save you"
                 or re.search(r"\bthan (?:any|a few|some)(?: \w+)? ?$", before)
                 or bool(_IMAGINED.match(t)) and not question)
@@ -590,6 +633,19 @@ def scan_cues(
             # tonight": the revised quote sent with a price give-away is that give-away
             if kind is ConcessionKind.INFO and _QUOTE_WORD.search(t, 0, m.start()) and any(
                     c.kind is ConcessionKind.PRICE and c.is_concession for c in cues[first:]):
+                continue
+            # "the setup charge, we'll drop that": a fee dropped, not something sent
+            if kind is ConcessionKind.INFO and m.group(0).startswith("drop") and _FEE_WORD.search(
+                    t, 0, m.start()):
+                continue
+            # "I'll send a sharper quote across tonight": the quote is the price give-away
+            if kind is ConcessionKind.INFO and _QUOTE_WORD.search(t, m.start(), m.end() + 25) and any(
+                    p2.kind is ConcessionKind.PRICE for m2, p2 in hits if m2.start() > m.start()):
+                continue
+            # "we don't do on-premise, full stop; I'm happy to put that in writing": the refusal
+            # written down
+            if kind is ConcessionKind.INFO and "writing" in m.group(0) and any(
+                    c.negated for c in cues):
                 continue
             # "our planner took eleven percent off fuel spend": a result told, not an offer
             if (_TOLD.match(m.group(0)) or _TOLD.search(before[-30:])) and not re.search(
@@ -692,7 +748,8 @@ def scan_cues(
             _keep(cues, seen, cue, what)
             if own_amount is None and amount is not None:
                 borrowed.add(id(cue))
-        cues[first:] = _drop_borrowed(cues[first:], borrowed)
+            at[id(cue)] = m.start()
+        cues[first:] = _drop_borrowed(cues[first:], borrowed, at, t)
         if said_alone and len(cues) == first:
             pending = said_alone
     return cues
@@ -720,6 +777,7 @@ _GIVES_THAT = re.compile(r"^(?:(?:because|and|well|so|yes|yeah),? )*(?:i|we) (?:
 _BLAME = re.compile(r"\b(?:sorry|apolog\w*|fault|rough|outage|outages|mistake|mess|messed"
                     r"|let you down|dropped the ball|downtime|failure|incident)\b")
 _QUOTE_WORD = re.compile(r"\b(?:quote|proposal|paperwork|contract|invoice)\b")
+_FEE_WORD = re.compile(r"\b(?:fee|charge|surcharge|cost|price|rate)s?\b")
 
 
 # "Fine." / "Okay. Fine." said alone before a figure said alone accepts it.
@@ -789,8 +847,8 @@ def _fill_amount(cues: list[ConcessionCue], t: str) -> bool:
     return True
 
 
-def _drop_borrowed(sentence_cues: list[ConcessionCue], borrowed: set[int]
-                   ) -> list[ConcessionCue]:
+def _drop_borrowed(sentence_cues: list[ConcessionCue], borrowed: set[int],
+                   at: dict[int, int] | None = None, text: str = "") -> list[ConcessionCue]:
     """"Four months free and waive the onboarding fee": the fee took the clause's four months;
     it has no amount of its own when another give-away of its kind said that figure."""
     for i, cue in enumerate(sentence_cues):
@@ -798,6 +856,22 @@ def _drop_borrowed(sentence_cues: list[ConcessionCue], borrowed: set[int]
                 o is not cue and o.kind is cue.kind and o.amount == cue.amount
                 and id(o) not in borrowed for o in sentence_cues):
             sentence_cues[i] = dataclasses.replace(cue, amount=None, unit=None)
+    # "waive the onboarding fee and throw in the first two months": both took the clause's
+    # figure; it belongs to the give-away said nearest before it
+    if at:
+        for cue in list(sentence_cues):
+            same = [o for o in sentence_cues if id(o) in borrowed and o.kind is cue.kind
+                    and o.amount is not None and o.amount == cue.amount and id(o) in at]
+            said = re.search(r"\b" + re.escape(f"{cue.amount:g}") + r"\b", text) if len(
+                same) > 1 and cue.amount is not None else None
+            if said is None:
+                continue
+            before = [o for o in same if at[id(o)] <= said.start()]
+            keep = max(before, key=lambda o: at[id(o)]) if before else same[0]
+            # a give-away said after the figure ("another thirty days at no cost") names it too
+            sentence_cues = [dataclasses.replace(o, amount=None, unit=None)
+                             if any(o is x for x in same) and at[id(o)] < at[id(keep)] else o
+                             for o in sentence_cues]
     return sentence_cues
 
 
@@ -852,6 +926,12 @@ _VERB = (r"\b(?:would|will|is|are|was|were|does|do|did|means|puts?|gets?|makes?|
 # "them" after the rep's own subject is an object ("I don't want to paper over them with free
 # months"), not the third party giving something
 _OBJECT_THEM = re.compile(r"(\b(?:i|we)\b[^,]*?)\bthem\b")
+# "the extra sandbox environment you asked for comes at no cost": the prospect's request named
+# in a relative clause, not the prospect as the subject giving something
+_RELATIVE_YOU = re.compile(
+    r"(?<=[a-z] )(?<!\bif )(?<!\band )(?<!\bbut )(?<!\bso )(?<!\bbecause )(?<!\bwhen )(?<!\bas )"
+    r"(?<!\bsince )(?<!\bunless )(?<!\buntil )(?<!\bthen )(?<!\bwhile )(?<!\bonce )"
+    r"you (?:asked for|asked about|wanted|mentioned|requested|were after|need|needed)\b")
 # A clause with no subject of its own ("..., and free setup") shares the one before it.
 _SHARES_SUBJECT = re.compile(r"^\W*(?:and|plus|or|also|as well as)\b(?!.*\b(?:i|we|you|let)\b)")
 _SUBJECT = re.compile(r"\b(?:i|we|you|they|he|she|competitors?)\b|" + _THIRD_PARTY)

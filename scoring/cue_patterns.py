@@ -75,9 +75,14 @@ PATTERNS: tuple[CuePattern, ...] = (
        r" (?:be |get )?(?:(?:brought|taken|knocked|shaved|trimmed|lowered|reduced|dropped|cut)"
        r"(?: down| off)?|(?:come|go|coming|going) down)\b", needs_me=False),
     # "I'll line up with their number", "reissue the quote at their level"
-    _p(_K.PRICE, r"\b(?:line up|level|align|get level|pull level|sit level)\w* with (?:their"
+    _p(_K.PRICE, r"\b(?:line up|level|align|get level|pull level|sit level|be level|come in level"
+       r"|sit even|be even|land level)\w* with (?:their"
        r"|the other (?:vendor|supplier)'?s?|the competitor'?s?) (?:number|price|pricing|quote"
-       r"|rate|figure|level|offer)\b|\bat (?:their|the other (?:vendor|supplier)'?s?|the"
+       r"|rate|figure|level|offer)\b"
+       # "sit level with the quote on your desk", "line up with the other quote"
+       r"|\b(?:line up|level|align|get level|pull level|sit level|be level|sit even|be even"
+       r"|land level)\w* with (?:the|that) (?:other )?(?:quote|offer|number|price)(?: (?:on your"
+       r" desk|in front of you|you (?:have|got|were given|mentioned)))\b|\bat (?:their|the other (?:vendor|supplier)'?s?|the"
        r" competitor'?s?) (?:level|number|price|rate|figure|pricing)\b"),
     # "you won't pay a cent more with us than you would with them": their price matched
     _p(_K.PRICE, r"\byou (?:will not|would not|will never|would never|are not going to|do not|never) pay (?:a cent |a"
@@ -87,12 +92,15 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|happening"
        r"|an option))", needs_me=False),
     _p(_K.PRICE, r"\b(?:price[- ]match\w*|match\w*(?: [\w-]+){0,2} (?:price|prices|quote|offer"
-       r"|number|rate|deal|pricing)|match(?:ed|ing)? (?:it|that|them|this|what they)"
+       r"|number|rate|deal|pricing)|match(?:ed|ing)? (?:it|that|them|this|what they|theirs)"
+       r"|meet (?:the other|their|that|the competitor'?s?) (?:quote|price|offer|number|rate)"
        r"|match\w* what (?:the other|the competitor|their)\b"
        r"|match (?:the |that |their )?" + N + r" (?:percent|dollars)|beat (?:their|that|the)"
        r" (?:price|quote|offer|number))\b"),
-    _p(_K.PRICE, r"\b(?:come|go|bring (?:it|the price)) down\b|\b(?:knock|bring|take|get)"
-       r" (?:the |your |that )?(?:renewal|price|number|cost|rate|invoice|bill|quote) down\b"
+    _p(_K.PRICE, r"\b(?:come|go|bring (?:it|the price)) down\b|\b(?:knock|bring|brought|take"
+       r"|took|get|got)(?:ing)?"
+       r" (?:the |your |that |our |my )?(?:renewal|price|number|cost|rate|invoice|bill|quote)"
+       r" down\b"
        r"|\b(?:lower|reduc|drop|cut|adjust"
        r"|touch|budg|mov|chang)\w* (?:the |our |my |your |on )?(?:price|rate|fee|cost|quote"
        r"|pricing|number)\b"),
@@ -110,6 +118,30 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|the competitor'?s?) (?:quote|price|number|pricing|offer|rate)\b|\b(?:close to"
        r"|in line with|in the ballpark of) (?:their|the other (?:vendor|supplier)'?s?)"
        r" (?:quote|price|number|pricing|rate)\b"),
+    # "the cold chain line on your next invoice will come in under the other guys", "the rate
+    # card comes down to theirs": the bill said to come in lower, no speaker needed
+    _p(_K.PRICE, r"\b(?:invoice|bill|price|rate|rate card|quote|number|pricing|line|cost)s?\b"
+       r"[^.?!,]{0,30}?\b(?:will|is going to|would|should|can|is about to)(?: \w+)? come in"
+       r" (?:under|below|lower than|cheaper than|beneath)\b"
+       r"|\b(?:price|rate|rate card|pricing|quote|number|bill|invoice)s? (?:comes|goes|drops"
+       r"|falls) down\b(?! to (?:what|whether|how|value|the (?:value|question)))"
+       # "wherever their number lands, that's where the invoice lands too", "whatever gap there
+       # is between us and them, consider it closed", "a number that matches theirs"
+       r"|\bwherever (?:their|the other (?:vendor|supplier)'?s?|the competitor'?s?) (?:number"
+       r"|price|quote|rate|pricing)s? (?:lands?|ends? up|comes? in|sits?|is)\b"
+       r"|\b(?:number|price|quote|rate|offer)s? (?:that|which) (?:matches|beats|meets|equals)"
+       r" (?:theirs|their|the other)\b", needs_me=False),
+    # "your per-drop rate stays exactly where it was last year": the past kept, no rise;
+    # "whatever gap there is, consider it closed": no figure in either
+    _p(_K.PRICE, r"\b(?:price|rate|pricing)s? (?:stays?|remains?|will stay|will remain|is staying)"
+       r" (?:right |exactly |just )?(?:where (?:it was|they were)|as (?:it was|they were))\b"
+       r"|\bgap\b[^.?!]{0,60}\bconsider it (?:closed|gone|covered|done|bridged)\b",
+       needs_me=False, no_figure=True),
+    _p(_K.PRICE, r"(?<!that )(?<!it )(?<!this )(?<!which )\b(?:close|closing|closed|bridge"
+       r"|bridging|cover|covering|eat|absorb|make up)\w* (?:the|that|this) (?:gap|difference)\b"
+       # "walk in with the ten percent sorted": the figure ready
+       r"|\b(?:with|have|get|got) (?:the |that |your )?" + N + r" (?:percent|dollars)(?: \w+)?"
+       r" (?:sorted|done|approved|signed off|agreed|cleared|locked in|in place|ready)\b"),
     # "I'll make the number work", "let's just do it at your number": the prospect's figure
     # taken, said without one
     _p(_K.PRICE, r"\bmake (?:the|your|that|this) (?:number|price|figure|budget|pricing) work\b"
@@ -133,6 +165,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        # "a rate freeze": no rise at renewal, said by how long the price stays
        r"|\bfreez\w* (?:your|the|this|our|that|their|today's) (?:\w+ )?(?:price|rate|pricing)s?\b"
        r"|\b(?:price|rate|pricing) freeze\b"
+
        r"|\b(?:hold|held|keep|kept|lock|locked)\w* (?:this|the|your|that|today's|our)"
        r" (?:current )?(?:price|rate|pricing)s? (?:for you )?(?:through|for|until|into|over"
        r"|across) (?:next year|another|the next|the (?:whole |full )?(?:renewal|term|year)"
@@ -152,8 +185,9 @@ PATTERNS: tuple[CuePattern, ...] = (
                  r"|should not|is not"
        r"|does not) (?:be )?(?:a|an) (?:problem|issue|obstacle)\b", needs_me=False, neg=True),
     _p(_K.PRICE, r"\b(?:meet you in the middle|meet (?:you )?halfway|split the difference"
-       r"|sharpen\w* (?:the|my|our) pencil|(?:better|special|lower|best|reduced|discounted)"
-       r" (?:price|rate|deal|number|figure)|something on (?:the )?(?:renewal )?price"
+       r"|sharpen\w* (?:the|my|our) pencil|(?:better|special|lower|best|reduced|discounted"
+       r"|sharper|keener|more competitive)"
+       r" (?:price|rate|deal|number|figure|quote|offer)|something on (?:the )?(?:renewal )?price"
        r"|flexible on (?:the )?(?:renewal )?price)\b"),
     _p(_K.PRICE, N + r" (?:percent|dollars)(?: off)?(?: \w+){0,2}? (?:is fine|is ok|is okay"
        r"|works|it is|then|sounds (?:fair|good|fine)|is doable|is no problem|is a deal|deal"
@@ -172,7 +206,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|uplift|hike)\b", needs_me=False, neg=True),
     # time
     _p(_K.TIME, N + r" minutes(?: [\w']+){0,5}? (?:fine|ok|okay|good|great|perfect|plenty"
-       r"|enough|all i need|no problem|doable|works|work|it is|then|will do|help|helps|easier"
+       r"|enough|all i need|no problem|doable|works|work|it is|then|will do|would do|help|helps|easier"
        r"|better than nothing"
        r"|suit|suits)\b", needs_me=False),
     _p(_K.TIME, r"\b(?:shorter|quick|short|brief|condensed|shortened|compressed|quicker|tighter)"
@@ -214,13 +248,33 @@ PATTERNS: tuple[CuePattern, ...] = (
        # "what if I squeezed the whole thing into twenty-five", "kept to twenty": a past tense
        # told with the rep as its subject is a story ("last time I squeezed a meeting into
        # twenty"), unless it is supposed ("if I squeezed")
-       r"|(?:(?<=if i )|(?<=if we )|(?<!\bi )(?<!\bwe ))(?:squeezed|condensed|compressed"
-       r"|shortened|trimmed|kept|did|made|took)"
+       r"|(?:(?<=if i )|(?<=if we )|(?<=if i just )|(?<=if we just )|(?<!\bi )(?<!\bwe ))"
+       r"(?:squeezed|condensed|compressed|shortened|trimmed|kept|did|made|took)"
+       # "what if I just came in for the last fifteen minutes"
+       r"|(?:(?<=if i )|(?<=if we )|(?<=if i just )|(?<=if we just ))(?:came in|came by|popped in"
+       r"|dropped in|jumped on|hopped on)"
        r"|make do with|settle for|go with|accept|condense|compress|shorten)\b(?: [\w']+){0,4}?"
        r" (?:in |into |to |within |with |down to |for )?(?:the |your |those |just )?(?<!at )"
        # a bare figure before another plural noun counts something else ("through two recalls")
        r"(?:" + N + r" minutes|" + N + r"(?! [a-z]{3,}s\b| of\b))"
        + r"\b(?! (?:percent|dollars|months|days|am|pm)\b)"),
+    # "in the time it takes to grab a coffee", "boil the whole thing down to three slides, so
+    # your slot will do", "let's call it a quick hello", "save the deep dive for another
+    # day", "I'll fit into your lunch break", "put me down for fifteen on Thursday"
+    _p(_K.TIME, r"\bin the time it takes (?:you )?to\b"
+       r"|\b(?:boil|cut|trim|pare|strip|slim|squash|condense|distil|distill)\w* (?:the whole thing"
+       r"|everything|it all|the (?:pitch|demo|presentation|deck|walkthrough|talk|story|meeting))"
+       r" down\b|\byour (?:slot|window|time|gap|half hour|lunch break) (?:will do|would do|is fine"
+       r"|works|is enough|is plenty|is all i need)\b"
+       r"|\b(?:call it|make it|keep it to|do) (?:a |just a )?(?:quick|short|brief) (?:hello|hi"
+       r"|intro|introduction|chat|check-in|catch-up|hand-?shake)\b"
+       r"|\bsave (?:the|a) (?:deep dive|deep-dive|detail|details|full \w+|rest|demo|walkthrough)"
+       r"\b[^.?!]{0,40}\bfor (?:another|a later|a different|next)\b"
+       r"|\b(?:fit|squeeze|slot|tuck)\w* (?:into|in(?: to)?|around) your (?:lunch|coffee break"
+       r"|break|commute|gap|walk|drive)\b", needs_me=False),
+    _p(_K.TIME, r"\bput (?:me|us) (?:down |in )?for (?:just |only )?" + N
+       + r"(?: minutes)?(?: on " + DAY + r")?\b(?! (?:percent|dollars|months|days)\b)",
+       needs_me=False, by_context=True),
     _p(_K.TIME, r"\bcall it " + N + r" minutes\b|\b(?:a|an) " + N
        + r" minutes? (?:call|meeting|chat|slot|intro|session|version"
        r"|overview|catch-up)\b|\b(?:a|an) (?:quick|short|brief) " + N + r" minutes\b"),
@@ -283,7 +337,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|cent|dollar|minute|day|percent) more)| (?:(?:i|we) (?:can|could)"
        r" (?:do|live with|manage|go to"
        r"|work with|stretch to|accept|offer)|it is|then|works|is more than enough"
-       r"|is (?:fine|good|great|plenty|okay"
+       r"|is (?:probably |totally |really |honestly )?(?:fine|good|great|plenty|okay"
        r"|ok|doable|enough|no problem)|sounds (?:good|fine|fair|right)|should do|will do"
        # "thirty-five's the least I can do": a limit given
        r"|is (?:the|my|our) (?:least|most|best|lowest|highest|limit|ceiling|floor|max|maximum"
@@ -317,8 +371,17 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|(?:one|1)[- ]pager"
        r"|case stud(?:y|ies)|pricing|price list|proposal|link|something|stuff|literature|summary"
        r"|the lot"
-       r"|an email|email|pack|package|everything|documents|docs|paperwork|references|it over|that over|it across|you (?:some|a|an|the|our|something|it|that)"
+       r"|an email|email|pack|package|everything|documents|docs|paperwork|references"
+       r"|recording|video|recorded (?:demo|walkthrough|version)|demo video|it over|that over|it across|you (?:some|a|an|the|our|something|it|that)"
        r"|it|that|them)\b|\bsend\w*(?: you)? (?:the|a|our|my) \w+ (?:version|copy|write-up)\b"),
+    # "everything goes to your email today", "I'll leave everything else for the write-up"
+    _p(_K.INFO, r"\b(?:it|everything|that|it all|all of it|the (?:[\w-]+ )?(?:deck|pack|brochure|pdf"
+       r"|overview|details|info|information|materials?|write-up|summary))(?: will| is going to"
+       r"| can)? (?:goes|go|gets? sent|is sent|be sent|heads?|comes?) (?:straight )?(?:to|into"
+       r"|over to) your (?:email|inbox|desk)\b", needs_me=False),
+    _p(_K.INFO, r"\bleave (?:everything else|the rest|the details|all the detail)\b[^.?!]{0,15}"
+       r"\b(?:for|to|in) (?:the|a|an|my) (?:write-up|email|summary|follow-up|pdf|deck|doc"
+       r"|document|recap)\b"),
     # "I'll put it all in writing. The security stuff, the SLAs, all of it."
     _p(_K.INFO, r"\bput (?:it|it all|all of it|everything|all that|that) (?:all )?in writing\b"),
     # "I'll pop the info in an email"
@@ -343,9 +406,28 @@ PATTERNS: tuple[CuePattern, ...] = (
                  r"|\bfor free\b"
                  r"|\bfree of charge\b|\bfreebies?\b"
        r"|\bcomplimentary\b|\bwaiv\w+\b", needs_me=False),
-    _p(_K.SCOPE, r"\b(?:at no|no|without any|without) (?:extra |additional )?(?:cost|charge"
-       r"|setup fee|set-up fee|onboarding fee|implementation fee|fee)\b", needs_me=False,
-       neg=True),
+    _p(_K.SCOPE, r"\b(?:at no|no|without any|without|without a) (?:extra |additional )?(?:cost|charge"
+       r"|setup fee|set-up fee|onboarding fee|implementation fee|fee|(?:delivery|shipping"
+       r"|freight|postage|carriage|weekend|service|callout|call-out) (?:charge|fee|cost))\b"
+       # "no separate line for weekends", "nothing to pay until the summer", "the first
+       # quarter won't be billed", "you won't see a line for it"
+       r"|\bno (?:separate|extra|additional) (?:line|charge|fee|invoice|bill)\b"
+       r"|\bnothing (?:to pay|due|owing|payable|on the bill)\b(?: \w+){0,3}? until\b"
+       r"|\b(?:will not|would not|is not going to|are not going to|not) be (?:billed|charged"
+       r"|invoiced)\b(?! (?:twice|more|extra|double|again))"
+       r"|\byou (?:will not|would not|do not|are not going to) see (?:a |any )?line(?: item)?"
+       r" for\b", needs_me=False, neg=True),
+    # "consider the outage months credited back in full"
+    _p(_K.SCOPE, r"\b(?:months?|weeks?|days?|quarter|outage \w+)\b[^.?!]{0,20}\bcredited(?: back)?\b"
+       r"|\bcredit(?:ed)? (?:it |them |those |that )?back\b", needs_me=False),
+    # "the system never leaves your firewall": kept on the prospect's own site (bad fit)
+    _p(_K.SCOPE, r"\b(?:never|not|will not|does not|would not) (?:leaves?|leave|leaving|go (?:outside"
+       r"|beyond)) your (?:firewall|network|building|premises|servers?|site|data ?cent(?:er|re))\b",
+       needs_me=False, neg=True, no_figure=True),
+    # "we'll fold the Saturday deliveries into the weekday run"
+    _p(_K.SCOPE, r"\b(?:fold|roll|bundle)\w* (?:the |your |that |those |it |them )?(?:[\w-]+ ){0,3}?"
+       r"(?:into|in with) (?:the|your|our) (?:[\w-]+ )?(?:run|price|package|contract|deal|plan"
+       r"|rate|bundle|subscription|renewal)\b"),
     _p(_K.SCOPE, r"\b(?:will not|not going to|do not need to|would not|do not|not) (?:charge|bill"
        r"|invoice)\b|\byou (?:will not|do not (?:have|need) to) pay for\b"
        r"|\byou (?:will not|would not) be (?:paying|charged|billed) for\b", neg=True),
@@ -371,8 +453,8 @@ PATTERNS: tuple[CuePattern, ...] = (
     _p(_K.SCOPE, r"\b(?:\d+|a few|a couple of|some|an extra|extra|a)(?: \w+)? (?:weeks?|months?"
        r"|days?) (?:of )?grace\b|\bgrace period\b|\bpayment holiday\b", needs_me=False),
     # "we'll start the clock in July", "push the first invoice back": billing deferred
-    _p(_K.SCOPE, r"\bstart the clock\b|\b(?:push|delay|defer|hold off)\w*(?: back)? (?:on )?"
-       r"(?:the )?(?:billing|invoic\w*|first invoice|payments?|start date|clock)\b"),
+    _p(_K.SCOPE, r"\bstart the clock\b|\b(?:push|delay|defer|hold off|pause|suspend|freeze)\w*(?: back)? (?:on )?"
+       r"(?:the |your )?(?:billing|invoic\w*|first invoice|payments?|start date|clock)\b"),
     # "think of the integration as included": the thing counted as part of the deal
     _p(_K.SCOPE, r"\b(?:think of|consider|count|treat)\b (?:the |that |your |this )?(?:[\w-]+ )"
        r"{0,2}?as (?:included|free|done|sorted|covered|part of the (?:package|deal)|on us|a given"
@@ -391,7 +473,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|(?:" + N + r"|a few) (?:months|days)(?: \w+)?,? (?:free|on us)\b"
        r"|\b" + N + r" (?:months|days) (?:extra|additional|on top)\b"
        r"|\bfirst (?:month|year|\d+ months)(?: is| are)? (?:free|on us)\b", needs_me=False),
-    _p(_K.SCOPE, r"\b(?:cover|take care of|handle|sort out|absorb|eat)\b[^.?!]*\b(?:onboarding"
+    _p(_K.SCOPE, r"\b(?:cover|take care of|handle|sort out|absorb|eat|pick up|foot)\b[^.?!]*\b(?:onboarding"
        # "we'll absorb the freight on every order"
        r"|setup|training|implementation|migration|the cost|freight|shipping|delivery|postage"
        r"|carriage)\b|\b(?:onboarding|setup|training"
@@ -401,6 +483,11 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\b(?:onboarding|setup|training|implementation|installation|migration)\b,? (?:i|we)"
        r" (?:will|can|could|would) (?:\w+ )?(?:sort out|sort|cover|handle|take care of|absorb"
        r"|waive)\b"
+       # "the setup charge for the new trucks, we'll drop that", "the training fee, let's just
+       # forget about it": the fee first, then the rep's verb
+       r"|\b(?:fee|charge|surcharge)s?\b[^.?!]{0,40}\b(?:i|we|let us) (?:will |can |could |would )?"
+       r"(?:just )?(?:drop|waive|scrap|remove|forget(?: about)?|lose|ditch|kill|skip|cover|absorb"
+       r"|eat|take care of|sort out|write off) (?:that|it|them|those)\b"
        r"|\bsweeten\w*\b"
        r"|\b(?:look at|do|give you|offer|throw in|add) (?:a |an )?" + N + r" months free\b"
        r"|\b(?:onboarding|setup|training)\b[^.?!]*\b(?:cover|handle|take care of|absorb) (?:that"
@@ -416,11 +503,14 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\bcredit (?:you|your account)(?: with| for)? (?:" + N + r"|a|an) (?:months?|days?)\b"
        r"|\bset (?:you|them|your \w+) up with (?:a |an )?(?:free )?(?:trial|pilot|sandbox)\b"
        r"|\btrial (?:login|account|licen[cs]e)\b"
+       # "let's run a two-week trial on your north depot routes"
+       r"|\b(?:run|do|set up|give you|offer you|start)\w* (?:a |an )?(?:" + N + r" (?:days|months)"
+       r" |free )?(?:trial|pilot)\b(?! (?:of|run of) (?:the|their))"
        r"|\bextend\w* (?:the |your )?(?:contract(?: end date)?|end date|term) (?:by|for|until"
        r"|into)\b"),
     # promises of what the product does not do (the bad-fit scenario, docs/moves.md): building
     # a custom feature or integration, or guaranteeing a date; "we can not build it" is a refusal
-    _p(_K.SCOPE, r"\b(?:(?:build|develop|code|create|add|write|deliver|scope)\w*"
+    _p(_K.SCOPE, r"\b(?:(?:build|develop|code|create|add|write|deliver|scop(?=e|ing))\w*"
        r"|(?<!that is )(?<!which is )(?<!that are )built|do|doing"
        r"|figure out"
        r"|sort out|work out|set up)\b(?: [\w-]+){0,4}?"
@@ -430,7 +520,15 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|(?:a|the|that|your)(?: [\w-]+)? (?:link|module|feature|plug-?in|bridge|connection"
        r"|adapter|interface|sync|api)\b(?= to| into| for| with| between|\W*$|[,.])"
        r"|(?:an |the )?on-?prem(?:ise|ises)?\b)"
-       r"|\bbuild (?:it|that|this|one|them) for you\b"
+       r"|\bbuild (?:it|that|this|one|them|those) (?:for you|to match|to spec|to order|to your"
+       r" spec|the same|exactly like|just like)\b"
+       # "our team will get building", "start coding"
+       r"|\b(?:get|start|begin)s? (?:building|coding|developing)\b"
+       # "put it in the contract: the system never leaves your firewall"
+       r"|^put (?:it|that|this) in the contract\b(?=\W*(?::|$))"
+       # "on a server at your plant"
+       r"|\bon (?:a |your |their )?(?:own )?(?:servers?|box|boxes|hardware) (?:at|in|on) your"
+       r" (?:plant|site|office|building|premises|factory|depot)\b"
        # "a private hosted setup with a custom link": further from its verb
        r"|\b(?:do|offer|give you|set up|build|add)\b(?: [\w-]+){0,7}? (?:a|an) custom(?: [\w-]+)?"
        r" (?:link|connector|integration|module)\b"
@@ -463,11 +561,13 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"\b(?:in|into) (?:writing|the contract)\b"
        r"|\bcustom[- ](?:build|development)\b|\bon-?prem(?:ise|ises)? (?:install\w*|version"
        r"|setup)\b"
-       r"|\b(?:will|can|could|going to) (?:\w+ )?(?:integrate|hook into|connect to)\b"
+       r"|\b(?:will|can|could|going to) (?:\w+ )?(?:integrate|hook (?:\w+ )?into|connect to"
+       r"|plug (?:\w+ )?into)\b"
        r"|\b(?:guarante|promis|commit\w* to)\w*\b[^.?!,]*\b(?:live|go-live|launch|deadline"
        r"|integration|connector|module|custom|on-?prem(?:ise|ises)?|install\w*|link|something"
        r"|anything"
-       r"|that)\b|\b(?:make|get) (?:it|that|this|them) (?:talk|connect|link|work) (?:to|with)\b"
+       r"|that)\b|\b(?:make|get) (?:it|that|this|them|the [\w -]{0,25}?) (?:talk|connect|link|work"
+       r"|sync|integrate|feed)(?: both ways| (?:in )?real time| automatically)? (?:to|with|into)\b"
        # "a go-live guarantee"
        r"|\b(?:go-live|go live|launch|delivery|live|deadline) (?:date )?guarantee\w*\b"
        # "I'll put a guy on it full time": a dedicated build resource promised
@@ -488,6 +588,10 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|go-live (?:date|guarantee)|date in the contract)\b[^.?!]{0,50}?\b(?:is|are|would be"
        r"|will be|should be)(?: \w+)? (?:doable|possible|feasible|achievable|no problem|not a"
        r" problem|an option|on the table|easy|straightforward)\b"
+       # "the go-live date goes into the contract as a guarantee", "up and running, guaranteed"
+       r"|\b(?:go-live|go live|date|deadline|timeline|launch)\b[^.?!]{0,15}\b(?:goes|go|will go"
+       r"|gets? written|is written) (?:in|into) (?:the contract|writing)\b"
+       r"|\b(?:up and running|live|installed|integrated|working)\b[^.?!]{0,10},? guaranteed\b"
        # "the integration, we might be able to": the thing first, a hedged yes
        r"|\b(?:integration|connector|module|on-?prem(?:ise|ises)?)\b,? (?:i|we) (?:might|may"
        r"|should|could) (?:be able to|manage)\b"

@@ -56,7 +56,8 @@ _HOLD = re.compile(
     r"|\bnot how we (?:work|do business)\b|\b(?:time|a time) when you have (?:4[5-9]|[5-9]\d) minutes\b"
     r"|\b(?:price|pricing|number|rate) is what it is\b|\b(?:price|pricing|number|rate) (?:stays"
     r"|will"
-    r" stay|remains|is not moving|does not move)\b|\brather not (?:touch|change|move|cut|lower|drop"
+    r" stay|remains|is not moving|does not move)\b(?! (?:right |exactly |just )?(?:where|as) (?:it was"
+    r"|they were))|\brather not (?:touch|change|move|cut|lower|drop"
     r"|discount|send|rush|do)\b"
     r"|(?<!not )\b(?:need|want|require)\b[^.?!]*\b(?:full|whole|the) (?:4[5-9]"
     r"|[5-9]"
@@ -112,6 +113,8 @@ _HOLD = re.compile(
     # "I'd rather leave the price where it is", "I'm gonna say no to the twenty", "the honest
     # answer is no on the three months", "I'd need forty-five", "happy to wait a week for the
     # full forty-five", "I'd rather we fix the actual problem", "no promises until then"
+    # "the answer's no", "the answer has to be no"
+    r"|\b(?:the )?answer (?:is|has to be|will be|remains|is still|stays) (?:a )?no\b"
     r"|\brather (?:leave|keep) (?:the |our |my )?(?:price|number|pricing|rate|renewal|quote)s?"
     r" (?:where|as) (?:it is|they are)\b|\bsay(?:ing)? no to\b|\b(?:answer is|that is|it is)"
     r" (?:a )?no (?:on|to)\b|\b(?:i|we) would (?:still |really )?need (?:4[5-9]|[5-9]\d)\b"
@@ -338,7 +341,9 @@ def read_rules(
     tags += [f"rule:{m.kind}" for m in moves]
     if _CONDITION.search(whole):
         tags.append("cond:any")
-    return RuleReading(whole, text.rstrip().endswith("?"), tuple(_unique(moves)), tuple(tags))
+    # the learned reader reads the turn as it was trained: with the names spoken to in it
+    said = " ".join(canonical(r, names=True) for r, _ in sents)
+    return RuleReading(said, text.rstrip().endswith("?"), tuple(_unique(moves)), tuple(tags))
 
 
 def _only_not_value(rx: re.Pattern[str], canon: str) -> bool:

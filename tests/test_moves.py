@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from scoring.rep_moves import Move, MoveKind, classify, kinds, read_rules
+from scoring.canonical import canonical
 from scoring.concessions import ConcessionKind
 
 ITEMS: list[dict] = yaml.safe_load(
@@ -719,3 +720,122 @@ def test_twelfth_pass_a_send_with_a_price_and_leaving_after_a_send() -> None:
         "The brochure is on its way, and I'll get out of your hair.",
         asked=ConcessionKind.INFO) if m.concession]
     assert [c.kind for c in given] == [ConcessionKind.INFO], given
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "kind", "amount", "conditional"),
+    [
+        # the name of the person spoken to hides no frame: a trade opening its sentence
+        ("Dev, renew for two years and we'll start the clock in May.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, True),
+        ("Tell you what, Sam, would a free month swing it?", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, 1.0, False),
+        # price in the scenario's words: their number met, the bill lower, the gap closed
+        ("Wherever their rate lands, that's where ours lands too.", ConcessionKind.PRICE,
+         ConcessionKind.PRICE, None, False),
+        ("Your chilled freight line will come in below the other quote next month.",
+         ConcessionKind.PRICE, ConcessionKind.PRICE, None, False),
+        ("I'll get our rate card to sit level with the quote in front of you.",
+         ConcessionKind.PRICE, ConcessionKind.PRICE, None, False),
+        ("Whatever gap is left on the cold routes, consider it closed.", ConcessionKind.PRICE,
+         ConcessionKind.PRICE, None, False),
+        ("I'll be back Friday with a keener quote you can hold up against theirs.",
+         ConcessionKind.PRICE, ConcessionKind.PRICE, None, False),
+        ("Commit to the fleet deal and your pallet rate stays where it was in the spring.",
+         ConcessionKind.PRICE, ConcessionKind.PRICE, None, True),
+        ("We're happy to meet their quote, just sign off on the depot contract.",
+         ConcessionKind.PRICE, ConcessionKind.PRICE, None, True),
+        # time: a comparison, a cut-down talk, the prospect's break
+        ("I'll show you the planner in the time it takes you to finish your tea.",
+         ConcessionKind.TIME, ConcessionKind.TIME, None, False),
+        ("I'll boil everything down to the bits your drivers care about.",
+         ConcessionKind.TIME, ConcessionKind.TIME, None, False),
+        ("Let's make it a quick intro and save the full demo for another week.",
+         ConcessionKind.TIME, ConcessionKind.TIME, None, False),
+        ("Put us down for ten on Wednesday, then.", ConcessionKind.TIME, ConcessionKind.TIME,
+         10.0, False),
+        ("A ten minute call after lunch would do me fine.", ConcessionKind.TIME,
+         ConcessionKind.TIME, 10.0, False),
+        # info: where it goes, what is left for the write-up, a recording
+        ("The whole pack goes to your inbox this afternoon.", ConcessionKind.INFO,
+         ConcessionKind.INFO, None, False),
+        ("Would it be easier if I sent a recording you could watch later?", ConcessionKind.INFO,
+         ConcessionKind.INFO, None, False),
+        # scope: the fee first, nothing billed, credited back, a trial run, picked up
+        ("The callout fee for the extra site, we'll just scrap that.", ConcessionKind.PRICE,
+         ConcessionKind.SCOPE, None, False),
+        ("The first month of the new term simply won't be billed.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, 1.0, False),
+        ("You'll have nothing to pay until the autumn.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+        ("Every order goes out without a shipping charge.", ConcessionKind.PRICE,
+         ConcessionKind.SCOPE, None, False),
+        ("Stay with us and the extra reports you asked for come at no cost.",
+         ConcessionKind.SCOPE, ConcessionKind.SCOPE, None, True),
+        ("We'll pick up the onboarding for your new hires.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+        ("Let's run a three-week pilot at your main site, no charge.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, 21.0, False),
+        ("We'll pause your billing while we fix it.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+        # bad-fit: built to match, synced, hooked in, in the contract, guaranteed
+        ("The job screens will mirror your old ones, we'll build them to match.",
+         ConcessionKind.SCOPE, ConcessionKind.SCOPE, None, False),
+        ("We'll make your quotes sync with the estimating tool every hour.",
+         ConcessionKind.SCOPE, ConcessionKind.SCOPE, None, False),
+        ("We'll hook right into the system your estimators use.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+        ("Sign this quarter and the launch date goes into the contract.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, True),
+        ("By the time your busy season starts it'll be live, guaranteed.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+        ("The data never leaves your network, I can promise that.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+        ("My developers will start scoping the custom report next week.", ConcessionKind.SCOPE,
+         ConcessionKind.SCOPE, None, False),
+    ],
+)
+def test_thirteenth_pass_give_aways_in_the_scenarios_words(
+        text: str, asked: ConcessionKind, kind: ConcessionKind, amount: float | None,
+        conditional: bool) -> None:
+    given = [m.concession for m in classify(text, asked=asked) if m.concession is not None]
+    assert any(c.kind is kind and c.amount == amount and c.conditional is conditional
+               for c in given), (text, given)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "main"),
+    [
+        ("I hear you on the discount, but the answer is no.", ConcessionKind.PRICE,
+         MoveKind.HOLD_FIRM),
+        ("I won't match them, and I'd be careful with any vendor who takes ten percent off "
+         "in one call.", ConcessionKind.PRICE, MoveKind.HOLD_FIRM),
+        ("I'm glad to send the brochure, just not until we've talked about your goals.",
+         ConcessionKind.INFO, MoveKind.HOLD_FIRM),
+        ("We don't host it on-prem, and I'm happy to put that in writing.", ConcessionKind.SCOPE,
+         MoveKind.HOLD_FIRM),
+        ("I'd like forty-five minutes with you and your ops lead on the ninth.",
+         ConcessionKind.TIME, MoveKind.PROPOSE_NEXT_STEP),
+        ("Let's set the renewal review for the twentieth at ten.", ConcessionKind.SCOPE,
+         MoveKind.PROPOSE_NEXT_STEP),
+        ("Teams usually see the savings in the first month.", ConcessionKind.TIME,
+         MoveKind.STATE_VALUE),
+    ],
+)
+def test_thirteenth_pass_refusals_and_next_steps(text: str, asked: ConcessionKind,
+                                                 main: MoveKind) -> None:
+    moves = classify(text, asked=asked)
+    assert not [m for m in moves if m.concession is not None], (text, moves)
+    assert main in {m.kind for m in moves}, (text, moves)
+
+
+def test_thirteenth_pass_names_and_two_give_aways_in_one_sentence() -> None:
+    # the name spoken to is dropped for the rules only; the figure after two give-aways is
+    # the nearer one's
+    assert canonical("Marta, sign today and we'll match it, Marta.") == (
+        "sign today and we will match it.")
+    assert canonical("Marta, sign today.", names=True).startswith("marta")
+    given = sorted(((c.kind, c.amount) for c in (m.concession for m in classify(
+        "We'll waive the setup fee and throw in the first three months.",
+        asked=ConcessionKind.SCOPE)) if c is not None), key=repr)
+    assert given == [(ConcessionKind.SCOPE, 3.0), (ConcessionKind.SCOPE, None)], given
