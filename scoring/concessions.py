@@ -101,6 +101,8 @@ _LATER_REFUSAL = re.compile(
     r"|can|are going to|am going to|do|offer)\b|\bnot (?:a chance|happening|on the table)\b"
     # "I'm happy to send information, just not before I know what you'd do with it"
     r"|^\W*(?:just |but |only )?not (?:before|until|till|unless|yet)\b"
+    # "my boss asked whether we'd match them, and I told him no": the answer given was no
+    r"|\b(?:i|we) (?:told (?:him|her|them|you|the \w+)|said) no\b"
 )
 # Phrases that contain a negation word but agree ("no problem, I'll match it").
 _FALSE_NEGATIONS = re.compile(
@@ -111,7 +113,7 @@ _FALSE_NEGATIONS = re.compile(
     # a give-away said with "no" in it: "two months at no charge and knock ten percent off"
     r"|\b(?:at|for|with) no (?:extra |additional )?(?:cost|charge)\b"
     # a double negative allows it; a limit after the figure still gives the figure
-    r"|\bnot (?:impossible|out of the question|unthinkable)\b|\bbetter than nothing\b"
+    r"|\bnot (?:impossible|out of the question|unthinkable)\b|\bbetter than (?:nothing|none)\b"
     r"|\b(?:and|but) (?:not (?:a|one) (?:point|penny|cent|dollar|minute|day|percent) |no )"
     r"(?:more|further|lower|longer)\b"
 )
@@ -185,7 +187,17 @@ CONDITION = re.compile(
     r"|promise|send (?:me|us) (?:the|your) (?:signed|signature|order|contract|paperwork)"
     r"|get me|agree|introduce me|bring|book|prepay|pay|renew|lock in|take the"
     # "stay with us and the sandbox comes at no cost"
-    r"|stay(?: with us| on)?|stick with us)\b[^.?!]*\band\b"
+    # "book me the half hour and we'll go from there" is a next step, not a trade
+    r"|stay(?: with us| on)?|stick with us)\b[^.?!]*\band\b(?! (?:then )?(?:we will|we can|let us"
+    r"|i will) (?:go|take it|see|talk|pick it up)\b)"
+    # "what if we covered the onboarding and you renewed today?", "if I matched their quote
+    # today, could we wrap this up?", "if I keep it to ten, can you bring Ray along?": the
+    # prospect's part named after the offer
+    r"|\band you (?:sign|signed|renew|renewed|commit|committed|agree|agreed|sign off"
+    r"|signed off)\b"
+    r"|\b(?:could|can|will|shall) we (?:wrap (?:this|it|things) up|close (?:this|it|today)"
+    r"|sign (?:today|this|it)|shake (?:hands|on it))\b"
+    r"|\b(?:can|could|will) you (?:bring|get) (?:\w+ ){1,2}(?:along|in|with you)\b"
     # "we're happy to meet the other quote, just sign off on the fleet contract"
     r"|\bjust (?:sign|commit|renew|put pen to paper)\b"
     # "two if the paperwork's in by Friday"
@@ -467,7 +479,9 @@ _IF_RESTS_ON = re.compile(r"\b(?:depends|depend|hinges|hinge|rests|rest) on\b[^,
 # A give-away the rep only imagines, to say what would follow: "if I dropped the price just
 # because you asked, you'd wonder what else I had padded"; "say I gave you three months free"
 _WOULD_FOLLOW = re.compile(r"^\W*(?:then )?(?:i think |we both know |i suspect |honestly )*"
-                           r"(?:(?:you|it|that|we|they|people) would (?!you\b)"
+                           # "if I handed out free months, every renewal would turn into this"
+                           r"(?:(?:you|it|that|we|they|people|every \w+|everyone|everybody"
+                           r"|all (?:my|our|the) \w+) would (?!you\b)"
                            r"|i would (?:spend|be|end up|waste)\b"
                            r"|here is what (?:will|would) happen)")
 _IMAGINED = re.compile(r"^\W*(?:if (?:i|we) (?:told|promised) you\b|(?:(?:so|and|but|look|okay"
@@ -643,9 +657,10 @@ def scan_cues(
                     p2.kind is ConcessionKind.PRICE for m2, p2 in hits if m2.start() > m.start()):
                 continue
             # "we don't do on-premise, full stop; I'm happy to put that in writing": the refusal
-            # written down
+            # written down; "go-live in eight weeks, guaranteed, I'll put it in writing": the
+            # promise before it written down, nothing sent
             if kind is ConcessionKind.INFO and "writing" in m.group(0) and any(
-                    c.negated for c in cues):
+                    c.negated or c.kind is not ConcessionKind.INFO for c in cues):
                 continue
             # "our planner took eleven percent off fuel spend": a result told, not an offer
             if (_TOLD.match(m.group(0)) or _TOLD.search(before[-30:])) and not re.search(

@@ -106,7 +106,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|pricing|number)\b"),
     _p(_K.PRICE, r"\bhono(?:u)?r (?:their|the|that|your|the other) (?:price|rate|quote|number"
        r"|pricing|offer)\b|\bmeet (?:them|their price|you) (?:halfway|in the middle)\b"
-       r"|\bcom(?:e|es|ing) in (?:under|below|at)\b|\bsharpen\w*\b[^.]*\bpencil\b"
+       r"|\bcom(?:e|es|ing) in (?:under|below|at)\b|\b(?:met|meeting) (?:you|them) (?:halfway|in the middle)\b|\bsharpen\w*\b[^.]*\bpencil\b"
        # "we'll land wherever they landed", "let's just use their number", "something that
        # looks a lot like their quote": the other offer taken over, in other words
        r"|\b(?:land|end up|settle|come in)\w* (?:wherever|where|at whatever) (?:they|the other"
@@ -163,7 +163,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r" (?:rate|price|pricing|terms)\b"
        # "freeze your rate for another year", "hold this price for you through next year",
        # "a rate freeze": no rise at renewal, said by how long the price stays
-       r"|\bfreez\w* (?:your|the|this|our|that|their|today's) (?:\w+ )?(?:price|rate|pricing)s?\b"
+       r"|\b(?:freez\w*|froze) (?:your|the|this|our|that|their|today's) (?:\w+ )?(?:price|rate|pricing)s?\b"
        r"|\b(?:price|rate|pricing) freeze\b"
 
        r"|\b(?:hold|held|keep|kept|lock|locked)\w* (?:this|the|your|that|today's|our)"
@@ -367,7 +367,9 @@ PATTERNS: tuple[CuePattern, ...] = (
                 r"|that|them"
        r"|this|over|across|along|through|out|some|a|an|the|our|my|few|couple|of|to|just|whole"
        r"|full|entire))*"
-       r" ?(?:all )?(?:\d+ )?(?:info|information|brochure|deck|details|materials?|overview|pdf"
+       # "a short video", "the revised deck": one word saying which
+       r" ?(?:all )?(?:\d+ )?(?:(?:short|quick|brief|little|recorded|revised|updated|latest"
+       r"|new|one-page|written|technical) )?(?:info|information|brochure|documentation|white ?papers?|deck|details|materials?|overview|pdf"
        r"|(?:one|1)[- ]pager"
        r"|case stud(?:y|ies)|pricing|price list|proposal|link|something|stuff|literature|summary"
        r"|the lot"
@@ -413,7 +415,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        # quarter won't be billed", "you won't see a line for it"
        r"|\bno (?:separate|extra|additional) (?:line|charge|fee|invoice|bill)\b"
        r"|\bnothing (?:to pay|due|owing|payable|on the bill)\b(?: \w+){0,3}? until\b"
-       r"|\b(?:will not|would not|is not going to|are not going to|not) be (?:billed|charged"
+       r"|\b(?:will not|would not|is not going to|are not going to|not) (?:be|get) (?:billed|charged"
        r"|invoiced)\b(?! (?:twice|more|extra|double|again))"
        r"|\byou (?:will not|would not|do not|are not going to) see (?:a |any )?line(?: item)?"
        r" for\b", needs_me=False, neg=True),
@@ -473,7 +475,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|(?:" + N + r"|a few) (?:months|days)(?: \w+)?,? (?:free|on us)\b"
        r"|\b" + N + r" (?:months|days) (?:extra|additional|on top)\b"
        r"|\bfirst (?:month|year|\d+ months)(?: is| are)? (?:free|on us)\b", needs_me=False),
-    _p(_K.SCOPE, r"\b(?:cover|take care of|handle|sort out|absorb|eat|pick up|foot)\b[^.?!]*\b(?:onboarding"
+    _p(_K.SCOPE, r"\b(?:cover|covered|take care of|handle|sort out|absorb|absorbed|eat|pick up|foot)\b[^.?!]*\b(?:onboarding"
        # "we'll absorb the freight on every order"
        r"|setup|training|implementation|migration|the cost|freight|shipping|delivery|postage"
        r"|carriage)\b|\b(?:onboarding|setup|training"
@@ -515,7 +517,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|figure out"
        r"|sort out|work out|set up)\b(?: [\w-]+){0,4}?"
        # "a custom costing module": one word may name what the custom thing does
-       r" (?:integration|connector|custom(?: [\w-]+)? (?:module|feature|report|reports|build"
+       r" (?:integration|connector|(?:custom|bespoke|tailor-made|made-to-measure)(?: [\w-]+)? (?:module|feature|report|reports|build"
        r"|version|workflow|link|integration|connector)"
        r"|(?:a|the|that|your)(?: [\w-]+)? (?:link|module|feature|plug-?in|bridge|connection"
        r"|adapter|interface|sync|api)\b(?= to| into| for| with| between|\W*$|[,.])"
@@ -533,7 +535,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|\b(?:do|offer|give you|set up|build|add)\b(?: [\w-]+){0,7}? (?:a|an) custom(?: [\w-]+)?"
        r" (?:link|connector|integration|module)\b"
        # "we'd have the costing piece built by launch": the thing first, then built
-       r"|\b(?:module|piece|link|integration|connector|feature|report)s? (?:built|done|ready"
+       r"|\b(?:module|piece|link|integration|connector|feature|report)s? (?:(?:will|would|is going to|can|should) be )?(?:built|done|ready"
        r"|delivered|working|in place) (?:by|in|before|for)\b"
        # "what if we installed it on your own servers": an on-premise install, said plainly
        r"|\b(?:(?:install|host|deploy)\w*|set up|running)(?: it| this| that| everything"
@@ -559,7 +561,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        r" (?:days|weeks|months)|go-live|go live|date"
        r"|deadline|launch|timeline|guarantee|integration|connector|module)\b[^.?!]{0,20}"
        r"\b(?:in|into) (?:writing|the contract)\b"
-       r"|\bcustom[- ](?:build|development)\b|\bon-?prem(?:ise|ises)? (?:install\w*|version"
+       r"|\bcustom[- ](?:build|development)\b|\b(?:on-?prem(?:ise|ises)?|on-site) (?:install\w*|version|deployment"
        r"|setup)\b"
        r"|\b(?:will|can|could|going to) (?:\w+ )?(?:integrate|hook (?:\w+ )?into|connect to"
        r"|plug (?:\w+ )?into)\b"
@@ -591,7 +593,7 @@ PATTERNS: tuple[CuePattern, ...] = (
        # "the go-live date goes into the contract as a guarantee", "up and running, guaranteed"
        r"|\b(?:go-live|go live|date|deadline|timeline|launch)\b[^.?!]{0,15}\b(?:goes|go|will go"
        r"|gets? written|is written) (?:in|into) (?:the contract|writing)\b"
-       r"|\b(?:up and running|live|installed|integrated|working)\b[^.?!]{0,10},? guaranteed\b"
+       r"|\b(?:up and running|live|installed|integrated|working)\b[^.?!]{0,15},? guaranteed\b"
        # "the integration, we might be able to": the thing first, a hedged yes
        r"|\b(?:integration|connector|module|on-?prem(?:ise|ises)?)\b,? (?:i|we) (?:might|may"
        r"|should|could) (?:be able to|manage)\b"
@@ -603,4 +605,53 @@ PATTERNS: tuple[CuePattern, ...] = (
        r"|would) (?:\w+ )?(?:guarantee|promise|commit to|put my name on|put our name on"
        r"|stand behind|stake my \w+ on) (?:it|that)\b",
        needs_me=False, no_figure=True),
+    # --- fourteenth pass (tune_short8): families said by meaning, not by a give-away verb ---
+    # their price taken over: "our number matches theirs now", "align our pricing with the
+    # competing proposal", "whatever they quoted, that's your price", "the gap disappears"
+    _p(_K.PRICE, r"\b(?:our|my|the) (?:number|price|quote|rate|pricing|offer)s? (?:now |will )?"
+       r"(?:matches|match|beats|meets|equals|is level with) (?:theirs|their|the other|the"
+       r" competing)\b"
+       r"|\b(?:align|match|level|line up|peg)\w* (?:our |my |the )?(?:pricing|price|rate|number"
+       r"|quote|offer)s? (?:with|to) (?:the |their |that )?(?:competing|competitor'?s?|other"
+       r"|rival) (?:proposal|quote|offer|bid|price|number|pricing)\b"
+       r"|\bwhatever (?:they|the other \w+|the competitor) (?:quoted|quote|charge|charged|offered"
+       r"|are charging)\b[^.?!]{0,30}\b(?:is|that is) (?:your|the) (?:price|rate|number)\b"
+       r"|\b(?:gap|difference)\b[^.?!]{0,40}\b(?:disappears|goes away|vanishes|is gone|closes|will close)\b"
+       # "with your price frozen as discussed", "the renewal's cheaper this year", "get you a
+       # cheaper rate", "the revised quote at ten percent less"
+       r"|\b(?:price|rate|pricing)s? (?:frozen|locked in|locked|held flat)\b"
+       r"|\b(?:renewal|bill|invoice|price|rate)(?:'s| is| will be| comes in|s are|s will be) (?:a (?:bit|little"
+       r"|touch) )?(?:cheaper|lower) (?:this (?:year|time|round)|for you|next year)\b"
+       r"|\b(?:get|give|find|offer)\w* you (?:a )?(?:cheaper|lower|reduced) (?:rate|price|deal"
+       r"|number|quote)\b"
+       r"|\b(?:quote|price|invoice|bill|proposal|rate)\b[^.?!,]{0,20}\bat " + N
+       + r" (?:percent|dollars) (?:less|lower|cheaper|off|below|under)\b", needs_me=False),
+    # nothing to pay, said from the prospect's side or from whose budget: "you won't pay for
+    # the setup", "the retraining comes out of my budget, not yours", "consider the extra
+    # training sessions handled on our side"
+    _p(_K.SCOPE, r"\byou (?:will not|do not|would not|are not going to) (?:have to |need to )?pay"
+       r" (?:for|a (?:cent|penny|thing) for)\b"
+       r"|\b(?:comes?|come|coming|paid|taken) (?:out of|from) (?:my|our) (?:budget|pocket|margin"
+       r"|side)\b"
+       r"|\b(?:consider|count)\b (?:the |that |your |this |those )?(?:[\w-]+ ){0,3}?(?:handled"
+       r"|covered|sorted|taken care of|on us)\b"
+       r"|\b(?:handled|covered|taken care of|paid for)\b (?:on|at|from) our (?:side|end)\b",
+       needs_me=False, neg=True),
+    # a length with its day: "let's put twenty minutes in for Tuesday", "Thursday at noon,
+    # fifteen minutes"; a short one said to be enough: "a quick chat is better than none"
+    _p(_K.TIME, N + r" minutes (?:in )?(?:for|on|this|next) " + DAY + r"\b"
+       r"|\b" + DAY + r"\b[^.?!]{0,25}, " + N + r" minutes\b", needs_me=False),
+    _p(_K.TIME, r"\b(?:quick|short|brief|shorter) (?:chat|call|meeting|slot|one|intro|hello)s?"
+       r" (?:is|are|beats)(?: \w+)? (?:better than (?:none|nothing|no)|fine|plenty|enough)\b"
+       r"|\b(?:only|just) (?:take|took|need|needed|use|used|want|wanted) a (?:few|couple of)"
+       r" minutes\b", needs_me=False),
+    # the build ready or the date in writing, no speaker needed: "the custom costing piece will
+    # be ready before you go live", "you'll get it in writing that we hit your launch date"
+    _p(_K.SCOPE, r"\b(?:custom|bespoke|tailor-made|made-to-measure)\b[^.?!]{0,30}\b(?:will be"
+       r"|is going to be|would be|can be) (?:ready|built|done|delivered|live|working|in place)\b"
+       r"|\bin writing\b[^.?!]{0,20}\b(?:launch|go-live|go live|live date|deadline|delivery date)\b",
+       needs_me=False, no_figure=True),
+    # "a custom module isn't out of the question, we'll do it": the ask allowed, kind from the turn
+    _p(_K.TIME, r"\b(?:is not|not|is never|never) (?:entirely |completely |totally )?out of the"
+       r" question\b", needs_me=False, neg=True, by_context=True),
 )
