@@ -52,7 +52,7 @@ _HOLD = re.compile(
     r"|\bnot (?:going to )?(?:just )?send (?:a|the|you a)? ?(?:brochure|deck|pdf|information|info)\b"
     r"|\bwe do not (?:negotiate|do free)\b|\bnot (?:going to )?(?:go|come) (?:any )?(?:lower|below)\b"
     r"|\b(?:rather than|instead of) (?:just )?(?:cut|lower|drop|discount|match|knock|send|fir"
-    r"|email|mail|shoot|forward|post|pop|throw|waiv|promis|guarante|build|giv|offer|hand)\w*\b"
+    r"|email|mail|shoot|forward|post|pop|throw|waiv|promising|guarante|build|giv|offer|hand)\w*\b"
     r"|\bnot how we (?:work|do business)\b|\b(?:time|a time) when you have (?:4[5-9]|[5-9]\d) minutes\b"
     r"|\b(?:price|pricing|number|rate) is what it is\b|\b(?:price|pricing|number|rate) (?:stays"
     r"|will"
