@@ -51,7 +51,7 @@ eval: system-deps $(TEST_STAMP) $(TURN_MODEL)
 	$(PY) scripts/make_stt_corpus.py --part tune
 	$(PY) scripts/eval_stt.py --part test --path live --path accurate --json build/stt_eval/test.json
 	$(PY) scripts/eval_stt.py --part tune --json build/stt_eval/tune.json
-	$(PY) scripts/eval_moves.py tests/data/moves/fresh_2026-11-30b.yaml tests/data/moves/fresh_2026-11-30.yaml tests/data/moves/fresh_2026-11-29b.yaml tests/data/moves/fresh_2026-11-29.yaml tests/data/moves/frozen_test.yaml tests/data/moves/tune.yaml tests/data/moves/tune_extra.yaml tests/data/moves/tune_more.yaml tests/data/moves/tune_own.yaml tests/data/moves/tune_multi.yaml tests/data/moves/tune_long2.yaml tests/data/moves/tune_styles3.yaml --doc docs/moves.md
+	$(PY) scripts/eval_moves.py tests/data/moves/fresh_2026-11-30c.yaml tests/data/moves/fresh_2026-11-30b.yaml tests/data/moves/fresh_2026-11-30.yaml tests/data/moves/fresh_2026-11-29b.yaml tests/data/moves/fresh_2026-11-29.yaml tests/data/moves/frozen_test.yaml tests/data/moves/tune.yaml tests/data/moves/tune_extra.yaml tests/data/moves/tune_more.yaml tests/data/moves/tune_own.yaml tests/data/moves/tune_multi.yaml tests/data/moves/tune_long2.yaml tests/data/moves/tune_styles3.yaml tests/data/moves/tune_implicit4.yaml tests/data/moves/tune_offers4.yaml tests/data/moves/tune_ramble5.yaml tests/data/moves/tune_variety6.yaml tests/data/moves/tune_context7.yaml tests/data/moves/tune_short8.yaml --doc docs/moves.md
 	$(PY) scripts/eval_turns.py --json build/turn_eval/turns.json
 
 fixtures: $(STAMP)

@@ -20,6 +20,38 @@ CORPUS = ROOT / "tests" / "data" / "moves"
 
 # (file, figure) -> (lowest allowed, or highest allowed for the "flagged"/"false" rates).
 FLOORS = {
+    # never-seen, fifth round (2026-11-30, third session): measured before any change (found
+    # 0.889, flagged 0.073, move accuracy 0.840); 0.911 / 0.073 / 0.850 after that session
+    "fresh_2026-11-30c.yaml": {
+        "concession found, right kind": 0.88, "conditional right": 0.95, "amount right": 0.93,
+        "refusals/questions flagged": 0.08, "false concession rate": 0.10, "move accuracy": 0.83,
+    },
+    # tune files of the third session's six passes (blind writers; their misses were read):
+    # each before -> after in docs/moves.md
+    "tune_implicit4.yaml": {
+        "concession found, right kind": 0.96, "refusals/questions flagged": 0.03,
+        "move accuracy": 0.96,
+    },
+    "tune_offers4.yaml": {
+        "concession found, right kind": 0.97, "refusals/questions flagged": 0.02,
+        "move accuracy": 0.97,
+    },
+    "tune_ramble5.yaml": {
+        "concession found, right kind": 0.95, "refusals/questions flagged": 0.05,
+        "move accuracy": 0.93,
+    },
+    "tune_variety6.yaml": {
+        "concession found, right kind": 0.97, "refusals/questions flagged": 0.03,
+        "move accuracy": 0.97,
+    },
+    "tune_context7.yaml": {
+        "concession found, right kind": 0.96, "refusals/questions flagged": 0.03,
+        "move accuracy": 0.95,
+    },
+    "tune_short8.yaml": {
+        "concession found, right kind": 0.97, "refusals/questions flagged": 0.03,
+        "move accuracy": 0.95,
+    },
     # never-seen, fourth round (2026-11-30, second writer of the day): measured before any change
     # (found 0.911, flagged 0.088, move accuracy 0.920), the same after the sixth pass, then
     # 0.956 / 0.059 / 0.940 after the seventh
@@ -64,10 +96,12 @@ FLOORS = {
         "concession found, right kind": 0.85, "conditional right": 0.95,
         "refusals/questions flagged": 0.09, "false concession rate": 0.1, "move accuracy": 0.78,
     },
+    # the targets, met on 2026-11-30 (third session): found 0.954, conditional 0.990,
+    # flagged 0.022, move accuracy 0.923; the floors sit on the targets themselves
     "frozen_test.yaml": {
-        "concession found, right kind": 0.90, "conditional right": 0.97, "amount right": 0.98,
-        "refusals/questions flagged": 0.04, "false concession rate": 0.03,
-        "move accuracy": 0.90,
+        "concession found, right kind": 0.95, "conditional right": 0.97, "amount right": 0.98,
+        "refusals/questions flagged": 0.03, "false concession rate": 0.03,
+        "move accuracy": 0.915,
     },
     "tune.yaml": {
         "concession found, right kind": 0.99, "conditional right": 0.99,
