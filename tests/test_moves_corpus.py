@@ -20,6 +20,12 @@ CORPUS = ROOT / "tests" / "data" / "moves"
 
 # (file, figure) -> (lowest allowed, or highest allowed for the "flagged"/"false" rates).
 FLOORS = {
+    # never-seen, sixth round (2026-11-30, third session), written after that session's tuning
+    # and measured once, on its final code: found 0.978, flagged 0.057, move accuracy 0.910
+    "fresh_2026-11-30d.yaml": {
+        "concession found, right kind": 0.95, "conditional right": 0.95, "amount right": 0.93,
+        "refusals/questions flagged": 0.06, "false concession rate": 0.06, "move accuracy": 0.89,
+    },
     # never-seen, fifth round (2026-11-30, third session): measured before any change (found
     # 0.889, flagged 0.073, move accuracy 0.840); 0.911 / 0.073 / 0.850 after that session
     "fresh_2026-11-30c.yaml": {
