@@ -25,6 +25,14 @@ def _correct(item: dict) -> bool:
     return want <= got and (MoveKind.CONCEDE in got) == gives
 
 
+def _assert_gives(text: str, asked: ConcessionKind | None, kind: ConcessionKind,
+                  amount: float | None, conditional: bool) -> None:
+    """Assert the turn gives a concession of `kind` with this amount and trade flag."""
+    given = [m.concession for m in classify(text, asked=asked) if m.concession is not None]
+    assert any(c.kind is kind and c.amount == amount and c.conditional is conditional
+               for c in given), (text, given)
+
+
 def _assert_gives_nothing(text: str, asked: ConcessionKind | None, main: MoveKind | None, *,
                           no_concede: bool = False) -> list[Move]:
     """Assert the turn gives nothing away and has `main` among its moves (None: any move).
@@ -538,9 +546,7 @@ def test_tenth_pass_refusals_next_steps_and_stories() -> None:
 def test_eleventh_pass_rambling_give_aways(text: str, asked: ConcessionKind,
                                            kind: ConcessionKind, amount: float | None,
                                            conditional: bool) -> None:
-    given = [m.concession for m in classify(text, asked=asked) if m.concession is not None]
-    assert any(c.kind is kind and c.amount == amount and c.conditional is conditional
-               for c in given), (text, given)
+    _assert_gives(text, asked, kind, amount, conditional)
 
 
 def test_eleventh_pass_one_time_give_away_per_turn() -> None:
@@ -676,9 +682,7 @@ def test_eleventh_pass_soft_refusals_and_walk_aways(text: str, asked: Concession
 )
 def test_twelfth_pass_varied_give_aways(text: str, asked: ConcessionKind, kind: ConcessionKind,
                                         amount: float | None, conditional: bool) -> None:
-    given = [m.concession for m in classify(text, asked=asked) if m.concession is not None]
-    assert any(c.kind is kind and c.amount == amount and c.conditional is conditional
-               for c in given), (text, given)
+    _assert_gives(text, asked, kind, amount, conditional)
 
 
 @pytest.mark.parametrize(
@@ -800,9 +804,7 @@ def test_twelfth_pass_a_send_with_a_price_and_leaving_after_a_send() -> None:
 def test_thirteenth_pass_give_aways_in_the_scenarios_words(
         text: str, asked: ConcessionKind, kind: ConcessionKind, amount: float | None,
         conditional: bool) -> None:
-    given = [m.concession for m in classify(text, asked=asked) if m.concession is not None]
-    assert any(c.kind is kind and c.amount == amount and c.conditional is conditional
-               for c in given), (text, given)
+    _assert_gives(text, asked, kind, amount, conditional)
 
 
 @pytest.mark.parametrize(
@@ -902,9 +904,7 @@ def test_thirteenth_pass_names_and_two_give_aways_in_one_sentence() -> None:
 def test_fourteenth_pass_short_turns_in_many_registers(
         text: str, asked: ConcessionKind, kind: ConcessionKind, amount: float | None,
         conditional: bool) -> None:
-    given = [m.concession for m in classify(text, asked=asked) if m.concession is not None]
-    assert any(c.kind is kind and c.amount == amount and c.conditional is conditional
-               for c in given), (text, given)
+    _assert_gives(text, asked, kind, amount, conditional)
 
 
 @pytest.mark.parametrize(
