@@ -23,7 +23,7 @@ from server.protocol import ErrorCode, ProtocolError, parse_client_message
 from server.settings import Settings
 from server.storage import CallStatus, CallStore, Role, TokenKind
 from tests.support.call_helpers import START, Rep, stored
-from tests.support.helpers import FIXTURES
+from tests.support.helpers import FIXTURES, until
 from tests.support.storage_fixtures import chunks
 from voices.audio import SAMPLE_RATE, float_to_pcm16, read_audio
 from voices.engines import Engines
@@ -53,15 +53,6 @@ async def serving(engines: Engines, tmp_path: Path, **settings: Any) -> AsyncIte
                   for who, user in (("manager", manager), ("rep", rep))}
         yield Server(base.replace("http://", "ws://") + "/ws/call", base, store,
                      app.state.calls, tokens)
-
-
-async def _until(condition: Any, timeout: float) -> float:
-    """Seconds until `condition()` held; fails after `timeout`."""
-    started = time.monotonic()
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.05)
-    return time.monotonic() - started
 
 
 # --- a flood of bad frames --------------------------------------------------------------------
@@ -131,7 +122,7 @@ async def test_a_peer_that_never_reads_blocks_no_caller_and_is_dropped() -> None
         for _ in range(200):
             await sink.error(ErrorCode.ODD_LENGTH_AUDIO, "audio frames are 16-bit PCM")
             await sink.send_audio(b"\x00\x00" * 320)
-    dropped_after = await _until(lambda: sink.closed, timeout=3)
+    dropped_after = await until(lambda: sink.closed, timeout=3)
     assert 0.9 <= time.monotonic() - started <= 2.5, dropped_after
     assert peer.tried == 1  # one frame was tried; nothing after the drop
     async with asyncio.timeout(0.5):

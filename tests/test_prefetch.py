@@ -8,7 +8,6 @@ a call is live.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,7 @@ from server.http.app import create_app
 from server.http.inprocess import serve_in_process
 from server.settings import Settings
 from tests.support.engines import scripted_engines
-
-
-async def _until(condition: Callable[[], object], limit_s: float = 10.0) -> None:
-    for _ in range(int(limit_s / 0.05)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
+from tests.support.helpers import until
 
 
 @pytest.mark.asyncio
@@ -39,7 +32,7 @@ async def test_the_warm_up_waits_while_a_call_is_live_and_then_makes_every_line(
     await asyncio.sleep(0.6)  # longer than the warm-up's look at the calls
     assert tts.prepared == [], "a line was made while a call was live"
     live[0] = False
-    await _until(lambda: prefetcher.finished)
+    await until(lambda: prefetcher.finished, timeout=10)
     assert prefetcher.finished == [("price-pressure", scenario.personas[0].name)]
     assert tts.prepared == fixed_lines(scenario)
     prefetcher.request(scenario)  # done once: asked again, nothing is made twice
@@ -56,7 +49,7 @@ async def test_a_started_server_warms_each_scenario_in_its_first_persona(tmp_pat
     async with serve_in_process(app):
         prefetcher = app.state.prefetcher
         catalog = builtin_catalog().scenarios
-        await _until(lambda: len(prefetcher.finished) == len(catalog))
+        await until(lambda: len(prefetcher.finished) == len(catalog), timeout=10)
         assert prefetcher.finished == [(s.id, s.personas[0].name) for s in catalog.values()]
         assert len(tts.prepared) == sum(len(fixed_lines(s)) for s in catalog.values())
 
