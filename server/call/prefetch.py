@@ -33,7 +33,7 @@ class LinePrefetcher:
         self._queued: set[tuple[str, str]] = set()
         self._queue: asyncio.Queue[tuple[Scenario, Persona]] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
-        self.finished: list[tuple[str, str]] = []  # (scenario id, persona name), in order
+        self.finished: list[tuple[str, str]] = []  # warmed (scenario id, persona name), in order
 
     def request(self, scenario: Scenario, persona: Persona | None = None) -> None:
         """Queue a warm-up of `scenario` in `persona`'s voice (default: its first persona's)
@@ -57,7 +57,6 @@ class LinePrefetcher:
         while True:
             scenario, persona = await self._queue.get()
             await self._warm(scenario, persona)
-            self.finished.append((scenario.id, persona.name))
 
     async def _warm(self, scenario: Scenario, persona: Persona) -> None:
         started = time.perf_counter()
@@ -74,6 +73,7 @@ class LinePrefetcher:
             return
         _LOGGER.info("voice warm-up for %s (%s): %d sentences, done %.1fs after it was asked",
                      scenario.id, persona.name, made, time.perf_counter() - started)
+        self.finished.append((scenario.id, persona.name))
 
     async def close(self) -> None:
         """Stop the warm-up (at shutdown)."""
