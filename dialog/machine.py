@@ -210,7 +210,8 @@ class Prospect:
         fair = self.scenario.states[self._state].fair_offer
         # Saying yes to what the rep asked for is no cave; a real give-away still is.
         asked = None if fair else self.scenario.demand.kind
-        moves = tuple(classify(rep_text, needed_minutes=self.scenario.needed_minutes, asked=asked))
+        moves = tuple(classify(rep_text, needed_minutes=self.scenario.needed_minutes, asked=asked,
+                               people=(self.persona.name,)))
         found = {m.kind for m in moves}
         if found == {MoveKind.UNCLEAR}:
             return self._stall(moves, self.scenario.unclear_lines, rep_text)
@@ -261,7 +262,8 @@ class Prospect:
         self._turns += 1
         fair = self.scenario.states[self._state].fair_offer
         moves = tuple(classify(rep_text, needed_minutes=self.scenario.needed_minutes,
-                               asked=None if fair else self.scenario.demand.kind))
+                               asked=None if fair else self.scenario.demand.kind,
+                               people=(self.persona.name,)))
         self._slots = read_slots(rep_text, moves)
         concede = [m for m in moves if m.kind is MoveKind.CONCEDE]
         caves = [m for m in concede if m.concession is not None] if fair else concede

@@ -11,10 +11,8 @@ See docs/moves.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from scoring.numbers import canonical_quantities
 
@@ -195,45 +193,33 @@ may june july august september october november december
 """.split())
 
 
-@lru_cache(maxsize=1)
-def _persona_names() -> str:
-    """The first names of the shipped scenarios' personas as a regex alternation ("" if none):
-    the people a rep speaks to by name (dialog/scenarios/*.yaml)."""
-    names: set[str] = set()
-    for path in sorted(_SCENARIOS.glob("*.yaml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
-            continue  # a broken scenario file names nobody; the scenario loader reports it
-        for persona in data.get("personas") or []:
-            first = str((persona or {}).get("name") or "").split(" ")[0]
-            if re.fullmatch(r"[A-Za-z]{2,}", first):
-                names.add(first.lower())
-    return "|".join(sorted(names, key=len, reverse=True))
+def first_names(people: Sequence[str]) -> tuple[str, ...]:
+    """The lower-case first names in `people` ("Marta Kowalski" -> "marta"), sorted, for the
+    vocative patterns' cache; words that cannot be a name are skipped."""
+    names = {str(p).split(" ")[0].lower() for p in people if p}
+    return tuple(sorted(n for n in names if re.fullmatch(r"[a-z]{2,}", n)))
 
 
-_SCENARIOS = Path(__file__).resolve().parent.parent / "dialog" / "scenarios"
-
-
-@lru_cache(maxsize=1)
-def _vocative_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(at a sentence's start, inside it): the person spoken to, set off by a comma."""
-    names = _persona_names() or r"(?!x)x"
+@lru_cache(maxsize=64)
+def _vocative_patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str], str]:
+    """(at a sentence's start, inside it, the names as one alternation): the person spoken
+    to, set off by a comma."""
+    alternation = "|".join(sorted(names, key=len, reverse=True)) or r"(?!x)x"
     start = re.compile(
         r"(?:^|(?<=[.!?:;])\s+)(?:(?P<lead>okay|ok|look|right|so|well|hey|yes|yeah|no|sure|fine"
-        r"|honestly|listen|alright|now)[, ]+)?(?:" + names + r")(?:,\s*|\s+(?!(?:team|work|ops"
-        r"|side|time|resources|folks|guys|environment|servers?)\b))", re.I)
+        r"|honestly|listen|alright|now)[, ]+)?(?:" + alternation + r")(?:,\s*|\s+(?!(?:team|work"
+        r"|ops|side|time|resources|folks|guys|environment|servers?)\b))", re.I)
     # ", Sam." is a name wherever a capitalised word stands alone after a comma; "what Marta,"
-    inside = re.compile(r",\s*(?P<name>[A-Z][a-z]+|" + names + r")(?=\s*(?:[,.!?;:]|$))"
-                        r"|(?<=\bwhat) (?P<name2>[A-Z][a-z]+|" + names + r"),", re.I)
-    return start, inside
+    inside = re.compile(r",\s*(?P<name>[A-Z][a-z]+|" + alternation + r")(?=\s*(?:[,.!?;:]|$))"
+                        r"|(?<=\bwhat) (?P<name2>[A-Z][a-z]+|" + alternation + r"),", re.I)
+    return start, inside, alternation
 
 
-def _drop_vocatives(text: str) -> str:
+def _drop_vocatives(text: str, people: Sequence[str]) -> str:
     """`text` without the name of the person spoken to ("Dev, I'll ..." -> "I'll ...",
     "Tell you what, Marta, ..." -> "Tell you what, ..."): a name set before a trade ("Marta,
     sign this week and ...") hides the trade's frame."""
-    start, inside = _vocative_patterns()
+    start, inside, alternation = _vocative_patterns(first_names(people))
 
     def drop_start(m: re.Match[str]) -> str:
         lead = m.group("lead")
@@ -243,19 +229,20 @@ def _drop_vocatives(text: str) -> str:
     def drop_inside(m: re.Match[str]) -> str:
         name = m.group("name") or m.group("name2")
         if name.lower() in _NOT_NAMES or not (name[0].isupper() or re.fullmatch(
-                _persona_names() or r"(?!x)x", name.lower())):
+                alternation, name.lower())):
             return m.group(0)
         return "" if m.group("name") else ","
 
     return inside.sub(drop_inside, start.sub(drop_start, text))
 
 
-def canonical(text: str, *, names: bool = False) -> str:
+def canonical(text: str, *, names: bool = False, people: Sequence[str] = ()) -> str:
     """Lower-case text with fillers dropped, slips repaired, contractions expanded and numbers
     as digits plus unit ("Okay, I can, um, do ten per cent" -> "okay, i can do 10 percent").
     The name of the person spoken to is dropped unless `names` (the learned reader was trained
-    on text with the names in it)."""
-    t = text if names else _drop_vocatives(text)
+    on text with the names in it): any capitalised word set off by commas, and at a sentence's
+    start the first names of `people`, the people on the call ("Marta, sign this week and ...")."""
+    t = text if names else _drop_vocatives(text, people)
     t = t.lower().replace("\u2019", "'").replace("\u2018", "'")
     t = _YEAR.sub(_year, t)
     for pat, rep in _SPOKEN:

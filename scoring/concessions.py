@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scoring.canonical import canonical
@@ -277,23 +278,23 @@ class _Sentence:
     text: str  # canonical form
 
 
-def _sentences(text: str) -> list[_Sentence]:
+def _sentences(text: str, people: Sequence[str] = ()) -> list[_Sentence]:
     out = []
     # a clause ended by ";" or a line break is a sentence too (it was skipped before)
     for m in re.finditer(r"[^.!?;\n]+(?:[.!?;]+|\n|$)", text):
         raw = m.group(0).strip()
         if re.search(r"[a-z0-9]", raw, re.I):
-            out.append(_Sentence(raw, canonical(raw)))
-    return _merge_decimals(out)
+            out.append(_Sentence(raw, canonical(raw, people=people)))
+    return _merge_decimals(out, people)
 
 
-def _merge_decimals(sents: list[_Sentence]) -> list[_Sentence]:
+def _merge_decimals(sents: list[_Sentence], people: Sequence[str]) -> list[_Sentence]:
     """Re-join sentences split inside '7.5%' or '$1.5k' by the naive splitter."""
     merged: list[_Sentence] = []
     for s in sents:
         if merged and re.search(r"\d\.$", merged[-1].raw) and re.match(r"\d", s.raw):
             raw = merged[-1].raw + s.raw
-            merged[-1] = _Sentence(raw, canonical(raw))
+            merged[-1] = _Sentence(raw, canonical(raw, people=people))
         else:
             merged.append(s)
     return merged
@@ -527,12 +528,14 @@ def _bare_kind(sentence: str, whole: str, asked: ConcessionKind | None
 
 
 def scan_cues(
-    text: str, *, needed_minutes: float = 45, asked: ConcessionKind | None = None
+    text: str, *, needed_minutes: float = 45, asked: ConcessionKind | None = None,
+    people: Sequence[str] = (),
 ) -> list[ConcessionCue]:
     """Every concession cue in `text`, judged but not filtered (see module docstring).
-    `asked` (what the prospect pushed for) gives a bare figure its kind: "I could do twelve"."""
-    sents = _sentences(text)
-    whole = canonical(text)
+    `asked` (what the prospect pushed for) gives a bare figure its kind: "I could do twelve";
+    `people` are the names of the people on the call (`canonical`)."""
+    sents = _sentences(text, people)
+    whole = canonical(text, people=people)
     has_next_step = bool(NEXT_STEP.search(whole))
     any_probe = any(_is_question(s) and not _OFFER_QUESTION.search(s.text) for s in sents)
     topic_unit = "dollars" if " dollars" in whole and " percent" not in whole else None
@@ -1007,7 +1010,8 @@ def _keep(cues: list[ConcessionCue], seen: dict[tuple[ConcessionKind, str], int]
 
 
 def detect_concessions(
-    text: str, *, needed_minutes: float = 45, asked: ConcessionKind | None = None
+    text: str, *, needed_minutes: float = 45, asked: ConcessionKind | None = None,
+    people: Sequence[str] = (),
 ) -> list[Concession]:
     """The concessions a rep's turn gives away (refusals and mere questions excluded).
 
@@ -1016,6 +1020,6 @@ def detect_concessions(
     """
     return [
         Concession(c.kind, c.conditional, c.amount, c.unit, c.quote)
-        for c in scan_cues(text, needed_minutes=needed_minutes, asked=asked)
+        for c in scan_cues(text, needed_minutes=needed_minutes, asked=asked, people=people)
         if c.is_concession
     ]

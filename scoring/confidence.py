@@ -16,7 +16,7 @@ import numpy as np
 
 from scoring import prosody
 from scoring.hedges import HedgeEvent, HedgeKind, detect_hedges
-from scoring.moves import TurnConcession, prospect_pressure, refusals
+from scoring.moves import Mark, TurnConcession, prospect_pressure, refusals
 from scoring.tokens import tokenize_turn
 from scoring.turns import Speaker, Turn
 
@@ -191,9 +191,11 @@ def vocal_signals(rep_turns: Sequence[Turn], audio: np.ndarray, sr: int) -> list
 
 
 def behavioural_signals(
-    turns: Sequence[Turn], concessions: Sequence[TurnConcession]
+    turns: Sequence[Turn], concessions: Sequence[TurnConcession],
+    refused: Sequence[Mark] | None = None,
 ) -> list[Signal]:
-    """Delay before answering pressure, and holding a position once refused."""
+    """Delay before answering pressure, and holding a position once refused (`refused`: the
+    rep's refusals as the scorecard read them; read here with the defaults when None)."""
     B = SignalGroup.BEHAVIOURAL
     out: list[Signal] = []
     pressured = {m.turn for m in prospect_pressure(turns)}
@@ -208,7 +210,8 @@ def behavioural_signals(
         gap = median(gaps)
         out.append(_sig("response_delay", B, gap, "seconds", _ramp(gap, 1.0, 4.0),
                         "pause before answering the prospect's push"))
-    refused = refusals(turns)
+    if refused is None:
+        refused = refusals(turns)
     if refused:
         free_turns = [c.turn for c in concessions if not c.conditional]
         held = sum(1 for r in refused if not any(t > r.turn for t in free_turns))
@@ -223,6 +226,7 @@ def assess_confidence(
     concessions: Sequence[TurnConcession] = (),
     rep_audio: np.ndarray | None = None,
     sample_rate: int = 16000,
+    refused: Sequence[Mark] | None = None,
 ) -> Confidence:
     """Weighted confidence over the rep's turns; 0 when the rep said nothing measurable."""
     rep = [t for t in turns if t.speaker == Speaker.REP]
@@ -232,7 +236,7 @@ def assess_confidence(
     if rep_audio is not None and rep:
         signals.extend(vocal_signals(rep, rep_audio, sample_rate))
     if rep:
-        signals.extend(behavioural_signals(turns, concessions))
+        signals.extend(behavioural_signals(turns, concessions, refused))
     total = sum(s.weight for s in signals)
     score = sum(s.weight * s.score for s in signals) / total if total > 0 else 0.0
     return Confidence(score=score, signals=tuple(signals), hedges=tuple(hedges))

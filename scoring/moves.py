@@ -6,7 +6,7 @@ pressure (phrase rules over the prospect's lines).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -54,13 +54,15 @@ def _with_rounded_times(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def turn_concessions(
-    turn: Turn, *, asked: ConcessionKind | None = None, needed_minutes: float = 45
+    turn: Turn, *, asked: ConcessionKind | None = None, needed_minutes: float = 45,
+    people: Sequence[str] = (),
 ) -> list[TurnConcession]:
     """Concessions in one rep turn (empty for prospect turns); `asked` is what the prospect
-    had just pushed for, so a bare "okay, deal" gives that away."""
+    had just pushed for, so a bare "okay, deal" gives that away. `needed_minutes` and `people`
+    (the names on the call) are the scenario's, as the prospect reads the turn."""
     if turn.speaker != Speaker.REP or not turn.text.strip():
         return []
-    moves = classify(turn.text, needed_minutes=needed_minutes, asked=asked)
+    moves = classify(turn.text, needed_minutes=needed_minutes, asked=asked, people=people)
     return [
         TurnConcession(
             turn=turn.index,
@@ -78,18 +80,25 @@ def turn_concessions(
 
 
 def call_concessions(
-    turns: Sequence[Turn], *, needed_minutes: float = 45
+    turns: Sequence[Turn], *, needed_minutes: float = 45, people: Sequence[str] = ()
 ) -> list[TurnConcession]:
     """Each concession of the call once: a restatement later in the call is not counted
     again, a bigger one is (scoring/restated.py)."""
     found: list[TurnConcession] = []
+    for t, asked in _rep_turns(turns):
+        found.extend(turn_concessions(t, asked=asked, needed_minutes=needed_minutes,
+                                      people=people))
+    return distinct(found)
+
+
+def _rep_turns(turns: Sequence[Turn]) -> Iterator[tuple[Turn, ConcessionKind | None]]:
+    """Each rep turn with what the prospect had last pushed for (`last_pushed`)."""
     asked: ConcessionKind | None = None
     for t in turns:
         if t.speaker == Speaker.PROSPECT:
             asked = last_pushed(t.text)
-            continue
-        found.extend(turn_concessions(t, asked=asked, needed_minutes=needed_minutes))
-    return distinct(found)
+        else:
+            yield t, asked
 
 
 def last_pushed(line: str) -> ConcessionKind | None:
@@ -159,25 +168,31 @@ def pressure_kinds(turns: Sequence[Turn]) -> set[str]:
     return {m.kind for m in prospect_pressure(turns)}
 
 
-def _rep_marks(turns: Sequence[Turn], move_kinds: set[MoveKind], kind: str) -> list[Mark]:
+def _rep_marks(turns: Sequence[Turn], move_kinds: set[MoveKind], kind: str,
+               needed_minutes: float, people: Sequence[str]) -> list[Mark]:
+    # read as call_concessions reads the turns: a 15-minute call the rep needs is a next step
     return [
         _mark(t, kind)
-        for t in turns
-        if t.speaker == Speaker.REP and t.text.strip()
-        and {m.kind for m in classify(t.text)} & move_kinds
+        for t, asked in _rep_turns(turns)
+        if t.text.strip() and {m.kind for m in classify(
+            t.text, needed_minutes=needed_minutes, asked=asked, people=people)} & move_kinds
     ]
 
 
-def refusals(turns: Sequence[Turn]) -> list[Mark]:
+def refusals(turns: Sequence[Turn], *, needed_minutes: float = 45,
+             people: Sequence[str] = ()) -> list[Mark]:
     """Rep turns that refuse or hold a position (including walking away)."""
-    return _rep_marks(turns, {MoveKind.HOLD_FIRM, MoveKind.WALK_AWAY}, "refusal")
+    return _rep_marks(turns, {MoveKind.HOLD_FIRM, MoveKind.WALK_AWAY}, "refusal",
+                      needed_minutes, people)
 
 
-def next_steps(turns: Sequence[Turn]) -> list[Mark]:
+def next_steps(turns: Sequence[Turn], *, needed_minutes: float = 45,
+               people: Sequence[str] = ()) -> list[Mark]:
     """Rep turns that pin a concrete next step."""
-    return _rep_marks(turns, {MoveKind.PROPOSE_NEXT_STEP}, "next_step")
+    return _rep_marks(turns, {MoveKind.PROPOSE_NEXT_STEP}, "next_step", needed_minutes, people)
 
 
-def value_statements(turns: Sequence[Turn]) -> list[Mark]:
+def value_statements(turns: Sequence[Turn], *, needed_minutes: float = 45,
+                     people: Sequence[str] = ()) -> list[Mark]:
     """Rep turns that move the talk from price to value."""
-    return _rep_marks(turns, {MoveKind.STATE_VALUE}, "value")
+    return _rep_marks(turns, {MoveKind.STATE_VALUE}, "value", needed_minutes, people)

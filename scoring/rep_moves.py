@@ -8,6 +8,7 @@ canonical text (lower case, contractions expanded, numbers as digits).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from enum import StrEnum
@@ -258,13 +259,13 @@ _CHECKING = re.compile(
 _ORDER = list(MoveKind)
 
 
-def _sentences(text: str) -> list[tuple[str, str]]:
+def _sentences(text: str, people: Sequence[str]) -> list[tuple[str, str]]:
     """(raw, canonical) per sentence."""
     out = []
     for m in re.finditer(r"[^.!?]+(?:[.!?]+|$)", text):
         raw = m.group(0).strip()
         if re.search(r"[a-z0-9]", raw, re.I):
-            out.append((raw, canonical(raw)))
+            out.append((raw, canonical(raw, people=people)))
     return out
 
 
@@ -290,15 +291,16 @@ class RuleReading:
 
 
 def read_rules(
-    text: str, *, needed_minutes: float = 45, asked: ConcessionKind | None = None
+    text: str, *, needed_minutes: float = 45, asked: ConcessionKind | None = None,
+    people: Sequence[str] = (),
 ) -> RuleReading | None:
     """The rules' reading of one turn; None when nothing was said."""
-    sents = [(r, c) for r, c in _sentences(text) if c]
+    sents = [(r, c) for r, c in _sentences(text, people) if c]
     if not sents:
         return None
     moves: list[Move] = []
     tags: list[str] = []
-    for cue in scan_cues(text, needed_minutes=needed_minutes, asked=asked):
+    for cue in scan_cues(text, needed_minutes=needed_minutes, asked=asked, people=people):
         if cue.theirs:  # someone else's offer, reported: the model learns it is no give-away
             tags.append("cue:theirs")
             continue
@@ -384,23 +386,25 @@ def _same_figure(move: Move, kept: list[Move]) -> bool:
 
 
 def classify(
-    text: str, *, needed_minutes: float = 45, asked: ConcessionKind | None = None
+    text: str, *, needed_minutes: float = 45, asked: ConcessionKind | None = None,
+    people: Sequence[str] = (),
 ) -> list[Move]:
     """The moves in one rep turn, most decisive first; [Move(UNCLEAR)] when nothing is said.
 
     `needed_minutes` is the meeting length the rep needs (agreeing to it is not a concession).
     `asked` is what the prospect just pushed for: a bare "okay, deal" then concedes that kind.
-    Rules and the learned model read the turn together (docs/moves.md).
+    `people` are the names of the people on the call, so "Marta, sign this week and ..." reads
+    as the trade it is. Rules and the learned model read the turn together (docs/moves.md).
     """
-    return list(_classified(text, needed_minutes, asked))
+    return list(_classified(text, needed_minutes, asked, tuple(people)))
 
 
 @lru_cache(maxsize=1024)
-def _classified(text: str, needed_minutes: float, asked: ConcessionKind | None
-                ) -> tuple[Move, ...]:
+def _classified(text: str, needed_minutes: float, asked: ConcessionKind | None,
+                people: tuple[str, ...]) -> tuple[Move, ...]:
     # A scorecard reads each turn's moves in several places (moves, coaching, rubric,
     # rewrites): 64 readings of 9 turns in a five-minute call, 1.4 s of CPU, before this.
-    reading = read_rules(text, needed_minutes=needed_minutes, asked=asked)
+    reading = read_rules(text, needed_minutes=needed_minutes, asked=asked, people=people)
     if reading is None:
         return (Move(MoveKind.UNCLEAR),)
     model = default_model()

@@ -68,7 +68,8 @@ def turn_from_dict(data: Mapping) -> Turn:
                 tuple(Word(**w) for w in data.get("words") or ()), bool(data.get("cut", False)))
 
 
-def score_turn(turn: Turn, *, prior: Sequence[Turn] = (), needed_minutes: float = 45) -> dict:
+def score_turn(turn: Turn, *, prior: Sequence[Turn] = (), needed_minutes: float = 45,
+               people: Sequence[str] = ()) -> dict:
     """Live evidence for one turn: its fillers, concessions and hedges (rep turns only).
 
     `prior` are the call's turns before it: what the prospect last pushed for makes a bare
@@ -95,7 +96,7 @@ def score_turn(turn: Turn, *, prior: Sequence[Turn] = (), needed_minutes: float 
             "events": [f.to_dict() for f in fillers],
         },
         "concessions": [c.to_dict() for c in turn_concessions(
-            turn, asked=asked, needed_minutes=needed_minutes)],
+            turn, asked=asked, needed_minutes=needed_minutes, people=people)],
         "hedges": {"total": len(hedges), "events": [h.to_dict() for h in hedges]},
     }
 
@@ -111,6 +112,7 @@ def build_scorecard(
     audio_fillers: Sequence[FillerEvent] = (),
     coaching: CoachingLines | None = None,
     needed_minutes: float = 45,
+    people: Sequence[str] = (),
     prospect_states: Mapping[int, str] | None = None,
     practice: Mapping[str, object] | None = None,
     prospect_offers: Mapping[int, float] | None = None,
@@ -122,12 +124,16 @@ def build_scorecard(
     lines (`Scenario.coaching_lines()`), `prospect_states` the dialog state each prospect
     turn was said in and `prospect_offers` what the rep had given by then; they feed the
     `coaching` view (docs/coaching.md). `practice` is the moment a practice call opened on:
-    it is scored on the rep's answer alone.
+    it is scored on the rep's answer alone. `needed_minutes` (the meeting length the rep
+    needs) and `people` (the names on the call) are the scenario's: every rep turn is read
+    with them, as the prospect read it.
     """
+    reading = {"needed_minutes": needed_minutes, "people": tuple(people)}
     ordered = sorted(turns, key=lambda t: (t.start, t.index))
     fillers = summarize_fillers(ordered, audio_fillers)
-    concessions = call_concessions(ordered)
-    confidence = assess_confidence(ordered, concessions, rep_audio, sample_rate)
+    concessions = call_concessions(ordered, **reading)
+    refused = refusals(ordered, **reading)
+    confidence = assess_confidence(ordered, concessions, rep_audio, sample_rate, refused)
     metrics = conversation_metrics(ordered)
     evidence = CallEvidence(
         turns=tuple(ordered),
@@ -136,9 +142,9 @@ def build_scorecard(
         confidence=confidence,
         metrics=metrics,
         pressure=frozenset(pressure_kinds(ordered)),
-        refusals=tuple(refusals(ordered)),
-        next_steps=tuple(next_steps(ordered)),
-        value_statements=tuple(value_statements(ordered)),
+        refusals=tuple(refused),
+        next_steps=tuple(next_steps(ordered, **reading)),
+        value_statements=tuple(value_statements(ordered, **reading)),
         coach=Coach(coaching, needed_minutes=needed_minutes),
     )
     rubric = evaluate_rubric(_moment_rubric() if practice else load_rubric(), evidence)

@@ -91,10 +91,24 @@ def _needed_minutes() -> dict[str, float]:
     return {s.id: float(s.needed_minutes) for s in builtin_catalog()}
 
 
+@lru_cache(maxsize=1)
+def _people() -> dict[str | None, tuple[str, ...]]:
+    """Each built-in scenario's personas, the people a rep may name; an item with no
+    scenario may name any of them."""
+    from dialog.scenario import builtin_catalog
+
+    out: dict[str | None, tuple[str, ...]] = {
+        s.id: tuple(p.name for p in s.personas) for s in builtin_catalog()}
+    out[None] = tuple(n for names in list(out.values()) for n in names)
+    return out
+
+
 def _classifier_kwargs(scenario: str | None) -> dict:
     """Context the installed classifier accepts (older ones take only needed_minutes)."""
     accepted = inspect.signature(rep_moves.classify).parameters
     kwargs: dict = {"needed_minutes": _needed_minutes().get(scenario or "", 45.0)}
+    if "people" in accepted:
+        kwargs["people"] = _people().get(scenario, _people()[None])
     if "asked" in accepted and scenario in SCENARIO_DEMAND:
         kwargs["asked"] = rep_moves.ConcessionKind(SCENARIO_DEMAND[scenario])
     return kwargs

@@ -81,13 +81,13 @@ def _fit(items: list[dict], l2: float) -> mm.MoveModel:
 
 
 @functools.lru_cache(maxsize=None)
-def _rules(text: str, needed_minutes: float, asked) -> RuleReading | None:
-    return read_rules(text, needed_minutes=needed_minutes, asked=asked)
+def _rules(text: str, needed_minutes: float, asked, people: tuple[str, ...]) -> RuleReading | None:
+    return read_rules(text, needed_minutes=needed_minutes, asked=asked, people=people)
 
 
 def _classifier(model: mm.MoveModel | None):
-    def classify(text: str, *, needed_minutes: float = 45, asked=None) -> list[Move]:
-        reading = _rules(text, needed_minutes, asked)
+    def classify(text: str, *, needed_minutes: float = 45, asked=None, people=()) -> list[Move]:
+        reading = _rules(text, needed_minutes, asked, tuple(people))
         if reading is None:
             return [Move(MoveKind.UNCLEAR)]
         if model is None:

@@ -51,7 +51,8 @@ def score_transcription(
         return build_scorecard(call_id=name, scenario=scenario.id, outcome=None, turns=turns,
                                rep_audio=audio, sample_rate=SAMPLE_RATE, audio_fillers=heard,
                                coaching=scenario.coaching_lines(),
-                               needed_minutes=scenario.needed_minutes)
+                               needed_minutes=scenario.needed_minutes,
+                               people=tuple(p.name for p in scenario.personas))
     return build_scorecard(call_id=name, scenario=scenario, outcome=None, turns=turns,
                            rep_audio=audio, sample_rate=SAMPLE_RATE, audio_fillers=heard)
 

@@ -10,6 +10,7 @@ import yaml
 
 from scoring.rep_moves import Move, MoveKind, classify, kinds, read_rules
 from scoring.canonical import canonical
+from dialog.scenario import builtin_catalog
 from scoring.concessions import ConcessionKind
 
 ITEMS: list[dict] = yaml.safe_load(
@@ -25,10 +26,15 @@ def _correct(item: dict) -> bool:
     return want <= got and (MoveKind.CONCEDE in got) == gives
 
 
+# the built-in personas: the passes' sentences name them as a rep on those calls would
+BUILTIN_PEOPLE = tuple(p.name for s in builtin_catalog() for p in s.personas)
+
+
 def _assert_gives(text: str, asked: ConcessionKind | None, kind: ConcessionKind,
                   amount: float | None, conditional: bool) -> None:
     """Assert the turn gives a concession of `kind` with this amount and trade flag."""
-    given = [m.concession for m in classify(text, asked=asked) if m.concession is not None]
+    given = [m.concession for m in classify(text, asked=asked, people=BUILTIN_PEOPLE)
+             if m.concession is not None]
     assert any(c.kind is kind and c.amount == amount and c.conditional is conditional
                for c in given), (text, given)
 
@@ -39,7 +45,7 @@ def _assert_gives_nothing(text: str, asked: ConcessionKind | None, main: MoveKin
 
     `no_concede` also rules out a bare concede move (one with no concession attached).
     """
-    moves = classify(text, asked=asked)
+    moves = classify(text, asked=asked, people=BUILTIN_PEOPLE)
     assert not [m for m in moves if m.concession is not None], (text, moves)
     assert main is None or main in {m.kind for m in moves}, (text, moves)
     if no_concede:
@@ -834,9 +840,9 @@ def test_thirteenth_pass_refusals_and_next_steps(text: str, asked: ConcessionKin
 def test_thirteenth_pass_names_and_two_give_aways_in_one_sentence() -> None:
     # the name spoken to is dropped for the rules only; the figure after two give-aways is
     # the nearer one's
-    assert canonical("Marta, sign today and we'll match it, Marta.") == (
+    assert canonical("Marta, sign today and we'll match it, Marta.", people=("Marta Ruiz",)) == (
         "sign today and we will match it.")
-    assert canonical("Marta, sign today.", names=True).startswith("marta")
+    assert canonical("Marta, sign today.", names=True, people=("Marta Ruiz",)).startswith("marta")
     given = sorted(((c.kind, c.amount) for c in (m.concession for m in classify(
         "We'll waive the setup fee and throw in the first three months.",
         asked=ConcessionKind.SCOPE)) if c is not None), key=repr)
@@ -927,3 +933,16 @@ def test_fourteenth_pass_a_promise_put_in_writing_sends_nothing() -> None:
                                             "writing.", asked=ConcessionKind.SCOPE)
              if m.concession is not None]
     assert [c.kind for c in given] == [ConcessionKind.SCOPE], given
+
+
+def test_the_people_on_the_call_come_from_the_caller_so_a_custom_persona_counts() -> None:
+    # A persona of a manager's own scenario is no built-in name: the caller says who is on the
+    # call, and a name set before a trade then leaves the trade's frame intact.
+    text = "Zoltan, sign this week and we'll take five percent off."
+    [given] = [m.concession for m in classify(text, people=("Zoltan Ruiz",)) if m.concession]
+    assert (given.kind, given.conditional, given.amount) == (ConcessionKind.PRICE, True, 5.0)
+    assert canonical(text, people=("Zoltan Ruiz",)).startswith("sign this week")
+    # without the name, "Zoltan, sign ..." stays in the sentence (what a caller that knows
+    # nobody gets); the give-away is still found
+    assert canonical(text).startswith("zoltan")
+    assert any(m.concession for m in classify(text))

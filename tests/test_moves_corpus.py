@@ -20,6 +20,13 @@ CORPUS = ROOT / "tests" / "data" / "moves"
 
 # (file, figure) -> (lowest allowed, or highest allowed for the "flagged"/"false" rates).
 FLOORS = {
+    # never-seen, seventh round (2026-11-30, fourth session): written by a blind writer and
+    # measured once, before that session's changes (which left it unchanged): found 0.933,
+    # flagged 0.000, move accuracy 0.890
+    "fresh_2026-11-30e.yaml": {
+        "concession found, right kind": 0.91, "conditional right": 0.95, "amount right": 0.93,
+        "refusals/questions flagged": 0.04, "false concession rate": 0.05, "move accuracy": 0.87,
+    },
     # never-seen, sixth round (2026-11-30, third session), written after that session's tuning
     # and measured once, on its final code: found 0.978, flagged 0.057, move accuracy 0.910
     "fresh_2026-11-30d.yaml": {

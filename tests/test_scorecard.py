@@ -183,3 +183,20 @@ def test_rubric_yaml_is_valid_and_checked() -> None:
         parse_rubric("criteria: [unclosed")
     with pytest.raises(RubricError):
         parse_rubric("criteria:\n  - id: held_price\n    weight: heavy\n")
+
+
+def test_a_send_info_rep_who_books_the_fifteen_minutes_it_needs_gives_nothing_away() -> None:
+    # send-info needs a 15-minute call: proposing it is the next step the scenario teaches,
+    # not a time concession (the scorecard read every turn with 45 minutes before)
+    turns = [
+        pro(0, "Just send me some information and I'll have a look.", 0.0, 3.0),
+        rep(1, "I'd rather not send a brochure blind. Can we do a fifteen minute call on "
+               "Thursday instead?", 3.5, 8.0),
+    ]
+    card = build_scorecard(call_id="c", scenario="send-info", outcome="won", turns=turns,
+                           needed_minutes=15)
+    assert card["concessions"] == []
+    assert criteria(card)["next_step"]["evidence"], criteria(card)["next_step"]
+    # with the time-pressure scenario's 45 minutes the same words do give time away
+    short = build_scorecard(call_id="c", scenario="time-pressure", outcome="won", turns=turns)
+    assert [(c["kind"], c["amount"]) for c in short["concessions"]] == [("time", 15.0)]

@@ -195,6 +195,7 @@ class CallSession:
                 audio_fillers=tuple(self._audio_fillers),
                 coaching=self.scenario.coaching_lines(),
                 needed_minutes=self.scenario.needed_minutes,
+                people=(self.prospect.persona.name,),
                 prospect_states=dict(self._prospect_states),
                 prospect_offers=dict(self._prospect_offers),
                 practice=None if self.practice is None else self.practice.model_dump(),
@@ -359,7 +360,8 @@ class CallSession:
             )
         )
         await self._sink.send_event(ScoreEvent(**score_turn(
-            turn, prior=self.turns[:-1], needed_minutes=self.scenario.needed_minutes)))
+            turn, prior=self.turns[:-1], needed_minutes=self.scenario.needed_minutes,
+            people=(self.prospect.persona.name,))))
         return turn
 
     def _decided_at(self, job: _Job) -> float | None:
