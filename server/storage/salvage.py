@@ -110,12 +110,15 @@ def salvage_call(call_id: str, scenario_id: str | None, events: Sequence[StoredE
     if not any(t.speaker is Speaker.REP for t in turns):
         return Salvaged(tuple(turns), None)
     extra: dict[str, Any] = {}
+    ready = _of_type(ReadyEvent, events)
+    met = ready[0][1].persona if ready else None
     if scenario is not None:
-        extra = {"coaching": scenario.coaching_lines(), "needed_minutes": scenario.needed_minutes}
+        extra = {"coaching": scenario.coaching_lines(), "needed_minutes": scenario.needed_minutes,
+                 "people": (met.name,) if met is not None else
+                 tuple(p.name for p in scenario.personas)}
     states = {line.turn: line.state for _, line in _of_type(ProspectEvent, events)}
     scorecard = build_scorecard(call_id=call_id, scenario=scenario_id, outcome=OUTCOME,
                                 turns=turns, rep_audio=None, prospect_states=states, **extra)
-    ready = _of_type(ReadyEvent, events)
-    if ready and ready[0][1].persona is not None:  # who the rep talked to, as at hang-up
-        scorecard["persona"] = ready[0][1].persona.model_dump()
+    if met is not None:  # who the rep talked to, as at hang-up
+        scorecard["persona"] = met.model_dump()
     return Salvaged(tuple(turns), scorecard)
