@@ -18,14 +18,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from voices.stt.whisper import LIVE_OPTIONS, WhisperSTT
-from voices.turn.evalset import (TEST_MANIFEST, TUNE_MANIFEST, Judges, Outcome, Summary,
+from voices.turn.evalset import (FRESH_MANIFEST, TEST_MANIFEST, TUNE_MANIFEST, Judges, Outcome, Summary,
                                  TurnClip, VadCache, fixture_turns, labelled_p_done, load_turns,
                                  run_clip, separation, summarise)
 from voices.turn.smart_turn import SmartTurn
 from voices.vad.endpoint import Combine, Endpointer
 from voices.vad.silero import SileroVAD
 
-PARTS = {"test": TEST_MANIFEST, "tune": TUNE_MANIFEST, "fixtures": None}
+PARTS = {"fresh": FRESH_MANIFEST, "test": TEST_MANIFEST, "tune": TUNE_MANIFEST, "fixtures": None}
 
 
 def part_clips(part: str) -> list[TurnClip]:
@@ -127,7 +127,7 @@ def main() -> None:
                         "contains RULE")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    parts = args.part or ["test", "tune", "fixtures"]
+    parts = args.part or ["fresh", "test", "tune", "fixtures"]  # never-seen parts first
     checks = tuple(args.check or (0.2,))
     stt = WhisperSTT(LIVE_OPTIONS).load()
     model = SmartTurn().load()

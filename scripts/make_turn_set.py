@@ -9,10 +9,16 @@ The manifest records where the words before the pause end and where speech resum
 end-of-turn rule can be scored on whether it handed over inside that pause. To keep the files
 small a clip stops 0.8 s after a finished turn and 1 s into the resumed speech.
 
-Two parts with different sentences and voices (piper at other speeds, espeak-ng variants),
+Parts with different sentences and voices (piper at other speeds, espeak-ng variants),
 each clip pitch- and tempo-shifted with sox and put through one recording condition (clean,
 noise, reverb, a 48 kHz browser stream) as scripts/make_stt_corpus.py does:
-  tune  thresholds are chosen on it;  test  frozen, never tuned on.
+  tune  thresholds are chosen on it;  test  frozen, never tuned on;
+  fresh (2026-11-30, fourth session) never-seen sentences from a blind writer in voices no
+        other part uses, with two more things the first two parts lack: every ending keeps the
+        voice's own fade (the first parts cut each rendering right after its last loud 10 ms,
+        which a judge of the sound hears as much as the speaker), and `sentences` turns, two
+        whole sentences with a 0.3-0.8 s pause between them (the rep goes on: the prospect
+        must wait), the case the call tests' reps show.
 Committed under tests/data/turns/<part>/ with <part>.yaml; this script is how they were made.
 Run: .venv/bin/python scripts/make_turn_set.py --part test  (--fixture: the listener test's rep)
 """
@@ -34,6 +40,8 @@ from voices.turn.features import _build_mel_filterbank
 
 TURNS = REPO / "tests" / "data" / "turns"
 FINISHED = ("statement", "question")
+NATURAL_ENDS = ("fresh",)  # parts whose renderings keep their fade (module docstring)
+_FADE_FLOOR = 0.0015  # about -50 dB under the normalised peak: where a voice's fade is over
 CONDITIONS = ("clean", "noise", "reverb", "browser48k")
 # Kept short so the committed set stays small: the evaluation pads every clip with more
 # room-floor silence (voices/turn/evalset.py), and only needs to hear that the rep resumed.
@@ -66,6 +74,11 @@ VOICES = {
              TurnVoice("klatt-145", "en-us+klatt", speed=145),
              TurnVoice("gb-f4-140", "en-gb+f4", speed=140),
              TurnVoice("m7-195", "en-us+m7", speed=195)),
+    "fresh": (TurnVoice("piper-110", None, 1.1, 0.9), TurnVoice("piper-095", None, 0.95, 0.3),
+              TurnVoice("scot-m1-165", "en-gb-scotland+m1", speed=165),
+              TurnVoice("rp-f2-155", "en-gb-x-rp+f2", speed=155),
+              TurnVoice("029-m4-175", "en-029+m4", speed=175),
+              TurnVoice("us-annie-160", "en-us+Annie", speed=160)),
 }
 
 
@@ -77,9 +90,39 @@ def _shift(audio: np.ndarray, pitch: int, tempo: float) -> np.ndarray:
     return _sox(audio, "pitch", str(pitch), "tempo", "-s", str(tempo))
 
 
-def _spoken(text: str, voice: TurnVoice) -> np.ndarray:
+def _spoken(text: str, voice: TurnVoice, natural: bool = False) -> np.ndarray:
+    if natural:  # level first, so the fade's floor is relative to the voice's peak
+        audio = voice.speak(text)
+        return _trim(audio / max(1e-6, float(np.max(np.abs(audio)))) * 0.5, natural)
     audio = trim_silence(voice.speak(text))
     return audio / max(1e-6, float(np.max(np.abs(audio)))) * 0.5
+
+
+def _frames_over(audio: np.ndarray, floor: float) -> np.ndarray:
+    """Indices of the 10 ms frames of `audio` whose peak exceeds `floor`."""
+    frames = len(audio) // 160
+    return np.flatnonzero(np.abs(audio[: frames * 160]).reshape(frames, 160).max(axis=1) > floor)
+
+
+def _trim(audio: np.ndarray, natural: bool) -> np.ndarray:
+    """Lead-in and tail silence cut at the 0.01 floor; with `natural` the tail keeps the
+    voice's fade (down to about -50 dB) and ends in a 10 ms ramp, as a microphone hears a
+    speaker stop."""
+    if not natural:
+        return trim_silence(audio)
+    loud, faint = _frames_over(audio, 0.01), _frames_over(audio, _FADE_FLOOR)
+    if loud.size == 0:
+        return audio
+    kept = audio[loud[0] * 160: (faint[-1] + 1) * 160].astype(np.float32)
+    kept[-160:] *= np.linspace(1.0, 0.0, min(160, len(kept)), dtype=np.float32)
+    return kept
+
+
+def _loud_s(audio: np.ndarray) -> float:
+    """Seconds from `audio`'s start to the end of its last 10 ms that reach 0.01: where the
+    last word ends, as the turn end is labelled in every part."""
+    loud = _frames_over(audio, 0.01)
+    return float((loud[-1] + 1) * 160 / SAMPLE_RATE) if loud.size else 0.0
 
 
 def _logmel(audio: np.ndarray) -> np.ndarray:
@@ -113,9 +156,10 @@ def head_end(head: np.ndarray, full: np.ndarray) -> int:
     return end * 160 + 200
 
 
-def render_item(item: dict, voice: TurnVoice, condition: str, seed: int
-                ) -> tuple[np.ndarray, dict]:
-    """One clip and its labels (times in seconds from the clip's start)."""
+def render_item(item: dict, voice: TurnVoice, condition: str, seed: int,
+                natural: bool = False) -> tuple[np.ndarray, dict]:
+    """One clip and its labels (times in seconds from the clip's start); `natural` keeps
+    each ending's fade (NATURAL_ENDS)."""
     rng = np.random.default_rng(seed)
     pitch, tempo = int(rng.integers(-150, 151)), round(float(rng.uniform(0.9, 1.1)), 2)
     lead = round(float(rng.uniform(0.3, 0.6)), 2)
@@ -124,23 +168,31 @@ def render_item(item: dict, voice: TurnVoice, condition: str, seed: int
     if item["kind"] in FINISHED:
         if len(pieces) != 1:
             raise SystemExit(f"finished turn with a pause: {item['text']}")
-        speech = trim_silence(_shift(_spoken(pieces[0], voice), pitch, tempo))
+        speech = _trim(_shift(_spoken(pieces[0], voice, natural), pitch, tempo), natural)
         parts = [_silence(lead), speech, _silence(_TAIL_S)]
-        labels["turn_end_s"] = round(lead + len(speech) / SAMPLE_RATE, 3)
+        said = _loud_s(speech) if natural else len(speech) / SAMPLE_RATE
+        labels["turn_end_s"] = round(lead + said, 3)
     else:
         if len(pieces) != 2:
             raise SystemExit(f"unfinished turn needs one ' ... ': {item['text']}")
-        full = _spoken(" ".join(pieces), voice)
-        cut = head_end(_spoken(pieces[0], voice), full)
-        head = trim_silence(_shift(full[:cut], pitch, tempo))
-        tail = _shift(full[cut:], pitch, tempo)[: int(_RESUME_KEEP_S * SAMPLE_RATE)]
+        full = _spoken(" ".join(pieces), voice, natural)
+        cut = head_end(_spoken(pieces[0], voice, natural), full)
+        head = _trim(_shift(full[:cut], pitch, tempo), natural)
+        tail = _shift(full[cut:], pitch, tempo)
+        if natural:  # the written pause is the pause: the voice's own gap before the rest goes
+            loud = _frames_over(tail, 0.01)
+            tail = tail[(loud[0] * 160 if loud.size else 0):]
+        tail = tail[: int(_RESUME_KEEP_S * SAMPLE_RATE)]
         tail = tail * np.minimum(1.0, np.linspace(len(tail) / 320, 0, len(tail)))  # 20 ms fade
-        pause = round(float(rng.uniform(0.5, 1.2)), 2)
+        # two sentences: the gap a speaker leaves between them, shorter than a search for words
+        low, high = (0.3, 0.8) if item["kind"] == "sentences" else (0.5, 1.2)
+        pause = round(float(rng.uniform(low, high)), 2)
         parts = [_silence(lead), head, _silence(pause), tail.astype(np.float32)]
         labels["cut_s"] = round(cut / SAMPLE_RATE, 3)
-        labels["turn_end_s"] = round(lead + len(head) / SAMPLE_RATE, 3)
+        said = _loud_s(head) if natural else len(head) / SAMPLE_RATE
+        labels["turn_end_s"] = round(lead + said, 3)
         labels["pause_s"] = pause
-        labels["resume_s"] = round(labels["turn_end_s"] + pause, 3)
+        labels["resume_s"] = round(lead + len(head) / SAMPLE_RATE + pause, 3)
     audio = np.concatenate(parts)
     # a real room is never digitally silent; a -70 dB floor keeps silence detectors honest
     audio = audio + rng.standard_normal(len(audio)).astype(np.float32) * 3e-4
@@ -160,7 +212,8 @@ def build(part: str, seed: int) -> Path:
         voice = voices[i % len(voices)]
         condition = CONDITIONS[(i // len(voices) + i) % len(CONDITIONS)]
         clip_id = f"{part}{i:03d}_{item['kind']}_{voice.key}_{condition}"
-        audio, labels = render_item(item, voice, condition, seed * 1000 + i)
+        audio, labels = render_item(item, voice, condition, seed * 1000 + i,
+                                    natural=part in NATURAL_ENDS)
         write_wav(out / f"{clip_id}.flac", audio)
         clips.append({"id": clip_id, "kind": item["kind"], "done": item["kind"] in FINISHED,
                       "text": item["text"], "voice": voice.key, "condition": condition,
@@ -194,7 +247,7 @@ def render_fixture(pause_s: float = 0.8) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--part", choices=("test", "tune"))
+    parser.add_argument("--part", choices=tuple(VOICES))
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--fixture", action="store_true",
                         help=f"render {FIXTURE.name} (0.8 s pause mid-sentence) instead")

@@ -11,8 +11,11 @@ import pytest
 
 from server.call.settings import ListenerSettings
 from voices.engines import Engines
-from voices.turn.evalset import (TEST_MANIFEST, TUNE_MANIFEST, Judges, Summary, VadCache,
-                                 load_turns, run_clip, summarise)
+import numpy as np
+
+from voices.audio import SAMPLE_RATE, read_audio
+from voices.turn.evalset import (FRESH_MANIFEST, TEST_MANIFEST, TUNE_MANIFEST, Judges, Summary,
+                                 VadCache, load_turns, run_clip, summarise)
 from voices.vad.endpoint import Combine, Endpointer
 
 
@@ -51,6 +54,24 @@ def test_the_set_has_60_turn_ends_of_every_kind() -> None:
     assert {c.kind for c in clips} == {"statement", "question", "list", "hanging", "filler",
                                        "number", "clause"}
     assert len({c.voice for c in clips}) >= 8
+
+
+def test_the_fresh_part_is_never_seen_and_its_turns_end_as_voices_do() -> None:
+    # docs/turns.md "A never-seen part": other sentences and voices than the first two parts,
+    # two-sentence turns, and endings that fade out instead of stopping at the last loud frame
+    fresh = load_turns(FRESH_MANIFEST)
+    earlier = load_turns(TEST_MANIFEST) + load_turns(TUNE_MANIFEST)
+    assert len(fresh) >= 60
+    assert {c.voice for c in fresh}.isdisjoint({c.voice for c in earlier})
+    assert {c.text for c in fresh}.isdisjoint({c.text for c in earlier})
+    assert {c.kind for c in fresh} >= {"sentences", "statement", "question", "hanging"}
+    assert not any(c.done for c in fresh if c.kind == "sentences")
+    # piper's voices fade out over 10-110 ms after their last loud frame (espeak-ng's stop
+    # dead whatever the renderer keeps); the first parts cut that fade off
+    for clip in (c for c in fresh if c.done and c.voice.startswith("piper")):
+        audio = read_audio(clip.path)
+        end = int(clip.turn_end_s * SAMPLE_RATE)
+        assert np.abs(audio[end: end + 160]).max() > 2e-3, clip.id  # over the room floor
 
 
 def test_the_listener_rule_reads_the_words_alone() -> None:

@@ -25,6 +25,8 @@ from voices.vad.endpoint import (Combine, Completeness, Endpointer, EndpointEven
 TURNS_DIR = REPO / "tests" / "data" / "turns"
 TEST_MANIFEST = TURNS_DIR / "test.yaml"  # frozen: never tuned on
 TUNE_MANIFEST = TURNS_DIR / "tune.yaml"
+# never-seen sentences and voices, natural endings, two-sentence turns (scripts/make_turn_set.py)
+FRESH_MANIFEST = TURNS_DIR / "fresh.yaml"
 PAD_S = 0.2  # audio kept before the speech onset, as server/call/listener.py keeps
 _TAIL_S = 2.5  # room-floor silence added after each clip: every rule's longest wait fits
 _VAD_THRESHOLD = 0.5  # ListenerSettings.vad_threshold
