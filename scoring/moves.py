@@ -84,11 +84,18 @@ def call_concessions(
 ) -> list[TurnConcession]:
     """Each concession of the call once: a restatement later in the call is not counted
     again, a bigger one is (scoring/restated.py)."""
+    return distinct(said_concessions(turns, needed_minutes=needed_minutes, people=people))
+
+
+def said_concessions(
+    turns: Sequence[Turn], *, needed_minutes: float = 45, people: Sequence[str] = ()
+) -> list[TurnConcession]:
+    """Every concession as said, in call order, restatements included."""
     found: list[TurnConcession] = []
     for t, asked in _rep_turns(turns):
         found.extend(turn_concessions(t, asked=asked, needed_minutes=needed_minutes,
                                       people=people))
-    return distinct(found)
+    return found
 
 
 def _rep_turns(turns: Sequence[Turn]) -> Iterator[tuple[Turn, ConcessionKind | None]]:

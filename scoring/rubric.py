@@ -63,6 +63,9 @@ class CallEvidence:
     value_statements: tuple[Mark, ...]
     # picks the firm lines for this call's give-aways, each one once (docs/coaching.md)
     coach: Coach = field(default_factory=Coach)
+    # give-aways said again later ("match their price" after "ten percent off"): one
+    # concession in `concessions`, but each saying is a moment to coach
+    restated: tuple[TurnConcession, ...] = ()
 
     @property
     def has_dialog(self) -> bool:
@@ -268,8 +271,9 @@ def _held(kind: str, what: str) -> Callable[[CriterionSpec, CallEvidence], _Outc
         evidence = tuple(map(_mark_quote, ev.refusals)) + tuple(
             _concession_quote(ev, c) for c in traded)
         if free:
+            again = [c for c in ev.restated if c.kind == kind and not c.conditional]
             return _Outcome(0.0, f"gave away {what} without a trade", evidence,
-                            tuple(_concession_quote(ev, c, Tactic.HOLD) for c in free))
+                            tuple(_concession_quote(ev, c, Tactic.HOLD) for c in free + again))
         return _Outcome(1.0, f"held the {what} under pressure", evidence)
 
     return check
@@ -281,7 +285,8 @@ def _check_next_step(spec: CriterionSpec, ev: CallEvidence) -> _Outcome | None:
         return None
     free = [c for c in info if not c.conditional]
     evidence = tuple(map(_mark_quote, ev.next_steps))
-    misses = tuple(_concession_quote(ev, c, Tactic.ASK) for c in free)
+    again = [c for c in ev.restated if c.kind == "info" and not c.conditional] if free else []
+    misses = tuple(_concession_quote(ev, c, Tactic.ASK) for c in free + again)
     if ev.next_steps:
         result = 0.6 if free else 1.0
         return _Outcome(result, "next step proposed" + (", but info sent anyway" if free else ""),

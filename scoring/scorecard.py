@@ -17,14 +17,15 @@ from scoring.fillers import FillerEvent, detect_fillers, summarize_fillers
 from scoring.hedges import detect_hedges
 from scoring.metrics import conversation_metrics
 from scoring.moves import (
-    call_concessions,
     last_pushed,
     next_steps,
     pressure_kinds,
     refusals,
+    said_concessions,
     turn_concessions,
     value_statements,
 )
+from scoring.restated import distinct
 from scoring.rubric import CallEvidence, Rubric, evaluate_rubric, load_rubric
 from scoring.timeline import markers
 from scoring.tokens import tokenize_turn
@@ -131,7 +132,8 @@ def build_scorecard(
     reading = {"needed_minutes": needed_minutes, "people": tuple(people)}
     ordered = sorted(turns, key=lambda t: (t.start, t.index))
     fillers = summarize_fillers(ordered, audio_fillers)
-    concessions = call_concessions(ordered, **reading)
+    said = said_concessions(ordered, **reading)
+    concessions = distinct(said)
     refused = refusals(ordered, **reading)
     confidence = assess_confidence(ordered, concessions, rep_audio, sample_rate, refused)
     metrics = conversation_metrics(ordered)
@@ -146,6 +148,7 @@ def build_scorecard(
         next_steps=tuple(next_steps(ordered, **reading)),
         value_statements=tuple(value_statements(ordered, **reading)),
         coach=Coach(coaching, needed_minutes=needed_minutes),
+        restated=tuple(c for c in said if c not in concessions),
     )
     rubric = evaluate_rubric(_moment_rubric() if practice else load_rubric(), evidence)
     view = build_view(

@@ -200,3 +200,24 @@ def test_a_send_info_rep_who_books_the_fifteen_minutes_it_needs_gives_nothing_aw
     # with the time-pressure scenario's 45 minutes the same words do give time away
     short = build_scorecard(call_id="c", scenario="time-pressure", outcome="won", turns=turns)
     assert [(c["kind"], c["amount"]) for c in short["concessions"]] == [("time", 15.0)]
+
+
+def test_a_give_away_said_again_counts_once_and_is_coached_as_the_cave_it_is() -> None:
+    # "match their price" after "ten percent off" (their quote is 10 % lower) is the same
+    # concession: one on the card, but both sayings are quoted under "Held the price" and the
+    # second gets its own firm line there, not under the filler criterion its "uh" also misses
+    turns = [
+        pro(0, "Your competitor is ten percent cheaper. Match it and we can talk.", 0.0, 4.0),
+        rep(1, "I hear you, but the price stays where it is.", 4.5, 7.0),
+        pro(2, "That's not my problem. Ten percent or I walk.", 7.5, 10.0),
+        rep(3, "Okay. I think I can. Um, do 10% off if that helps.", 10.5, 14.0),
+        pro(4, "If you found ten percent that quickly, you can find fifteen.", 14.5, 17.0),
+        rep(5, "Fine, we'll, uh, match their price then.", 17.5, 20.0),
+    ]
+    card = build_scorecard(call_id="c", scenario="price-pressure", outcome="won", turns=turns)
+    assert [(c["turn"], c["amount"]) for c in card["concessions"]] == [(3, 10.0)]
+    [held] = [c for c in card["coaching"]["criteria"] if c["id"] == "held_price"]
+    assert [q["turn"] for q in held["quotes"]] == [3, 5], held["quotes"]
+    lines = {s["turn"]: s for s in card["coaching"]["say_instead"]}
+    assert lines[5]["criterion"] == "held_price", lines[5]
+    assert lines[5]["say"] != lines[3]["say"]
