@@ -238,6 +238,11 @@ class Scenario(_Model):
         """The scenario's coaching block, ready for `build_scorecard(coaching=...)`."""
         return parse_coaching(self.coaching)
 
+    @property
+    def people(self) -> tuple[str, ...]:
+        """Every persona's name: whom a rep may address on a call of this scenario."""
+        return tuple(p.name for p in self.personas)
+
     def difficulty(self, name: str) -> Difficulty:
         """The knobs for `name`; ValueError for an unknown difficulty."""
         if name not in self.difficulties:

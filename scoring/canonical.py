@@ -196,6 +196,8 @@ may june july august september october november december
 def first_names(people: Sequence[str]) -> tuple[str, ...]:
     """The lower-case first names in `people` ("Marta Kowalski" -> "marta"), sorted, for the
     vocative patterns' cache; words that cannot be a name are skipped."""
+    if isinstance(people, str):  # one name, not its letters
+        people = (people,)
     names = {str(p).split(" ")[0].lower() for p in people if p}
     return tuple(sorted(n for n in names if re.fullmatch(r"[a-z]{2,}", n)))
 

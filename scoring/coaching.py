@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -222,10 +222,11 @@ class Coach:
     """
 
     def __init__(self, lines: CoachingLines | None = None, *, needed_minutes: float = 45,
-                 fallback: CoachingLines | None = None) -> None:
+                 fallback: CoachingLines | None = None, people: Sequence[str] = ()) -> None:
         self.lines = lines or CoachingLines()
         self.fallback = default_coaching() if fallback is None else fallback
         self.needed_minutes = needed_minutes
+        self.people = tuple(people)  # the names on the call, for reading the rep's sentences
         self._used: set[str] = set()  # lines shown, and templates filled, this call
         self._chosen: dict[tuple[int, str, Tactic | None], Suggestion | None] = {}
         self._tactics: dict[str, Tactic] = {}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from enum import StrEnum
 
+from scoring.canonical import first_names
 from scoring.concessions import (
     CONDITION as _CONDITION, NEXT_STEP, UNREAD as _UNREAD, Concession, ConcessionKind, canonical,
     concession_amount, scan_cues, unit_kind,
@@ -396,7 +397,7 @@ def classify(
     `people` are the names of the people on the call, so "Marta, sign this week and ..." reads
     as the trade it is. Rules and the learned model read the turn together (docs/moves.md).
     """
-    return list(_classified(text, needed_minutes, asked, tuple(people)))
+    return list(_classified(text, needed_minutes, asked, first_names(people)))
 
 
 @lru_cache(maxsize=1024)

@@ -174,10 +174,11 @@ _WORTH_REPEATING = frozenset({MoveKind.HOLD_FIRM, MoveKind.STATE_VALUE, MoveKind
 _WH = frozenset("what why how who where when which".split())
 
 
-def _give_away(text: str, turn: int, quote: str, needed_minutes: float) -> GiveAway | bool:
+def _give_away(text: str, turn: int, quote: str, needed_minutes: float,
+               people: Sequence[str]) -> GiveAway | bool:
     """What `text` gives away; True when it is no line to repeat (a bare "okay, fine", or
     nothing the classifier can place); False when it is safe to say again."""
-    moves = classify(text, needed_minutes=needed_minutes)
+    moves = classify(text, needed_minutes=needed_minutes, people=people)
     for move in moves:
         if move.kind == MoveKind.CONCEDE:
             c = move.concession
@@ -195,8 +196,10 @@ def sentence_rewrites(
     drop_of: Callable[[Turn], list[Span]],
     limit: int = 3,
     needed_minutes: float = 45,
+    people: Sequence[str] = (),
 ) -> list[Rewrite]:
-    """The `limit` rep sentences with most `spans_of` marks, rewritten without `drop_of`."""
+    """The `limit` rep sentences with most `spans_of` marks, rewritten without `drop_of`;
+    each read with the scenario's `needed_minutes` and the `people` on the call."""
     found: list[tuple[int, Rewrite]] = []
     for t in turns:
         if t.speaker != Speaker.REP:
@@ -214,7 +217,7 @@ def sentence_rewrites(
             better = cleaned(sent, [(s, e) for s, e in drop if lo <= s and e <= hi])
             if better == quote or sentence_problem(better) is not None:
                 continue
-            gives = _give_away(better, t.index, quote, needed_minutes)
+            gives = _give_away(better, t.index, quote, needed_minutes, people)
             give = gives if isinstance(gives, GiveAway) else None
             rewrite = Rewrite(t.index, quote, sent[0].start, sent[-1].end,
                               "" if gives else better, give)

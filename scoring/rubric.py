@@ -208,7 +208,8 @@ def _rewrites(
 ) -> tuple[Quote, ...]:
     """Sentences to say again: cleaned, or a firm line where the cleaned one gives in."""
     found: list[Rewrite] = sentence_rewrites(ev.turns, spans_of, delivery_spans(ev.fillers.events),
-                                             needed_minutes=ev.coach.needed_minutes)
+                                             needed_minutes=ev.coach.needed_minutes,
+                                             people=ev.coach.people)
     out = []
     for r in found:
         if r.gives is not None:

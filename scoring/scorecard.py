@@ -147,7 +147,7 @@ def build_scorecard(
         refusals=tuple(refused),
         next_steps=tuple(next_steps(ordered, **reading)),
         value_statements=tuple(value_statements(ordered, **reading)),
-        coach=Coach(coaching, needed_minutes=needed_minutes),
+        coach=Coach(coaching, needed_minutes=needed_minutes, people=people),
         restated=tuple(c for c in said if c not in concessions),
     )
     rubric = evaluate_rubric(_moment_rubric() if practice else load_rubric(), evidence)

@@ -97,8 +97,7 @@ def _people() -> dict[str | None, tuple[str, ...]]:
     scenario may name any of them."""
     from dialog.scenario import builtin_catalog
 
-    out: dict[str | None, tuple[str, ...]] = {
-        s.id: tuple(p.name for p in s.personas) for s in builtin_catalog()}
+    out: dict[str | None, tuple[str, ...]] = {s.id: s.people for s in builtin_catalog()}
     out[None] = tuple(n for names in list(out.values()) for n in names)
     return out
 

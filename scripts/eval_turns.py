@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from voices.stt.whisper import LIVE_OPTIONS, WhisperSTT
-from voices.turn.evalset import (FRESH_MANIFEST, TEST_MANIFEST, TUNE_MANIFEST, Judges, Outcome, Summary,
-                                 TurnClip, VadCache, fixture_turns, labelled_p_done, load_turns,
-                                 run_clip, separation, summarise)
+from voices.turn.evalset import (FRESH_MANIFEST, TEST_MANIFEST, TUNE_MANIFEST, Judges, Outcome,
+                                 Summary, TurnClip, VadCache, fixture_turns, labelled_p_done,
+                                 load_turns, run_clip, separation, summarise)
 from voices.turn.smart_turn import SmartTurn
 from voices.vad.endpoint import Combine, Endpointer
 from voices.vad.silero import SileroVAD

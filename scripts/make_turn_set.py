@@ -192,7 +192,9 @@ def render_item(item: dict, voice: TurnVoice, condition: str, seed: int,
         said = _loud_s(head) if natural else len(head) / SAMPLE_RATE
         labels["turn_end_s"] = round(lead + said, 3)
         labels["pause_s"] = pause
-        labels["resume_s"] = round(lead + len(head) / SAMPLE_RATE + pause, 3)
+        # the first parts' labels as they were rendered: the rounded end plus the pause
+        labels["resume_s"] = round((round(lead + len(head) / SAMPLE_RATE, 3) if not natural
+                                    else lead + len(head) / SAMPLE_RATE) + pause, 3)
     audio = np.concatenate(parts)
     # a real room is never digitally silent; a -70 dB floor keeps silence detectors honest
     audio = audio + rng.standard_normal(len(audio)).astype(np.float32) * 3e-4

@@ -52,7 +52,7 @@ def score_transcription(
                                rep_audio=audio, sample_rate=SAMPLE_RATE, audio_fillers=heard,
                                coaching=scenario.coaching_lines(),
                                needed_minutes=scenario.needed_minutes,
-                               people=tuple(p.name for p in scenario.personas))
+                               people=scenario.people)
     return build_scorecard(call_id=name, scenario=scenario, outcome=None, turns=turns,
                            rep_audio=audio, sample_rate=SAMPLE_RATE, audio_fillers=heard)
 

@@ -27,7 +27,7 @@ def _correct(item: dict) -> bool:
 
 
 # the built-in personas: the passes' sentences name them as a rep on those calls would
-BUILTIN_PEOPLE = tuple(p.name for s in builtin_catalog() for p in s.personas)
+BUILTIN_PEOPLE = tuple(name for s in builtin_catalog() for name in s.people)
 
 
 def _assert_gives(text: str, asked: ConcessionKind | None, kind: ConcessionKind,

@@ -7,13 +7,12 @@ often, or hand over later, fails here. Full comparison: `make eval` (scripts/eva
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from server.call.settings import ListenerSettings
-from voices.engines import Engines
-import numpy as np
-
 from voices.audio import SAMPLE_RATE, read_audio
+from voices.engines import Engines
 from voices.turn.evalset import (FRESH_MANIFEST, TEST_MANIFEST, TUNE_MANIFEST, Judges, Summary,
                                  VadCache, load_turns, run_clip, summarise)
 from voices.vad.endpoint import Combine, Endpointer

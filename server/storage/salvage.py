@@ -109,13 +109,12 @@ def salvage_call(call_id: str, scenario_id: str | None, events: Sequence[StoredE
     turns = rebuild_turns(events)
     if not any(t.speaker is Speaker.REP for t in turns):
         return Salvaged(tuple(turns), None)
-    extra: dict[str, Any] = {}
     ready = _of_type(ReadyEvent, events)
     met = ready[0][1].persona if ready else None
+    extra: dict[str, Any] = {"people": (met.name,)} if met is not None else {}
     if scenario is not None:
         extra = {"coaching": scenario.coaching_lines(), "needed_minutes": scenario.needed_minutes,
-                 "people": (met.name,) if met is not None else
-                 tuple(p.name for p in scenario.personas)}
+                 "people": (met.name,) if met is not None else scenario.people}
     states = {line.turn: line.state for _, line in _of_type(ProspectEvent, events)}
     scorecard = build_scorecard(call_id=call_id, scenario=scenario_id, outcome=OUTCOME,
                                 turns=turns, rep_audio=None, prospect_states=states, **extra)
