@@ -185,9 +185,12 @@ class Prospect:
         (None once the call is over): its audio can be made while the rep may still go on."""
         if self.finished:
             return None
-        # the scenario is read-only and shared: copy the prospect's state, not its script
-        twin = copy.deepcopy(self, memo={id(self.scenario): self.scenario})
-        return twin.respond(rep_text, at, audio=audio)
+        return self.copy().respond(rep_text, at, audio=audio)
+
+    def copy(self) -> Prospect:
+        """An independent copy of this prospect as it is now: its state, draws and memory
+        (the scenario, read-only, is shared). A call keeps one to take an answer back."""
+        return copy.deepcopy(self, memo={id(self.scenario): self.scenario})
 
     def respond(
         self, rep_text: str, at: float, *, audio: AudioQuality | None = None,

@@ -173,6 +173,9 @@ class BackchannelEvent(BaseModel):
 class StopAudioEvent(BaseModel):
     type: Literal["stop_audio"] = "stop_audio"
     turn: int
+    # the prospect answered too soon and takes the line back: it answers the rep's whole turn
+    # once the rep ends it (docs/protocol.md)
+    taken_back: bool = False
 
 
 class ScoreEvent(BaseModel):

@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         default=2, ge=0, description="the answer's audio is made at the rep's pause only while "
         "at most this many calls are live"
     )
+    take_back_within_s: float = Field(
+        default=1.0, ge=0, description="a rep who talks over the prospect's answer this soon "
+        "after it began was not done: the prospect takes it back and answers the whole turn "
+        "(0: never)"
+    )
     warm_lines_at_start: bool = Field(
         default=True, description="make every scenario's fixed prospect lines at start-up, in "
         "the background and only while no call is live (server/call/prefetch.py)"
@@ -179,6 +184,7 @@ class Settings(BaseSettings):
             second_pass_wait_s=self.second_pass_wait_s,
             second_pass_max_calls=self.second_pass_max_calls,
             prepare_max_calls=self.prepare_max_calls,
+            take_back_within_s=self.take_back_within_s,
         )
 
     def upload_limits(self) -> AudioLimits:

@@ -291,3 +291,49 @@ async def test_per_user_cap_refuses_a_third_call_and_frees_a_slot_on_hang_up(
     finally:
         for ws in (first, second):
             await ws.close()
+
+
+async def _went_on_after_the_answer(gap_s: float, settings: CallSettings | None = None
+                                    ) -> tuple[ScriptedCall, dict[str, Any]]:
+    """The rep holds the price, pauses so long the prospect answers, and goes on `gap_s`
+    after the answer began ("... but I can take five percent off if you sign today.")."""
+    async with ScriptedCall(settings=settings) as call:
+        await call.pause(OPENING_S + 0.3)
+        await call.say("I can't go lower on the list price.", 1.5)
+        ended = call.clock
+        await call.pause(0.5 + 2 * FRAME_S + gap_s)  # the statement's wait, then the answer
+        await call.say("but I can take five percent off if you sign today.", 2.0)
+        await call.pause(2.0)
+        card = await call.hang_up()
+    [answer] = [e for e in call.sink.of(ProspectEvent) if e.turn == 2]
+    assert answer.text and ended < OPENING_S + 2.0
+    return call, card
+
+
+async def test_a_rep_who_goes_on_at_once_has_the_answer_taken_back() -> None:
+    # The words read finished at the pause, so the prospect answered; the rep was not done
+    # and talked over it within a second: the prospect stops, forgets that answer and
+    # answers the whole turn once the rep ends it (docs/turns.md, "Taking an answer back").
+    call, card = await _went_on_after_the_answer(0.2)
+    assert [(e.turn, e.taken_back) for e in call.sink.of(StopAudioEvent)] == [(2, True)]
+    prospect = call.session.prospect
+    assert prospect.turns == 1  # one rep turn answered, not two
+    assert [(c.amount, c.conditional) for c in prospect.concessions] == [(5.0, True)]
+    answers = [e.turn for e in call.sink.of(ProspectEvent)]
+    assert answers == [0, 2, 4], answers  # opening, the answer taken back, the real answer
+    # the call's record keeps what was said and heard: the cut line stays in the scorecard
+    assert [t["speaker"] for t in card["turns"]] == [
+        "prospect", "rep", "prospect", "rep", "prospect"]
+    assert card["turns"][2]["cut"] is True
+
+
+async def test_talking_over_an_answer_later_is_a_new_turn() -> None:
+    # a rep who lets the prospect speak for over a second and then cuts in disagrees with
+    # what was said: the answer stands and the new words are a turn of their own
+    call, _ = await _went_on_after_the_answer(1.5)
+    assert [(e.turn, e.taken_back) for e in call.sink.of(StopAudioEvent)] == [(2, False)]
+    assert call.session.prospect.turns == 2
+    # and with the setting at 0 no answer is ever taken back
+    call, _ = await _went_on_after_the_answer(0.2, CallSettings(take_back_within_s=0))
+    assert [(e.turn, e.taken_back) for e in call.sink.of(StopAudioEvent)] == [(2, False)]
+    assert call.session.prospect.turns == 2

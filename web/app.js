@@ -297,6 +297,8 @@ function onEvent(event) {
       window.walkaway.stopLatencyMs = performance.now() - t0;
       window.walkaway.stoppedAudio += 1;
       state.lines.get(event.turn)?.classList.add("cut");
+      // it answered too soon: the line is withdrawn and the whole turn is answered later
+      if (event.taken_back) state.lines.get(event.turn)?.classList.add("taken-back");
       setStatus("listening", "listening");
       break;
     }

@@ -61,6 +61,16 @@ class _Opening:
 _Job = RepSpeech | _Silence | _Opening
 
 
+@dataclass(frozen=True)
+class _Answered:
+    """The prospect as it was before it answered rep turn `rep_turn`, and what that turn said:
+    what is needed to take the answer back (`CallSession._take_back`)."""
+
+    before: Prospect
+    rep_turn: int
+    text: str
+
+
 def second_pass(engines: Engines, wait_s: float, deterministic: bool) -> SecondPass | None:
     """The call's accurate re-transcriptions: none when the scorecard would not wait for them;
     a deterministic call's at the process's priority, so a busy machine delays them without
@@ -122,6 +132,8 @@ class CallSession:
                                  turn_model=engines.turn)
         self.scorecard: dict[str, object] | None = None
         self._live_calls = live_calls  # calls on this server now, this one included
+        self._answered: _Answered | None = None  # the latest answer to a rep turn
+        self._carried: str | None = None  # a turn whose answer was taken back: said again next
         # each rep turn decoded again, more accurately, while the prospect speaks
         self._second = second_pass(engines, settings.second_pass_wait_s, start.deterministic)
 
@@ -237,13 +249,33 @@ class CallSession:
             return
         _LOGGER.info("call %s: rep barged in on prospect turn %d at %.2fs", self.call_id,
                      turn_index, now)
+        started: float | None = None
         for i, turn in enumerate(self.turns):
             if turn.index == turn_index and not turn.cut:
                 # a line still being sent has no end yet; a sent one may still be playing
                 end = now if turn.end <= turn.start else min(turn.end, now)
                 self.turns[i] = Turn(turn.index, turn.speaker, turn.text, turn.start,
                                      max(turn.start, end), turn.words, cut=True)
-        self._send_soon(StopAudioEvent(turn=turn_index))
+                started = turn.start
+        taken_back = started is not None and self._take_back(turn_index, now - started)
+        self._send_soon(StopAudioEvent(turn=turn_index, taken_back=taken_back))
+
+    def _take_back(self, line: int, heard_s: float) -> bool:
+        """The rep talked over the answer to their turn `heard_s` after it began: if that is
+        within `take_back_within_s` they were not done (a pause mid-sentence the words read as
+        finished). The prospect goes back to where it was before that answer, and the turn is
+        answered together with what the rep says next (docs/turns.md, "Taking an answer
+        back")."""
+        answered = self._answered
+        if (answered is None or line != answered.rep_turn + 1
+                or heard_s > self.settings.take_back_within_s):
+            return False
+        _LOGGER.info("call %s: prospect turn %d taken back: rep turn %d went on", self.call_id,
+                     line, answered.rep_turn)
+        self.prospect = answered.before
+        self._carried = answered.text
+        self._answered = None
+        return True
 
     def on_quiet(self, quiet_s: float) -> None:
         """The rep has said nothing for the scenario's wait: the prospect speaks into it."""
@@ -267,8 +299,8 @@ class CallSession:
                 or self._live_calls() > self.settings.prepare_max_calls):
             return
         start, end = result.words[0].start, result.words[-1].end
-        line = self.prospect.preview(result.text, end,
-                                     audio=self._sounded(start, end, result.words))
+        said = result.text if self._carried is None else f"{self._carried} {result.text}"
+        line = self.prospect.preview(said, end, audio=self._sounded(start, end, result.words))
         if line is not None:
             self.voice.prepare(line.text)
 
@@ -305,16 +337,36 @@ class CallSession:
                 self._busy = False
 
     async def _handle(self, job: _Job) -> ProspectLine | None:
+        self._answered = None
         if isinstance(job, _Opening):
             return self.prospect.opening()
+        carried, self._carried = self._carried, None
         if isinstance(job, _Silence):
-            return None if self.prospect.finished else self.prospect.silence(job.at)
+            if self.prospect.finished:
+                return None
+            # the rep went on after an answer was taken back, but said nothing more in words
+            return (self.prospect.silence(job.at) if carried is None
+                    else self._answer(carried, job.at, None, None))
         turn = await self._transcribe(job)
-        if turn is None or self.prospect.finished:
+        if self.prospect.finished or (turn is None and carried is None):
             return None
-        return self.prospect.respond(turn.text, turn.end,
-                                     audio=self._sounded(turn.start, turn.end, turn.words),
-                                     cut_in=job.cut_in)
+        if turn is None:
+            return self._answer(carried or "", self.clock, None, None)
+        said = turn.text if carried is None else f"{carried} {turn.text}"
+        return self._answer(said, turn.end, turn,
+                            self._sounded(turn.start, turn.end, turn.words), cut_in=job.cut_in)
+
+    def _answer(self, said: str, at: float, turn: Turn | None, audio: AudioQuality | None,
+                *, cut_in: bool = False) -> ProspectLine:
+        """The prospect's answer to what the rep `said` (one turn, or a turn taken back and
+        the one after it); kept so it can be taken back, unless it ends the call."""
+        # a practice call ends with its one answer, so there is nothing to take back
+        keep = self.settings.take_back_within_s > 0 and self.practice is None and not cut_in
+        before = self.prospect.copy() if keep else None
+        line = self.prospect.respond(said, at, audio=audio, cut_in=cut_in)
+        if before is not None and turn is not None and not line.ends_call:
+            self._answered = _Answered(before, turn.index, said)
+        return line
 
     def _sounded(self, start: float, end: float, words: Sequence[Word]) -> AudioQuality:
         """How the rep sounded from `start` to `end`: the prospect says it could not hear only

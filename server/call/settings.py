@@ -71,6 +71,10 @@ class CallSettings:
     second_pass_max_calls: int = 2
     """Re-transcribe a turn for the scorecard only while at most this many calls are live: on
     2 cores the second pass beside eight calls slowed every answer (bench/README.md)."""
+    take_back_within_s: float = 1.0
+    """A rep who talks over the prospect's answer this soon after it began was not done: the
+    prospect takes the answer back and answers the whole turn once the rep ends it (0: never;
+    docs/turns.md, "Taking an answer back")."""
     prepare_max_calls: int = 2
     """Make the answer's audio at the rep's pause only while at most this many calls are live:
     on a busy server a line made for a pause the rep then talks through takes the CPU the
