@@ -166,3 +166,28 @@ async def test_the_prospect_murmurs_into_pauses_without_taking_the_turn(
     assert not quiet.of_type("backchannel")
     assert [p["text"] for p in quiet.of_type("prospect")] == \
         [p["text"] for p in result.of_type("prospect")]
+
+
+async def test_a_rep_who_goes_on_has_the_hasty_answer_taken_back(
+    live_url: str, manifest: dict[str, dict[str, Any]]
+) -> None:
+    # In real time: "I can't go lower on the list price." reads finished, so the prospect
+    # answers 0.5 s into the 0.9 s pause; the rep goes on over it ("But I can take five
+    # percent off ...") and the prospect stops, takes that answer back and answers both
+    # sentences at once (docs/turns.md, "Taking an answer back").
+    audio = read_audio(FIXTURES / "went_on_piper.wav")
+    result = await run_scripted_call(live_url, [audio], ScriptOptions("price-pressure"))
+    [stop] = result.of_type("stop_audio")
+    assert stop["taken_back"] is True, result.events
+    transcripts = result.of_type("transcript")
+    assert len(transcripts) == 2, [t["text"] for t in transcripts]
+    heard = words_of(" ".join(t["text"] for t in transcripts))
+    assert set(manifest["went_on_piper"]["expect"]) <= heard
+    prospect = result.of_type("prospect")
+    assert [p["turn"] for p in prospect] == [0, 2, 4]  # opening, taken back, the answer
+    assert prospect[1]["turn"] == stop["turn"]
+    card = result.scorecard
+    assert card is not None
+    assert [(t["speaker"], t["cut"]) for t in card["turns"]] == [
+        ("prospect", False), ("rep", False), ("prospect", True), ("rep", False),
+        ("prospect", False)]

@@ -48,15 +48,18 @@ class ShortWindowDecoder:
                                         hotwords=hotwords)
         self._beam_size = beam_size
 
-    def decode(self, audio: np.ndarray) -> tuple[str, list[ShortWord]]:
-        """Text and timed words (seconds from the start of `audio`)."""
+    def decode(self, audio: np.ndarray, max_new_tokens: int = 224
+               ) -> tuple[str, list[ShortWord]]:
+        """Text and timed words (seconds from the start of `audio`); at most `max_new_tokens`
+        tokens are generated (a looping decode runs to the limit, so a low one bounds it)."""
         features = self._model.feature_extractor(audio)
         frames = int(features.shape[-1])
         window = min(3000, math.ceil((frames + _PAD_FRAMES) / _FRAMES_PER_S) * _FRAMES_PER_S)
         encoded = self._model.encode(pad_or_trim(features, window))
         result = self._model.model.generate(
             encoded, [self._prompt], beam_size=self._beam_size,
-            max_length=min(self._model.max_length, len(self._prompt) + 224),
+            max_length=min(self._model.max_length,
+                           len(self._prompt) + max(1, min(224, max_new_tokens))),
             suppress_blank=True, suppress_tokens=self._suppress,
         )[0]
         tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]

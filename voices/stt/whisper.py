@@ -12,7 +12,7 @@ import numpy as np
 from faster_whisper import WhisperModel
 
 from scoring.turns import Word
-from voices.audio import SAMPLE_RATE
+from voices.audio import SAMPLE_RATE, loud_frames
 from voices.stt.base import SpeechToTextError, Transcription
 from voices.stt.guard import LoopGuardOptions, TimedWord, collapse_repeats, loop_signs, outside
 from voices.stt.models import resolve_model_path
@@ -57,10 +57,39 @@ class GuardStats:
     fallbacks: int = 0
     fallback_s: float = 0.0
     trimmed: int = 0  # decodes the fallback did not fix: repeats cut, stray words dropped
+    # looped short decodes whose first pass, repeats cut, covered all the speech: no fallback
+    short_trimmed: int = 0
 
     def __add__(self, other: GuardStats) -> GuardStats:
         return GuardStats(self.decodes + other.decodes, self.fallbacks + other.fallbacks,
-                          self.fallback_s + other.fallback_s, self.trimmed + other.trimmed)
+                          self.fallback_s + other.fallback_s, self.trimmed + other.trimmed,
+                          self.short_trimmed + other.short_trimmed)
+
+
+# The short window's token budget: 12 and 8 a second of audio (speech runs at 2-5 words,
+# about 3-7 tokens, a second), so a looping decode stops after a repeat or two instead of
+# running to 224 tokens (about 0.5 s of CPU on 2 cores) before the loop guard sees it.
+_TOKENS = 12
+_TOKENS_PER_S = 8
+
+
+def token_budget(seconds: float) -> int:
+    """Most tokens the short window generates for `seconds` of audio."""
+    return _TOKENS + int(_TOKENS_PER_S * seconds)
+
+
+def _reaches_speech_end(words: list[TimedWord], audio: np.ndarray,
+                       guard: LoopGuardOptions) -> bool:
+    """Whether the last word ends near the audio's last loud 32 ms (a loop that began before
+    the rep's last words would leave them out)."""
+    loud = np.flatnonzero(loud_frames(audio, 512, guard.energy_floor_db))
+    if not words or loud.size == 0:
+        return False
+    return words[-1].end >= (loud[-1] + 1) * 512 / SAMPLE_RATE - _SPEECH_END_SLACK_S
+
+
+# how far before the last loud frame a kept transcript may end: a word's quiet tail
+_SPEECH_END_SLACK_S = 0.35
 
 
 class WhisperSTT:
@@ -103,10 +132,32 @@ class WhisperSTT:
             self.in_flight -= 1
 
     async def preview(self, audio: np.ndarray) -> Transcription | None:
-        """A transcription only if the recogniser is idle now; None when it is busy."""
+        """A caption of a turn in progress, only if the recogniser is idle now (None when it
+        is busy). It never takes the slow path: a caption cut mid-word loops in the short
+        window nearly every time, and its 30 s re-decode (about 1 s of CPU) held up the early
+        transcript queued behind it, so the rep's pause went unanswered (docs/transcripts.md)."""
         if self.in_flight:  # checked and claimed in one step of the event loop
             return None
-        return await self.transcribe(audio)
+        self.in_flight += 1
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._executor, self._caption_sync, audio)
+        finally:
+            self.in_flight -= 1
+
+    def _caption_sync(self, audio: np.ndarray) -> Transcription:
+        if self._short is None or len(audio) / SAMPLE_RATE > MAX_SHORT_S:
+            return self.transcribe_sync(audio)
+        audio = audio.astype(np.float32, copy=False)
+        try:
+            text, words = self._short_decode(audio)
+        except (RuntimeError, ValueError) as err:  # CTranslate2 reports failures as these
+            raise SpeechToTextError(f"speech-to-text failed: {err}") from err
+        if loop_signs(text, words, audio, self.options.guard):
+            text, words = self._trimmed(words, len(audio) / SAMPLE_RATE)
+        return Transcription(text=text, words=tuple(
+            Word(w.text, round(w.start, 3), round(w.end, 3), round(w.probability, 3))
+            for w in words))
 
     def transcribe_sync(self, audio: np.ndarray, offset: float = 0.0) -> Transcription:
         """Blocking transcription, for the CLI and worker threads."""
@@ -134,6 +185,16 @@ class WhisperSTT:
             signs = loop_signs(text, words, audio, guard)
             if not signs:
                 return text, words
+            # Audio that stops at a word's tail (a rep's pause, heard 0.1 s in) loops the
+            # short window: it writes what was said, then says it again. What it wrote first,
+            # the repeats cut, is the transcript when it reaches the end of the speech; the
+            # 30 s window cost 0.5-1 s of CPU there, and the early transcript and so the
+            # answer waited for it (docs/transcripts.md).
+            kept_text, kept = self._trimmed(words, duration)
+            if (kept_text and not loop_signs(kept_text, kept, audio, guard)
+                    and _reaches_speech_end(kept, audio, guard)):
+                self.stats.short_trimmed += 1
+                return kept_text, kept
             began = time.perf_counter()
             text, words = self._window_decode(audio)
             self.stats.fallbacks += 1
@@ -144,13 +205,18 @@ class WhisperSTT:
             text, words = self._window_decode(audio)
         if not loop_signs(text, words, audio, guard):
             return text, words
-        kept = collapse_repeats([w for w in words if not outside(w, duration)], guard.ngram)
         self.stats.trimmed += 1
+        return self._trimmed(words, duration)
+
+    def _trimmed(self, words: list[TimedWord], duration: float) -> tuple[str, list[TimedWord]]:
+        """A looped decode's words without those timed outside the audio or said again."""
+        kept = collapse_repeats([w for w in words if not outside(w, duration)],
+                                self.options.guard.ngram)
         return " ".join(w.text for w in kept), kept
 
     def _short_decode(self, audio: np.ndarray) -> tuple[str, list[TimedWord]]:
         assert self._short is not None
-        text, timed = self._short.decode(audio)
+        text, timed = self._short.decode(audio, token_budget(len(audio) / SAMPLE_RATE))
         return text, [TimedWord(w.text, w.start, w.end, w.probability) for w in timed]
 
     def _window_decode(self, audio: np.ndarray) -> tuple[str, list[TimedWord]]:
