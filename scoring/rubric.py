@@ -262,6 +262,11 @@ def _band(value: float, good: Sequence[float], bad: Sequence[float]) -> float:
 # ---------------------------------------------------------------- checks
 
 
+def _given_again(ev: CallEvidence, kind: str) -> list[TurnConcession]:
+    """Give-aways of `kind` for nothing, said again after the first time (`restated`)."""
+    return [c for c in ev.restated if c.kind == kind and not c.conditional]
+
+
 def _held(kind: str, what: str) -> Callable[[CriterionSpec, CallEvidence], _Outcome | None]:
     def check(spec: CriterionSpec, ev: CallEvidence) -> _Outcome | None:
         given = [c for c in ev.concessions if c.kind == kind]
@@ -272,9 +277,9 @@ def _held(kind: str, what: str) -> Callable[[CriterionSpec, CallEvidence], _Outc
         evidence = tuple(map(_mark_quote, ev.refusals)) + tuple(
             _concession_quote(ev, c) for c in traded)
         if free:
-            again = [c for c in ev.restated if c.kind == kind and not c.conditional]
             return _Outcome(0.0, f"gave away {what} without a trade", evidence,
-                            tuple(_concession_quote(ev, c, Tactic.HOLD) for c in free + again))
+                            tuple(_concession_quote(ev, c, Tactic.HOLD)
+                                  for c in free + _given_again(ev, kind)))
         return _Outcome(1.0, f"held the {what} under pressure", evidence)
 
     return check
@@ -286,7 +291,7 @@ def _check_next_step(spec: CriterionSpec, ev: CallEvidence) -> _Outcome | None:
         return None
     free = [c for c in info if not c.conditional]
     evidence = tuple(map(_mark_quote, ev.next_steps))
-    again = [c for c in ev.restated if c.kind == "info" and not c.conditional] if free else []
+    again = _given_again(ev, "info") if free else []
     misses = tuple(_concession_quote(ev, c, Tactic.ASK) for c in free + again)
     if ev.next_steps:
         result = 0.6 if free else 1.0

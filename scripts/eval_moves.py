@@ -98,7 +98,7 @@ def _people() -> dict[str | None, tuple[str, ...]]:
     from dialog.scenario import builtin_catalog
 
     out: dict[str | None, tuple[str, ...]] = {s.id: s.people for s in builtin_catalog()}
-    out[None] = tuple(n for names in list(out.values()) for n in names)
+    out[None] = tuple(n for names in out.values() for n in names)
     return out
 
 

@@ -50,10 +50,15 @@ def render_espeak(text: str, voice: str, speed: int, pitch: int) -> np.ndarray:
         return read_audio(out)
 
 
+def frames_over(audio: np.ndarray, floor: float) -> np.ndarray:
+    """Indices of the 10 ms frames of `audio` whose peak exceeds `floor`."""
+    frames = len(audio) // 160
+    return np.flatnonzero(np.abs(audio[: frames * 160]).reshape(frames, 160).max(axis=1) > floor)
+
+
 def trim_silence(audio: np.ndarray, floor: float = 0.01) -> np.ndarray:
     """Cut a voice's own lead-in and tail silence, so a written pause is the real pause."""
-    frames = len(audio) // 160
-    loud = np.flatnonzero(np.abs(audio[: frames * 160]).reshape(frames, 160).max(axis=1) > floor)
+    loud = frames_over(audio, floor)
     if loud.size == 0:
         return audio
     return audio[loud[0] * 160 : (loud[-1] + 1) * 160]

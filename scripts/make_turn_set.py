@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from make_fixtures import render_espeak, render_piper, trim_silence
+from make_fixtures import frames_over, render_espeak, render_piper, trim_silence
 from make_stt_corpus import _sox, apply_condition
 
 from voices.audio import SAMPLE_RATE, write_wav
@@ -98,19 +98,13 @@ def _spoken(text: str, voice: TurnVoice, natural: bool = False) -> np.ndarray:
     return audio / max(1e-6, float(np.max(np.abs(audio)))) * 0.5
 
 
-def _frames_over(audio: np.ndarray, floor: float) -> np.ndarray:
-    """Indices of the 10 ms frames of `audio` whose peak exceeds `floor`."""
-    frames = len(audio) // 160
-    return np.flatnonzero(np.abs(audio[: frames * 160]).reshape(frames, 160).max(axis=1) > floor)
-
-
 def _trim(audio: np.ndarray, natural: bool) -> np.ndarray:
     """Lead-in and tail silence cut at the 0.01 floor; with `natural` the tail keeps the
     voice's fade (down to about -50 dB) and ends in a 10 ms ramp, as a microphone hears a
     speaker stop."""
     if not natural:
         return trim_silence(audio)
-    loud, faint = _frames_over(audio, 0.01), _frames_over(audio, _FADE_FLOOR)
+    loud, faint = frames_over(audio, 0.01), frames_over(audio, _FADE_FLOOR)
     if loud.size == 0:
         return audio
     kept = audio[loud[0] * 160: (faint[-1] + 1) * 160].astype(np.float32)
@@ -121,7 +115,7 @@ def _trim(audio: np.ndarray, natural: bool) -> np.ndarray:
 def _loud_s(audio: np.ndarray) -> float:
     """Seconds from `audio`'s start to the end of its last 10 ms that reach 0.01: where the
     last word ends, as the turn end is labelled in every part."""
-    loud = _frames_over(audio, 0.01)
+    loud = frames_over(audio, 0.01)
     return float((loud[-1] + 1) * 160 / SAMPLE_RATE) if loud.size else 0.0
 
 
@@ -180,7 +174,7 @@ def render_item(item: dict, voice: TurnVoice, condition: str, seed: int,
         head = _trim(_shift(full[:cut], pitch, tempo), natural)
         tail = _shift(full[cut:], pitch, tempo)
         if natural:  # the written pause is the pause: the voice's own gap before the rest goes
-            loud = _frames_over(tail, 0.01)
+            loud = frames_over(tail, 0.01)
             tail = tail[(loud[0] * 160 if loud.size else 0):]
         tail = tail[: int(_RESUME_KEEP_S * SAMPLE_RATE)]
         tail = tail * np.minimum(1.0, np.linspace(len(tail) / 320, 0, len(tail)))  # 20 ms fade
@@ -193,8 +187,9 @@ def render_item(item: dict, voice: TurnVoice, condition: str, seed: int,
         labels["turn_end_s"] = round(lead + said, 3)
         labels["pause_s"] = pause
         # the first parts' labels as they were rendered: the rounded end plus the pause
-        labels["resume_s"] = round((round(lead + len(head) / SAMPLE_RATE, 3) if not natural
-                                    else lead + len(head) / SAMPLE_RATE) + pause, 3)
+        head_ends_s = lead + len(head) / SAMPLE_RATE
+        labels["resume_s"] = round(
+            (head_ends_s if natural else labels["turn_end_s"]) + pause, 3)
     audio = np.concatenate(parts)
     # a real room is never digitally silent; a -70 dB floor keeps silence detectors honest
     audio = audio + rng.standard_normal(len(audio)).astype(np.float32) * 3e-4

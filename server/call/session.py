@@ -207,7 +207,7 @@ class CallSession:
                 audio_fillers=tuple(self._audio_fillers),
                 coaching=self.scenario.coaching_lines(),
                 needed_minutes=self.scenario.needed_minutes,
-                people=(self.prospect.persona.name,),
+                people=self._people,
                 prospect_states=dict(self._prospect_states),
                 prospect_offers=dict(self._prospect_offers),
                 practice=None if self.practice is None else self.practice.model_dump(),
@@ -348,10 +348,10 @@ class CallSession:
             return (self.prospect.silence(job.at) if carried is None
                     else self._answer(carried, job.at, None, None))
         turn = await self._transcribe(job)
-        if self.prospect.finished or (turn is None and carried is None):
+        if self.prospect.finished:
             return None
-        if turn is None:
-            return self._answer(carried or "", self.clock, None, None)
+        if turn is None:  # no words: answer the turn taken back, if there is one
+            return None if carried is None else self._answer(carried, self.clock, None, None)
         said = turn.text if carried is None else f"{carried} {turn.text}"
         return self._answer(said, turn.end, turn,
                             self._sounded(turn.start, turn.end, turn.words), cut_in=job.cut_in)
@@ -361,12 +361,18 @@ class CallSession:
         """The prospect's answer to what the rep `said` (one turn, or a turn taken back and
         the one after it); kept so it can be taken back, unless it ends the call."""
         # a practice call ends with its one answer, so there is nothing to take back
-        keep = self.settings.take_back_within_s > 0 and self.practice is None and not cut_in
+        keep = (turn is not None and self.settings.take_back_within_s > 0
+                and self.practice is None and not cut_in)
         before = self.prospect.copy() if keep else None
         line = self.prospect.respond(said, at, audio=audio, cut_in=cut_in)
         if before is not None and turn is not None and not line.ends_call:
             self._answered = _Answered(before, turn.index, said)
         return line
+
+    @property
+    def _people(self) -> tuple[str, ...]:
+        """Who is on the call, for reading the rep's words: the persona met."""
+        return (self.prospect.persona.name,)
 
     def _sounded(self, start: float, end: float, words: Sequence[Word]) -> AudioQuality:
         """How the rep sounded from `start` to `end`: the prospect says it could not hear only
@@ -413,7 +419,7 @@ class CallSession:
         )
         await self._sink.send_event(ScoreEvent(**score_turn(
             turn, prior=self.turns[:-1], needed_minutes=self.scenario.needed_minutes,
-            people=(self.prospect.persona.name,))))
+            people=self._people)))
         return turn
 
     def _decided_at(self, job: _Job) -> float | None:

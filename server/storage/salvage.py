@@ -111,10 +111,11 @@ def salvage_call(call_id: str, scenario_id: str | None, events: Sequence[StoredE
         return Salvaged(tuple(turns), None)
     ready = _of_type(ReadyEvent, events)
     met = ready[0][1].persona if ready else None
-    extra: dict[str, Any] = {"people": (met.name,)} if met is not None else {}
+    # the persona met, else whoever the scenario's rep might have met
+    people = (met.name,) if met is not None else scenario.people if scenario is not None else ()
+    extra: dict[str, Any] = {"people": people}
     if scenario is not None:
-        extra = {"coaching": scenario.coaching_lines(), "needed_minutes": scenario.needed_minutes,
-                 "people": (met.name,) if met is not None else scenario.people}
+        extra |= {"coaching": scenario.coaching_lines(), "needed_minutes": scenario.needed_minutes}
     states = {line.turn: line.state for _, line in _of_type(ProspectEvent, events)}
     scorecard = build_scorecard(call_id=call_id, scenario=scenario_id, outcome=OUTCOME,
                                 turns=turns, rep_audio=None, prospect_states=states, **extra)

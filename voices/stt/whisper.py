@@ -78,6 +78,10 @@ def token_budget(seconds: float) -> int:
     return _TOKENS + int(_TOKENS_PER_S * seconds)
 
 
+# how far before the last loud frame a kept transcript may end: a word's quiet tail
+_SPEECH_END_SLACK_S = 0.35
+
+
 def _reaches_speech_end(words: list[TimedWord], audio: np.ndarray,
                        guard: LoopGuardOptions) -> bool:
     """Whether the last word ends near the audio's last loud 32 ms (a loop that began before
@@ -86,10 +90,6 @@ def _reaches_speech_end(words: list[TimedWord], audio: np.ndarray,
     if not words or loud.size == 0:
         return False
     return words[-1].end >= (loud[-1] + 1) * 512 / SAMPLE_RATE - _SPEECH_END_SLACK_S
-
-
-# how far before the last loud frame a kept transcript may end: a word's quiet tail
-_SPEECH_END_SLACK_S = 0.35
 
 
 class WhisperSTT:
@@ -124,12 +124,7 @@ class WhisperSTT:
 
     async def transcribe(self, audio: np.ndarray, offset: float = 0.0) -> Transcription:
         """Transcribe mono float32 16 kHz audio in a worker thread."""
-        self.in_flight += 1
-        try:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor, self.transcribe_sync, audio, offset)
-        finally:
-            self.in_flight -= 1
+        return await self._in_worker(audio, offset, fallback=True)
 
     async def preview(self, audio: np.ndarray) -> Transcription | None:
         """A caption of a turn in progress, only if the recogniser is idle now (None when it
@@ -138,43 +133,33 @@ class WhisperSTT:
         transcript queued behind it, so the rep's pause went unanswered (docs/transcripts.md)."""
         if self.in_flight:  # checked and claimed in one step of the event loop
             return None
+        return await self._in_worker(audio, 0.0, fallback=False)
+
+    async def _in_worker(self, audio: np.ndarray, offset: float, *, fallback: bool
+                         ) -> Transcription:
         self.in_flight += 1
         try:
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor, self._caption_sync, audio)
+            return await loop.run_in_executor(self._executor, self.transcribe_sync, audio,
+                                              offset, fallback)
         finally:
             self.in_flight -= 1
 
-    def _caption_sync(self, audio: np.ndarray) -> Transcription:
-        if self._short is None or len(audio) / SAMPLE_RATE > MAX_SHORT_S:
-            return self.transcribe_sync(audio)
-        audio = audio.astype(np.float32, copy=False)
-        try:
-            text, words = self._short_decode(audio)
-        except (RuntimeError, ValueError) as err:  # CTranslate2 reports failures as these
-            raise SpeechToTextError(f"speech-to-text failed: {err}") from err
-        if loop_signs(text, words, audio, self.options.guard):
-            text, words = self._trimmed(words, len(audio) / SAMPLE_RATE)
-        return Transcription(text=text, words=tuple(
-            Word(w.text, round(w.start, 3), round(w.end, 3), round(w.probability, 3))
-            for w in words))
-
-    def transcribe_sync(self, audio: np.ndarray, offset: float = 0.0) -> Transcription:
-        """Blocking transcription, for the CLI and worker threads."""
+    def transcribe_sync(self, audio: np.ndarray, offset: float = 0.0,
+                        fallback: bool = True) -> Transcription:
+        """Blocking transcription, for the CLI and worker threads; without `fallback` a looped
+        short-window decode is only trimmed, never decoded again (captions)."""
         if self._model is None:
             raise RuntimeError("WhisperSTT.load() was not called")
         try:
-            return self._run(audio, offset)
+            text, words = self._decode(audio.astype(np.float32, copy=False), fallback)
         except (RuntimeError, ValueError) as err:  # CTranslate2 reports failures as these
             raise SpeechToTextError(f"speech-to-text failed: {err}") from err
-
-    def _run(self, audio: np.ndarray, offset: float) -> Transcription:
-        text, words = self._decode(audio.astype(np.float32, copy=False))
         return Transcription(text=text, words=tuple(
             Word(w.text, round(offset + w.start, 3), round(offset + w.end, 3),
                  round(w.probability, 3)) for w in words))
 
-    def _decode(self, audio: np.ndarray) -> tuple[str, list[TimedWord]]:
+    def _decode(self, audio: np.ndarray, fallback: bool = True) -> tuple[str, list[TimedWord]]:
         """The short window when it does not loop, else Whisper's own 30 s decode; see
         docs/transcripts.md. Words timed outside the audio are dropped either way."""
         self.stats.decodes += 1
@@ -191,6 +176,8 @@ class WhisperSTT:
             # 30 s window cost 0.5-1 s of CPU there, and the early transcript and so the
             # answer waited for it (docs/transcripts.md).
             kept_text, kept = self._trimmed(words, duration)
+            if not fallback:
+                return kept_text, kept
             if (kept_text and not loop_signs(kept_text, kept, audio, guard)
                     and _reaches_speech_end(kept, audio, guard)):
                 self.stats.short_trimmed += 1
